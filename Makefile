@@ -1,0 +1,37 @@
+# Candor. `make run` serves the demo on http://127.0.0.1:8080; `make test` runs every test.
+SWIFT ?= swift
+DATA ?= ./data
+KEYS ?= ./Keys
+export SWIFT_BACKTRACE ?= enable=no
+
+# FILE PACKAGE pairs: a header missing means its -dev package is installed.
+BUILD_PACKAGES = /usr/include/openssl/evp.h libssl-dev \
+                 /usr/include/sqlite3.h libsqlite3-dev \
+                 /usr/bin/pkg-config pkg-config
+
+.PHONY: deps build release test run fuzz bench-http bench-intake clean
+
+deps:
+	@scripts/need-packages.sh $(BUILD_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) test
+
+run: deps
+	$(SWIFT) build -c release
+	.build/release/candor --help
+
+fuzz: deps
+	scripts/fuzz.sh
+
+bench-http: deps
+	scripts/bench-http.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+// Candor: no Swift package dependencies. Foundation, Dispatch, Glibc, Synchronization,
+// OpenSSL and SQLite only, so that every line that touches a report is auditable here.
+import PackageDescription
+
+let package = Package(
+    name: "Candor",
+    products: [
+        .executable(name: "candor", targets: ["candor"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "Vault", dependencies: ["COpenSSL"]),
+        .target(name: "SQLiteDB", dependencies: ["CSQLite"]),
+        // HTTPCore uses OpenSSL for TLS only; it knows nothing of Vault or of whistleblowing.
+        .target(name: "HTTPCore", dependencies: ["COpenSSL"]),
+        .target(name: "Casework"),
+        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB"]),
+        .executableTarget(name: "candor", dependencies: ["Gateway", "Vault", "SQLiteDB", "Casework", "HTTPCore"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault"]),
+        .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "CaseworkTests", dependencies: ["Casework"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// SQLiteDB: see README.

@@ -1,0 +1,1 @@
+// Vault: see README.
