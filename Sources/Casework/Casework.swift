@@ -1,1 +1,0 @@
-// Casework: see README.
