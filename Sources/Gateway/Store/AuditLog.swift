@@ -1,0 +1,92 @@
+import Foundation
+import SQLiteDB
+import Vault
+
+/// The audit log of art. 3: every staff view, decryption, transition, grant, revocation,
+/// identity request, login and setting change, so that a leak can be traced to an account.
+///
+/// Entries are chained: each MAC is HMAC-SHA256 under the audit key (in `Keys/`, not in the
+/// database) over the previous MAC and this entry's fields, so `verify` finds any change,
+/// deletion, insertion or reordering, and someone holding only the database cannot re-chain an
+/// edited log. Details never hold report content, identity or tracking codes: callers pass
+/// machine words and ids.
+public struct AuditLog: Sendable {
+    let key: SecureBytes
+
+    init(key: SecureBytes) { self.key = key }
+
+    public struct Entry: Sendable, Equatable {
+        public var id: Int64
+        public var at: Int64
+        public var actor: String
+        public var action: String
+        public var caseRef: String?
+        public var detail: String
+    }
+
+    static let genesis = [UInt8](repeating: 0, count: 32)
+
+    func mac(previous: [UInt8], id: Int64, at: Int64, actor: String, action: String, caseRef: String?, detail: String) throws -> [UInt8] {
+        // Length-prefixed fields: no two different entries serialise to the same bytes.
+        var message = Array("candor/audit/v1".utf8) + previous
+        for field in [String(id), String(at), actor, action, caseRef ?? "\u{0}", detail] {
+            let bytes = Array(field.utf8)
+            message += withUnsafeBytes(of: UInt32(bytes.count).bigEndian, Array.init) + bytes
+        }
+        return try HMAC.sha256(key: key, message: message)
+    }
+
+    /// Appends inside the caller's transaction, so that an action and its entry commit together.
+    @discardableResult
+    func append(_ db: Database, actor: String, action: String, caseRef: String? = nil, detail: String = "",
+                at: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
+        let last = try db.queryOne("SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1")
+        let previous = try last?.blob("mac") ?? AuditLog.genesis
+        let id = (try last?.int64("id") ?? 0) + 1
+        let mac = try mac(previous: previous, id: id, at: at, actor: actor, action: action, caseRef: caseRef, detail: detail)
+        try db.execute("INSERT INTO audit_log(id, at, actor, action, case_ref, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [.integer(id), .integer(at), .text(actor), .text(action), caseRef.map(SQLValue.text) ?? .null,
+                        .text(detail), .blob(mac)])
+        return id
+    }
+
+    public struct Break: Error, Equatable, Sendable, CustomStringConvertible {
+        public let entryID: Int64
+        public let reason: String
+        public var description: String { "audit log broken at entry \(entryID): \(reason)" }
+    }
+
+    /// Walks the whole chain; returns the number of entries, or the first break.
+    func verify(_ db: Database) throws -> Result<Int, Break> {
+        var previous = AuditLog.genesis
+        var expectedID: Int64 = 1
+        let statement = try db.prepare("SELECT id, at, actor, action, case_ref, detail, mac FROM audit_log ORDER BY id")
+        var count = 0
+        for row in try statement.rows() {
+            let id = try row.int64("id") ?? -1
+            guard id == expectedID else {
+                return .failure(Break(entryID: expectedID, reason: id > expectedID ? "entries \(expectedID)–\(id - 1) are missing" : "entry out of order"))
+            }
+            let mac = try row.blob("mac") ?? []
+            let expected = try self.mac(previous: previous, id: id, at: try row.int64("at") ?? 0,
+                                        actor: try row.string("actor") ?? "", action: try row.string("action") ?? "",
+                                        caseRef: try row.string("case_ref"), detail: try row.string("detail") ?? "")
+            guard ConstantTime.equals(mac, expected) else {
+                return .failure(Break(entryID: id, reason: "the entry was altered, or an entry before it was"))
+            }
+            previous = mac
+            expectedID += 1
+            count += 1
+        }
+        return .success(count)
+    }
+
+    func entries(_ db: Database, limit: Int = 200, before: Int64? = nil) throws -> [Entry] {
+        let rows = try db.query("SELECT id, at, actor, action, case_ref, detail FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?",
+                                [.integer(before ?? Int64.max), .integer(Int64(limit))])
+        return try rows.map {
+            Entry(id: try $0.int64("id") ?? 0, at: try $0.int64("at") ?? 0, actor: try $0.string("actor") ?? "",
+                  action: try $0.string("action") ?? "", caseRef: try $0.string("case_ref"), detail: try $0.string("detail") ?? "")
+        }
+    }
+}

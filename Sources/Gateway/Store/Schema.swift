@@ -1,0 +1,138 @@
+import SQLiteDB
+
+/// The database schema, as ordered migrations. What the database holds in the clear is what
+/// DESIGN.md's attacker table allows: counts, days, states, categories, channels, who is
+/// assigned. Content, identity and the accused are only ever in sealed blobs.
+enum Schema {
+    static var migrator: Migrator {
+        var m = Migrator()
+        m.register("0001-accounts-cases-grants-audit") { db in
+            try db.execute("""
+            CREATE TABLE meta(
+              name TEXT PRIMARY KEY,
+              value TEXT NOT NULL
+            ) STRICT;
+
+            CREATE TABLE accounts(
+              id INTEGER PRIMARY KEY,
+              login TEXT NOT NULL UNIQUE,
+              display_name TEXT NOT NULL,
+              employee_id TEXT,
+              role TEXT NOT NULL CHECK (role IN ('head','inspector','approver','admin','auditor')),
+              seat TEXT CHECK (seat IN ('chairman','party_secretary')),
+              password_hash TEXT NOT NULL,
+              public_key BLOB NOT NULL,
+              private_key_enc BLOB NOT NULL,
+              totp_secret_sealed BLOB,
+              totp_enrolled INTEGER NOT NULL DEFAULT 0,
+              disabled INTEGER NOT NULL DEFAULT 0,
+              failed_logins INTEGER NOT NULL DEFAULT 0,
+              locked_until INTEGER NOT NULL DEFAULT 0,
+              created_at INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE cases(
+              id INTEGER PRIMARY KEY,
+              ref TEXT NOT NULL UNIQUE,
+              register_year INTEGER NOT NULL,
+              register_seq INTEGER NOT NULL,
+              channel TEXT NOT NULL CHECK (channel IN ('online','letter','phone','email','visit')),
+              category TEXT NOT NULL,
+              state TEXT NOT NULL,
+              outcome TEXT,
+              real_name INTEGER NOT NULL,
+              confidential INTEGER NOT NULL,
+              received_day INTEGER NOT NULL,
+              registered_day INTEGER,
+              acceptance_notice_day INTEGER,
+              feedback_day INTEGER,
+              closed_day INTEGER,
+              lookup_id BLOB UNIQUE,
+              lookup_params TEXT,
+              approvals TEXT NOT NULL DEFAULT '',
+              report_submitted_day INTEGER,
+              sanction_recorded INTEGER NOT NULL DEFAULT 0,
+              legal_hold INTEGER NOT NULL DEFAULT 0,
+              UNIQUE (register_year, register_seq)
+            ) STRICT;
+
+            -- Every piece of a case, sealed with the case key. `slot` is random and part of the
+            -- associated data, so a blob cannot be moved to another case, kind or row unnoticed.
+            CREATE TABLE blobs(
+              id INTEGER PRIMARY KEY,
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              kind TEXT NOT NULL,
+              slot TEXT NOT NULL UNIQUE,
+              author TEXT NOT NULL,
+              day INTEGER NOT NULL,
+              sealed BLOB NOT NULL
+            ) STRICT;
+            CREATE INDEX blobs_case_kind ON blobs(case_id, kind);
+
+            -- Files: the bytes are a stream-sealed file under data/files/<file>; the name, type
+            -- and size are sealed here.
+            CREATE TABLE attachments(
+              id INTEGER PRIMARY KEY,
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              file TEXT NOT NULL UNIQUE,
+              author TEXT NOT NULL,
+              internal INTEGER NOT NULL,
+              day INTEGER NOT NULL,
+              meta_sealed BLOB NOT NULL
+            ) STRICT;
+            CREATE INDEX attachments_case ON attachments(case_id);
+
+            -- The case key sealed for each holder: 'account:<id>', 'recovery' or 'reporter'.
+            CREATE TABLE grants(
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              holder TEXT NOT NULL,
+              account_id INTEGER REFERENCES accounts(id),
+              sealed_key BLOB NOT NULL,
+              PRIMARY KEY (case_id, holder)
+            ) STRICT;
+            CREATE INDEX grants_account ON grants(account_id);
+
+            -- A real-name reporter's identity key, sealed for the head(s), the recovery key and
+            -- inspectors whose reasoned request the head granted.
+            CREATE TABLE identity_grants(
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              holder TEXT NOT NULL,
+              account_id INTEGER REFERENCES accounts(id),
+              sealed_key BLOB NOT NULL,
+              PRIMARY KEY (case_id, holder)
+            ) STRICT;
+
+            -- Who holds a case in which capacity: 'intake', 'inspector', 'chairman',
+            -- 'party_secretary'. Exclusions are not here: they would name the accused. They are
+            -- a sealed blob of the case, and by key: an excluded account has no grant.
+            CREATE TABLE assignments(
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              account_id INTEGER NOT NULL REFERENCES accounts(id),
+              capacity TEXT NOT NULL,
+              PRIMARY KEY (case_id, account_id, capacity)
+            ) STRICT;
+
+            -- Append-only, hash-chained: each entry's MAC covers the previous entry's MAC.
+            CREATE TABLE audit_log(
+              id INTEGER PRIMARY KEY,
+              at INTEGER NOT NULL,
+              actor TEXT NOT NULL,
+              action TEXT NOT NULL,
+              case_ref TEXT,
+              detail TEXT NOT NULL,
+              mac BLOB NOT NULL
+            ) STRICT;
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+              BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+              BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+            CREATE TABLE counters(
+              name TEXT PRIMARY KEY,
+              value INTEGER NOT NULL
+            ) STRICT;
+            """)
+        }
+        return m
+    }
+}
