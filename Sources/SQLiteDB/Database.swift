@@ -146,9 +146,11 @@ public final class Database {
                 var statement: OpaquePointer?
                 var tail: UnsafePointer<CChar>?
                 let rc = sqlite3_prepare_v2(db, cursor, -1, &statement, &tail)
-                let text = tail.map { String(decoding: UnsafeRawBufferPointer(start: cursor, count: $0 - cursor), as: UTF8.self) }
-                    ?? String(cString: cursor)
-                let piece = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                // On a parse error the tail stops mid-statement, so the error shows the rest of the script.
+                let text = rc == SQLITE_OK
+                    ? tail.map { String(decoding: UnsafeRawBufferPointer(start: cursor, count: $0 - cursor), as: UTF8.self) }
+                    : nil
+                let piece = (text ?? String(cString: cursor)).trimmingCharacters(in: .whitespacesAndNewlines)
                 guard rc == SQLITE_OK else { throw SQLiteError(handle: db, code: rc, sql: piece) }
                 defer { sqlite3_finalize(statement) }
                 if let statement {

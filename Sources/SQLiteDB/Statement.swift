@@ -29,8 +29,10 @@ public final class Statement {
         sqlite3_column_name(handle, $0).map { String(cString: $0) } ?? ""
     }
 
-    /// Binds one value to a 1-based parameter index.
+    /// Binds one value to a 1-based parameter index. Binding rewinds the statement first:
+    /// SQLite refuses bindings on a statement that has been stepped.
     public func bind(_ value: SQLValue, at index: Int) throws {
+        sqlite3_reset(handle)
         guard index >= 1, index <= parameterCount, let i = Int32(exactly: index) else {
             throw SQLiteError(extendedCode: SQLITE_RANGE, message: "no parameter #\(index)", sql: sql)
         }
