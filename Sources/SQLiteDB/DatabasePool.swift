@@ -71,8 +71,7 @@ public final class DatabasePool: Sendable {
     }
 
     /// Truncating WAL checkpoint on the writer.
-    @discardableResult
-    public func checkpoint() throws -> CheckpointResult {
+    public func checkpoint() throws {
         try writeWithoutTransaction { try $0.checkpoint() }
     }
 

@@ -37,6 +37,8 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(_ db: Database) throws -> [String] {
         try db.transaction(.immediate) { db in
+            // Refuse a newer database before writing anything to it.
+            try checkKnown(db)
             try db.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     name TEXT PRIMARY KEY NOT NULL,
