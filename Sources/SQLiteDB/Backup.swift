@@ -29,6 +29,17 @@ extension Database {
         }
         _ = Glibc.close(fd)
 
+        do {
+            try copy(into: path, from: source, pagesPerStep: pagesPerStep, progress: progress)
+        } catch {
+            // A half-written copy must not be mistaken for a backup.
+            unlink(path)
+            throw error
+        }
+    }
+
+    private func copy(into path: String, from source: OpaquePointer, pagesPerStep: Int32,
+                      progress: ((BackupProgress) -> Void)?) throws {
         var target: OpaquePointer?
         let rc = sqlite3_open_v2(path, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, nil)
         defer { sqlite3_close_v2(target) }

@@ -10,7 +10,7 @@ public final class DatabasePool: Sendable {
     public let path: String
     private let writer: Mutex<Database>
     private let readers: [Reader]
-    private let nextReader = Atomic<Int>(0)
+    private let nextReader = Atomic<UInt>(0)
 
     private final class Reader: Sendable {
         let connection: Mutex<Database>
@@ -29,6 +29,9 @@ public final class DatabasePool: Sendable {
         readers = try (0..<readerCount).map { _ in Reader(try Database(path: path, options: readerOptions)) }
     }
 
+    /// `body` is `@Sendable` and `T` is `Sendable` so that the connection cannot escape the lock,
+    /// neither captured into the caller's state nor returned.
+    ///
     /// Runs `body` on the writer inside an immediate transaction: committed when it returns,
     /// rolled back when it throws. Waits while another thread writes.
     public func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
@@ -48,15 +51,15 @@ public final class DatabasePool: Sendable {
     /// Runs `body` on a reader inside a deferred transaction, so every query in it sees the same
     /// committed snapshot. Takes a free reader if there is one, else waits for one.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
-        let start = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        let start = Int(nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % UInt(readers.count))
         for offset in 0..<readers.count {
-            let reader = readers[(start &+ offset) % readers.count]
+            let reader = readers[(start + offset) % readers.count]
             let attempt: Result<T, any Error>? = reader.connection.withLockIfAvailable { db in
                 Result { try db.transaction(.deferred, body) }
             }
             if let attempt { return try attempt.get() }
         }
-        return try readers[start % readers.count].connection.withLock { db in
+        return try readers[start].connection.withLock { db in
             try db.transaction(.deferred, body)
         }
     }

@@ -51,6 +51,7 @@ public struct Row: Sendable, Equatable {
         get throws { try get(index, as: T.self) }
     }
 
+    /// Typed getters by name and by zero-based index: nil for NULL, `RowError` otherwise on failure.
     public func string(_ name: String) throws -> String? { try get(name) }
     public func int64(_ name: String) throws -> Int64? { try get(name) }
     public func int(_ name: String) throws -> Int? { try get(name) }

@@ -25,7 +25,7 @@ public final class Statement {
     public var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
     /// Result column names in order.
-    public lazy var columnNames: [String] = (0..<Int32(columnCount)).map {
+    public private(set) lazy var columnNames: [String] = (0..<Int32(columnCount)).map {
         sqlite3_column_name(handle, $0).map { String(cString: $0) } ?? ""
     }
 
