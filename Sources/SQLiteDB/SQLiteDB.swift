@@ -1,1 +1,0 @@
-// SQLiteDB: see README.
