@@ -1,0 +1,37 @@
+import Casework
+import SQLiteDB
+import Vault
+
+/// A staff account as the database holds it. The private key is here only encrypted under the
+/// account's password; it is unlocked into a session at login.
+public struct Account: Sendable, Equatable {
+    public var id: Int64
+    public var login: String
+    public var displayName: String
+    public var employeeID: String?
+    public var role: Role
+    public var seat: Seat?
+    public var publicKey: [UInt8]
+    public var totpEnrolled: Bool
+    public var disabled: Bool
+
+    static let columns = "id, login, display_name, employee_id, role, seat, public_key, totp_enrolled, disabled"
+
+    init(row: Row) throws {
+        id = try row.int64("id") ?? 0
+        login = try row.string("login") ?? ""
+        displayName = try row.string("display_name") ?? ""
+        employeeID = try row.string("employee_id")
+        role = Role(rawValue: try row.string("role") ?? "") ?? .auditor
+        seat = try row.string("seat").flatMap(Seat.init(rawValue:))
+        publicKey = try row.blob("public_key") ?? []
+        totpEnrolled = try row.bool("totp_enrolled") ?? false
+        disabled = try row.bool("disabled") ?? true
+    }
+
+    var rosterEntry: RosterEntry {
+        RosterEntry(accountID: id, name: displayName, employeeID: employeeID, role: role, seat: seat)
+    }
+
+    func x25519PublicKey() throws -> X25519PublicKey { try X25519PublicKey(rawRepresentation: publicKey) }
+}

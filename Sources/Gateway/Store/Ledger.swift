@@ -1,0 +1,77 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Synchronization
+import Vault
+
+/// The case ledger (art. 6): the database, the key folder, the sealed files and the audit log,
+/// opened together and checked to belong together.
+public final class Ledger: Sendable {
+    public let dataFolder: URL
+    let pool: DatabasePool
+    let keys: KeyFolder
+    let audit: AuditLog
+    let files: FileStore
+    private let currentSettings: Mutex<Settings>
+    /// Seconds since 1970; replaced in tests that move time.
+    let clock: @Sendable () -> Int64
+
+    public struct Problem: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    static let databaseName = "candor.sqlite"
+
+    public init(dataFolder: URL, keys: KeyFolder, settings: Settings,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
+        self.dataFolder = dataFolder
+        self.keys = keys
+        self.clock = clock
+        currentSettings = Mutex(settings)
+        try FileManager.default.createDirectory(at: dataFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        pool = try DatabasePool(path: dataFolder.appendingPathComponent(Ledger.databaseName).path, readerCount: 4)
+        audit = AuditLog(key: keys.auditKey)
+        files = try FileStore(folder: dataFolder.appendingPathComponent("files"))
+        let fingerprint = try keys.fingerprint()
+        try pool.writeWithoutTransaction { db in
+            _ = try Schema.migrator.migrate(db)
+        }
+        let stored: String? = try pool.write { db in
+            if let row = try db.queryOne("SELECT value FROM meta WHERE name = 'key_fingerprint'") {
+                return try row.string("value")
+            }
+            try db.execute("INSERT INTO meta(name, value) VALUES ('key_fingerprint', ?)", [.text(fingerprint)])
+            return nil
+        }
+        if let stored, stored != fingerprint {
+            throw Problem(description: "The key folder \(keys.url.path) does not belong to the data in \(dataFolder.path): its pepper or recovery key differs from the ones this database was created with. Point --keys at this installation's own key folder.")
+        }
+        let known = Set(try pool.read { db in try db.query("SELECT file FROM attachments").compactMap { try $0.string("file") } })
+        _ = try files.sweep(keeping: known)
+    }
+
+    public var settings: Settings {
+        get { currentSettings.withLock { $0 } }
+    }
+
+    func replaceSettings(_ settings: Settings) {
+        currentSettings.withLock { $0 = settings }
+    }
+
+    /// Today in the organisation's zone.
+    var today: Day {
+        Day(unixTime: clock(), offsetSeconds: settings.utcOffsetMinutes * 60)
+    }
+
+    public func close() throws { try pool.close() }
+
+    /// `candor audit verify` and the auditor's page.
+    public func verifyAudit() throws -> Result<Int, AuditLog.Break> {
+        try pool.read { [audit] db in try audit.verify(db) }
+    }
+
+    func nextSequence(_ db: Database, _ name: String) throws -> Int64 {
+        try db.execute("INSERT INTO counters(name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1", [.text(name)])
+        return try db.scalar("SELECT value FROM counters WHERE name = ?", [.text(name)], as: Int64.self) ?? 1
+    }
+}
