@@ -67,6 +67,11 @@ final class StreamFilesTests: XCTestCase {
         XCTAssertEqual(try sha256(of: opened), originalDigest)
         print("stream round trip of \(size >> 20) MiB: peak RSS grew by \(growthKiB) KiB")
         XCTAssertLessThan(growthKiB, 16 * 1024, "peak RSS grew by \(growthKiB) KiB for an \(size >> 20) MiB file")
+        // The measurement itself must see growth: touching 32 MiB has to show up.
+        let probe = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 << 20, alignment: 4096)
+        defer { probe.deallocate() }
+        probe.initializeMemory(as: UInt8.self, repeating: 1)
+        XCTAssertGreaterThan(try peakResidentKiB() - before, 24 * 1024)
         let mode = try FileManager.default.attributesOfItem(atPath: opened.path)[.posixPermissions] as! Int
         XCTAssertEqual(mode & 0o077, 0, "output must not be readable by others")
     }
