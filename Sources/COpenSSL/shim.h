@@ -65,4 +65,14 @@ static inline int candor_scrypt(const unsigned char *pass, size_t pass_len,
     EVP_KDF_CTX_free(ctx);
     return ok;
 }
+
+/* HMAC through EVP_MAC: the digest-name parameter is built here for the same reason as above.
+   The key pointer must be non-NULL even for an empty key, or OpenSSL keeps the previous key. */
+static inline int candor_hmac_init(EVP_MAC_CTX *ctx, const char *digest,
+                                   const unsigned char *key, size_t key_len) {
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)digest, 0);
+    params[1] = OSSL_PARAM_construct_end();
+    return EVP_MAC_init(ctx, key, key_len, params);
+}
 #endif
