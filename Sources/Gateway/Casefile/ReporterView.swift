@@ -67,7 +67,7 @@ extension Ledger {
     /// case key the reporter unlocked.
     public func reporterAddEvidence(_ reporter: ReporterCase, staging: IntakeStaging) throws {
         try attach(caseID: reporter.caseID, ref: reporter.ref, caseKey: reporter.caseKey, staging: staging,
-                   author: "reporter", internal: false)
+                   author: "reporter", internalOnly: false)
     }
 
     /// A staging area that seals with an existing case's key, for files added to that case.
@@ -91,7 +91,7 @@ extension Ledger {
         }
     }
 
-    func attach(caseID: Int64, ref: String, caseKey: SecureBytes, staging: IntakeStaging, author: String, internal: Bool,
+    func attach(caseID: Int64, ref: String, caseKey: SecureBytes, staging: IntakeStaging, author: String, internalOnly: Bool,
                 then: (@Sendable (Database) throws -> Void)? = nil) throws {
         var rows: [(String, [UInt8])] = []
         for file in staging.files {
@@ -103,7 +103,7 @@ extension Ledger {
         try pool.write { db in
             for (file, meta) in sealedRows {
                 try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, ?, ?, ?)",
-                               [.integer(caseID), .text(file), .text(author), .integer(internal ? 1 : 0), .integer(day), .blob(meta)])
+                               [.integer(caseID), .text(file), .text(author), .integer(internalOnly ? 1 : 0), .integer(day), .blob(meta)])
             }
             try then?(db)
         }
