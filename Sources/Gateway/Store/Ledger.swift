@@ -15,6 +15,8 @@ public final class Ledger: Sendable {
     private let currentSettings: Mutex<Settings>
     /// Seconds since 1970; replaced in tests that move time.
     let clock: @Sendable () -> Int64
+    /// scrypt cost for staff passwords and private-key encryption.
+    let passwordParameters: ScryptParameters
 
     public struct Problem: Error, CustomStringConvertible, Sendable {
         public let description: String
@@ -23,8 +25,10 @@ public final class Ledger: Sendable {
     static let databaseName = "candor.sqlite"
 
     public init(dataFolder: URL, keys: KeyFolder, settings: Settings,
+                passwordParameters: ScryptParameters = .recommended,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
         self.dataFolder = dataFolder
+        self.passwordParameters = passwordParameters
         self.keys = keys
         self.clock = clock
         currentSettings = Mutex(settings)

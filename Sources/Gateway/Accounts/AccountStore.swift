@@ -1,0 +1,77 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+
+/// Creating, listing and unlocking staff accounts. Each account's X25519 private key is stored
+/// only encrypted under a key scrypt derives from the password; the password hash is a separate
+/// scrypt output with its own salt, so checking a password needs no key material.
+extension Ledger {
+    public struct AccountProblem: Error, CustomStringConvertible, Sendable, Equatable {
+        public let description: String
+    }
+
+    static func validLogin(_ login: String) -> Bool {
+        (3...40).contains(login.count) && login.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-"
+        }
+    }
+
+    @discardableResult
+    public func createAccount(login: String, displayName: String, employeeID: String?, role: Role, seat: Seat?,
+                              password: String, actor: String) throws -> Account {
+        guard Ledger.validLogin(login) else {
+            throw AccountProblem(description: "A login has 3 to 40 characters: lower-case letters, digits, '.', '_' or '-'.")
+        }
+        guard !displayName.allSatisfy(\.isWhitespace) else { throw AccountProblem(description: "Give the person's name.") }
+        guard (role == .approver) == (seat != nil) else {
+            throw AccountProblem(description: "An approver needs a seat (chairman or party_secretary); other roles have none.")
+        }
+        do { try PasswordRules.check(password, login: login) } catch let refused as PasswordRules.Refused {
+            throw AccountProblem(description: refused.description)
+        }
+        let key = try X25519PrivateKey()
+        let encrypted = try key.exportEncrypted(password: password, params: passwordParameters)
+        let hash = try PasswordHash.make(password: password, parameters: passwordParameters)
+        let now = clock()
+        let audit = self.audit
+        let id: Int64 = try pool.write { db in
+            if try db.queryOne("SELECT 1 FROM accounts WHERE login = ?", [.text(login)]) != nil {
+                throw AccountProblem(description: "The login '\(login)' is taken.")
+            }
+            try db.execute("""
+                INSERT INTO accounts(login, display_name, employee_id, role, seat, password_hash, public_key, private_key_enc, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(login), .text(displayName), employeeID.map(SQLValue.text) ?? .null, .text(role.rawValue),
+                      seat.map { .text($0.rawValue) } ?? .null, .text(hash), .blob(key.publicKey.rawRepresentation),
+                      .blob(encrypted), .integer(now)])
+            let id = db.lastInsertRowID
+            try audit.append(db, actor: actor, action: "account_create", detail: "account=\(id) role=\(role.rawValue)", at: now)
+            return id
+        }
+        return try account(id: id)!
+    }
+
+    public func account(id: Int64) throws -> Account? {
+        try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE id = ?", [.integer(id)]).map(Account.init(row:)) }
+    }
+
+    public func account(login: String) throws -> Account? {
+        try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE login = ?", [.text(login)]).map(Account.init(row:)) }
+    }
+
+    public func accounts() throws -> [Account] {
+        try pool.read { db in try db.query("SELECT \(Account.columns) FROM accounts ORDER BY id").map(Account.init(row:)) }
+    }
+
+    /// Checks the password and unlocks the account's private key. Does not check TOTP, lock-out
+    /// or disabled state: the login flow does, around this.
+    func unlockKey(accountID: Int64, password: String) throws -> X25519PrivateKey? {
+        let row = try pool.read { db in
+            try db.queryOne("SELECT password_hash, private_key_enc FROM accounts WHERE id = ?", [.integer(accountID)])
+        }
+        guard let row, let hash = try row.string("password_hash"), let encrypted = try row.blob("private_key_enc") else { return nil }
+        guard PasswordHash.verify(password, against: hash) else { return nil }
+        return try X25519PrivateKey.importEncrypted(encrypted, password: password)
+    }
+}
