@@ -1,0 +1,223 @@
+import Casework
+import Foundation
+import Glibc
+import Vault
+
+/// The `candor` command line. Each command is a function from arguments to an exit status, so
+/// tests run them without a process.
+public enum CandorCLI {
+    struct Command {
+        let name: String
+        let summary: String
+        let run: (Arguments) throws -> Int32
+    }
+
+    static var commands: [Command] {
+        [
+            Command(name: "init", summary: "create the data folder, the database, the keys (pepper, audit key, recovery key pair) and the first admin", run: initCommand),
+            Command(name: "user", summary: "user add|list|disable|enable: manage staff accounts", run: userCommand),
+            Command(name: "audit", summary: "audit verify: check the audit log's hash chain; exits 1 on any break", run: auditCommand),
+        ]
+    }
+
+    public static func main(_ words: [String]) -> Int32 {
+        let name = words.first ?? "--help"
+        if name == "--help" || name == "-h" || name == "help" {
+            Terminal.say(usage)
+            return 0
+        }
+        guard let command = commands.first(where: { $0.name == name }) else {
+            Terminal.warn("candor: unknown command '\(name)'\n\n\(usage)")
+            return 2
+        }
+        do {
+            let args = try Arguments(Array(words.dropFirst()))
+            if args.flag("help") {
+                Terminal.say(usage)
+                return 0
+            }
+            return try command.run(args)
+        } catch {
+            Terminal.warn("candor \(name): \(error)")
+            return 1
+        }
+    }
+
+    static var usage: String {
+        var lines = [
+            "candor — a confidential whistleblowing gateway (举报平台)",
+            "",
+            "usage: candor COMMAND [options]",
+            "",
+            "commands:",
+        ]
+        for c in commands { lines.append("  " + c.name.padding(toLength: 10, withPad: " ", startingAt: 0) + c.summary) }
+        lines += [
+            "",
+            "options every command takes:",
+            "  --data DIR       the data folder (default ./data)",
+            "  --keys DIR       the key folder (default ./Keys)",
+            "  --settings FILE  the settings JSON (default DATA/settings.json; see docs/configuration.md)",
+            "",
+            "init:   --admin LOGIN [--admin-name NAME] [--password-file FILE] [--recovery-key-out FILE]",
+            "user:   user add LOGIN --name NAME --role head|inspector|approver|admin|auditor [--seat chairman|party_secretary]",
+            "             [--employee-id ID] [--password-file FILE]",
+            "        user list | user disable LOGIN | user enable LOGIN",
+            "audit:  audit verify",
+        ]
+        return lines.joined(separator: "\n")
+    }
+
+    static let commonOptions: Set<String> = ["data", "keys", "settings"]
+
+    static func folders(_ args: Arguments) -> (data: URL, keys: URL, settings: URL) {
+        let data = URL(fileURLWithPath: args.value("data", default: "./data"))
+        let keys = URL(fileURLWithPath: args.value("keys", default: "./Keys"))
+        let settings = args.value("settings").map { URL(fileURLWithPath: $0) } ?? data.appendingPathComponent("settings.json")
+        return (data, keys, settings)
+    }
+
+    /// Reads the settings file, writing the defaults there first if there is none.
+    static func loadSettings(_ url: URL) throws -> Settings {
+        if let data = FileManager.default.contents(atPath: url.path) {
+            return try Settings.load(json: Array(data))
+        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(try Settings.default.encodedJSON()).write(to: url)
+        return .default
+    }
+
+    static func openLedger(_ args: Arguments) throws -> Ledger {
+        let (data, keys, settings) = folders(args)
+        guard FileManager.default.fileExists(atPath: data.appendingPathComponent(Ledger.databaseName).path) else {
+            throw Ledger.Problem(description: "no Candor database in \(data.path): run `candor init` first, or pass --data")
+        }
+        return try Ledger(dataFolder: data, keys: try KeyFolder(url: keys), settings: try loadSettings(settings))
+    }
+
+    static func password(_ args: Arguments, for login: String) throws -> String {
+        if let file = args.value("password-file") {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw Arguments.Invalid(description: "cannot read --password-file \(file)")
+            }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        }
+        guard let first = Terminal.readSecret(prompt: "Password for \(login) (at least 12 characters): ") else {
+            throw Arguments.Invalid(description: "no password given: type it, or pass --password-file")
+        }
+        if isatty(STDIN_FILENO) == 1 {
+            guard Terminal.readSecret(prompt: "Again: ") == first else {
+                throw Arguments.Invalid(description: "the two passwords differ")
+            }
+        }
+        return first
+    }
+
+    static func initCommand(_ args: Arguments) throws -> Int32 {
+        try args.rejectUnknown(commonOptions.union(["admin", "admin-name", "password-file", "recovery-key-out"]))
+        guard let admin = args.value("admin") else {
+            throw Arguments.Invalid(description: "name the first administrator's login with --admin LOGIN")
+        }
+        let (dataURL, keysURL, settingsURL) = folders(args)
+        if FileManager.default.fileExists(atPath: dataURL.appendingPathComponent(Ledger.databaseName).path) {
+            throw Ledger.Problem(description: "\(dataURL.path) already holds a Candor database; refusing to initialise over it")
+        }
+        let password = try password(args, for: admin)
+        try PasswordRules.check(password, login: admin)
+        let settings = try loadSettings(settingsURL)
+        let (keys, recovery) = try KeyFolder.create(at: keysURL)
+        let ledger = try Ledger(dataFolder: dataURL, keys: keys, settings: settings)
+        defer { try? ledger.close() }
+        try ledger.createAccount(login: admin, displayName: args.value("admin-name", default: "系统管理员 Administrator"),
+                                 employeeID: nil, role: .admin, seat: nil, password: password, actor: "cli:init")
+        let text = RecoveryKeyFile.encode(recovery)
+        if let out = args.value("recovery-key-out") {
+            try RecoveryKeyFile.writeNew(text, to: out)
+            Terminal.say("The recovery private key is in \(out). Move it offline now (print it, or a USB key in a safe) and delete it from this machine: the server never keeps it.")
+        } else {
+            Terminal.say("The recovery private key follows. It is shown ONCE and never kept by the server. Store it offline:\n\n\(text)")
+        }
+        Terminal.say("Initialised: data in \(dataURL.path), keys in \(keysURL.path), settings in \(settingsURL.path). Start with `candor serve`.")
+        return 0
+    }
+
+    static func userCommand(_ args: Arguments) throws -> Int32 {
+        try args.rejectUnknown(commonOptions.union(["name", "role", "seat", "employee-id", "password-file"]))
+        let ledger = try openLedger(args)
+        defer { try? ledger.close() }
+        switch args.positional.first {
+        case "list":
+            for a in try ledger.accounts() {
+                Terminal.say([a.login, a.role.rawValue, a.seat?.rawValue ?? "-", a.displayName, a.employeeID ?? "-",
+                              a.disabled ? "disabled" : (a.totpEnrolled ? "active" : "active (TOTP not enrolled)")].joined(separator: "\t"))
+            }
+            return 0
+        case "add":
+            guard args.positional.count == 2, let name = args.value("name"), let roleText = args.value("role") else {
+                throw Arguments.Invalid(description: "usage: candor user add LOGIN --name NAME --role ROLE [--seat SEAT]")
+            }
+            guard let role = Role(rawValue: roleText) else {
+                throw Arguments.Invalid(description: "--role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let seat = try args.value("seat").map { text -> Seat in
+                guard let s = Seat(rawValue: text) else { throw Arguments.Invalid(description: "--seat is chairman or party_secretary") }
+                return s
+            }
+            let login = args.positional[1]
+            let account = try ledger.createAccount(login: login, displayName: name, employeeID: args.value("employee-id"),
+                                                   role: role, seat: seat, password: try password(args, for: login), actor: "cli")
+            Terminal.say("Created \(account.login) (\(account.role.rawValue)). They enrol TOTP at their first login.")
+            return 0
+        case "disable", "enable":
+            guard args.positional.count == 2 else { throw Arguments.Invalid(description: "usage: candor user disable LOGIN") }
+            try ledger.setDisabled(login: args.positional[1], args.positional[0] == "disable", actor: "cli")
+            Terminal.say("\(args.positional[1]) \(args.positional[0])d.")
+            return 0
+        default:
+            throw Arguments.Invalid(description: "usage: candor user add|list|disable|enable …")
+        }
+    }
+
+    static func auditCommand(_ args: Arguments) throws -> Int32 {
+        try args.rejectUnknown(commonOptions)
+        guard args.positional == ["verify"] else { throw Arguments.Invalid(description: "usage: candor audit verify") }
+        let ledger = try openLedger(args)
+        defer { try? ledger.close() }
+        switch try ledger.verifyAudit() {
+        case .success(let count):
+            Terminal.say("audit log intact: \(count) entries, chain verified")
+            return 0
+        case .failure(let broken):
+            Terminal.warn("AUDIT LOG BROKEN: \(broken)")
+            return 1
+        }
+    }
+}
+
+/// The recovery private key as the operator keeps it: a short text file.
+enum RecoveryKeyFile {
+    static let header = "CANDOR RECOVERY PRIVATE KEY v1"
+
+    static func encode(_ key: X25519PrivateKey) -> String {
+        let raw = (try? key.rawRepresentation.unsafeCopyToArray()) ?? []
+        return "\(header)\n\(hex(raw))\n"
+    }
+
+    static func decode(_ text: String) throws -> X25519PrivateKey {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard lines.count >= 2, lines[0] == header, let raw = KeyFolder.decodeHex(lines[1]), raw.count == 32 else {
+            throw Ledger.Problem(description: "not a Candor recovery key file (expected the header line and 64 hex digits)")
+        }
+        return try X25519PrivateKey(rawRepresentation: SecureBytes(raw))
+    }
+
+    static func writeNew(_ text: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Ledger.Problem(description: "cannot create \(path): \(String(cString: strerror(errno))) (it must not exist yet)") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else {
+            throw Ledger.Problem(description: "cannot write \(path)")
+        }
+    }
+}
