@@ -29,9 +29,12 @@ public enum AESGCM {
     /// destroys GCM's security, so this must never become public.
     static func sealWithNonce(_ plaintext: [UInt8], key: SecureBytes, nonce: [UInt8],
                               associatedData: [UInt8]) throws -> [UInt8] {
+        guard nonce.count == nonceCount else {
+            throw VaultError.invalidArgument(what: sealOperation, reason: "AES-GCM nonce must be 12 bytes, got \(nonce.count)")
+        }
         var out = [UInt8](repeating: 0, count: plaintext.count + overhead)
         out[0] = version
-        out.replaceSubrange(1..<(1 + nonceCount), with: nonce.prefix(nonceCount))
+        out.replaceSubrange(1..<(1 + nonceCount), with: nonce)
         let ad = [version] + associatedData
         try key.withUnsafeBytes { k in
             try out.withUnsafeMutableBytes { o in

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import XCTest
 @testable import Vault
 
@@ -60,5 +62,17 @@ final class X25519Tests: XCTestCase {
         let key = try X25519PrivateKey(rawRepresentation: secure("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"))
         XCTAssertFalse("\(key)".contains("77076d0a"))
         XCTAssertTrue("\(key)".contains("8520f009"))
+    }
+}
+
+final class X25519ConcurrencyTests: XCTestCase {
+    func testOneKeyUsedFromManyThreads() throws {
+        let key = try X25519PrivateKey(), peer = try X25519PrivateKey()
+        let expected = try key.sharedSecret(with: peer.publicKey)
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 64) { _ in
+            if (try? key.sharedSecret(with: peer.publicKey)) != expected { failures.withLock { $0 += 1 } }
+        }
+        XCTAssertEqual(failures.withLock { $0 }, 0)
     }
 }
