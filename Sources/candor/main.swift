@@ -1,1 +1,4 @@
-print("candor")
+import Gateway
+import Glibc
+
+exit(CandorCLI.main(Array(CommandLine.arguments.dropFirst())))

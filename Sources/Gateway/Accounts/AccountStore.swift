@@ -64,6 +64,19 @@ extension Ledger {
         try pool.read { db in try db.query("SELECT \(Account.columns) FROM accounts ORDER BY id").map(Account.init(row:)) }
     }
 
+    /// A disabled account cannot log in; its grants stay, so that re-enabling restores access
+    /// and no case loses its only reader.
+    public func setDisabled(login: String, _ disabled: Bool, actor: String) throws {
+        let now = clock()
+        let audit = self.audit
+        try pool.write { db in
+            try db.execute("UPDATE accounts SET disabled = ? WHERE login = ?", [.integer(disabled ? 1 : 0), .text(login)])
+            guard db.changes == 1 else { throw AccountProblem(description: "no account with the login '\(login)'") }
+            let id = try db.scalar("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self) ?? 0
+            try audit.append(db, actor: actor, action: disabled ? "account_disable" : "account_enable", detail: "account=\(id)", at: now)
+        }
+    }
+
     /// Checks the password and unlocks the account's private key. Does not check TOTP, lock-out
     /// or disabled state: the login flow does, around this.
     func unlockKey(accountID: Int64, password: String) throws -> X25519PrivateKey? {
