@@ -51,6 +51,7 @@ final class Connection {
 
             let expected: Int? = if case .length(let n) = head.framing { n } else { nil }
             let body = RequestBody(source: decoder, expectedLength: expected, limit: limits.maxBufferedBody,
+                                   streamLimit: limits.maxStreamedBody,
                                    empty: head.framing == .none)
             let request = Request(head: head, body: body, peer: peer)
             var response: Response

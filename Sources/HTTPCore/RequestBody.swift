@@ -13,13 +13,16 @@ public final class RequestBody {
     public let expectedLength: Int?
     /// Largest body this request may carry; set by the route.
     public var limit: Int
+    /// The server's default cap for routes that stream and name no limit of their own.
+    let streamLimit: Int
     public private(set) var bytesRead = 0
     public private(set) var isFinished = false
     /// The whole body, once `collect` has run (the router does this for non-streaming routes).
     public private(set) var collected: [UInt8]?
 
-    init(source: BodySource, expectedLength: Int?, limit: Int, empty: Bool) {
+    init(source: BodySource, expectedLength: Int?, limit: Int, streamLimit: Int, empty: Bool) {
         self.source = empty ? nil : source
+        self.streamLimit = streamLimit
         memory = []
         self.expectedLength = expectedLength
         self.limit = limit
@@ -33,6 +36,7 @@ public final class RequestBody {
         memory = bytes
         expectedLength = bytes.count
         self.limit = limit
+        streamLimit = limit
         isFinished = bytes.isEmpty
         collected = bytes
     }
