@@ -81,7 +81,8 @@ final class Connection {
             var keepAlive = head.keepAlive && !isStopping()
             if !decoder.bodyFinished {
                 // Unread body: read small leftovers to keep the connection, otherwise close (RFC 9110 §10.1.1).
-                if (decoder.remainingLength ?? 0) > limits.maxDrainBytes || !decoder.drain(maxBytes: limits.maxDrainBytes) {
+                // A body refused as too large is not read at all.
+                if response.status == .contentTooLarge || (decoder.remainingLength ?? 0) > limits.maxDrainBytes || !decoder.drain(maxBytes: limits.maxDrainBytes) {
                     keepAlive = false
                     linger = true
                 }

@@ -71,8 +71,11 @@ public final class RequestBody {
     /// Reads the rest of the body into memory, refusing more than `limit` bytes with 413.
     @discardableResult
     public func collect(limit: Int? = nil) throws -> [UInt8] {
-        if let collected { return collected }
         if let l = limit { self.limit = min(self.limit, l) }
+        if let collected {
+            if collected.count > self.limit { throw HTTPError(.contentTooLarge) }
+            return collected
+        }
         if let expectedLength, expectedLength > self.limit { throw HTTPError(.contentTooLarge) }
         var all = [UInt8]()
         if let expectedLength { all.reserveCapacity(expectedLength) }

@@ -29,10 +29,10 @@ public struct RouteTable: HTTPHandler {
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
         if let (route, params) = getFallback { return try run(route, params, request) }
-        if allowed.isEmpty { throw HTTPError(.notFound) }
+        if allowed.isEmpty { return HTTPError(.notFound).response }
         if allowed.contains(.get) && !allowed.contains(.head) { allowed.insert(.head, at: allowed.firstIndex(of: .get)! + 1) }
         // RFC 9110 §15.5.6: a 405 lists the methods the resource does support.
-        throw HTTPError(.methodNotAllowed, headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+        return HTTPError(.methodNotAllowed, headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]).response
     }
 
     private func run(_ route: Route, _ params: RouteParameters, _ request: Request) throws -> Response {
