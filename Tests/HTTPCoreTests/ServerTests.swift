@@ -51,3 +51,77 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(c.readResponse()?.text, "hello /six")
     }
 }
+
+final class ServerLifecycleTests: XCTestCase {
+    func testConnectionLimitAnswers503AndCloses() throws {
+        var limits = HTTPLimits()
+        limits.maxConnections = 2
+        let server = try startServer(limits: limits, handler: HandlerClosure { _ in .text("ok") })
+        defer { server.shutdown() }
+        let a = try TestClient(port: server.port)
+        let b = try TestClient(port: server.port)
+        a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(a.readResponse()?.status, 200)
+        b.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(b.readResponse()?.status, 200)
+        let c = try TestClient(port: server.port)
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let r = c.readResponse()
+        XCTAssertEqual(r?.status, 503)
+        XCTAssertEqual(r?.header("Connection"), "close")
+        XCTAssertTrue(c.isClosedByPeer())
+    }
+
+    func testGracefulShutdownLetsInFlightRequestFinish() throws {
+        let server = try startServer(handler: HandlerClosure { _ in
+            usleep(500_000)
+            return .text("finished")
+        })
+        let port = server.port
+        let idle = try TestClient(port: port)
+        let c = try TestClient(port: port)
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(100_000)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            server.shutdown()
+            done.signal()
+        }
+        let r = c.readResponse()
+        XCTAssertEqual(r?.text, "finished")
+        XCTAssertEqual(r?.header("Connection"), "close")
+        XCTAssertTrue(idle.isClosedByPeer())
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+        XCTAssertThrowsError(try TestClient(port: port))
+    }
+
+    func testShutdownDeadlineCutsOffStuckHandlers() throws {
+        var limits = HTTPLimits()
+        limits.shutdownDeadline = 0.3
+        let server = try startServer(limits: limits, handler: HandlerClosure { req in
+            _ = try req.bodyBytes()
+            return .text("never")
+        })
+        let c = try TestClient(port: server.port)
+        c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")
+        usleep(100_000)
+        let start = Date()
+        server.shutdown()
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        XCTAssertEqual(server.activeConnections, 0)
+    }
+
+    func testSignalHandlersInstall() throws {
+        let server = try startServer(handler: HandlerClosure { _ in .text("ok") })
+        server.installSignalHandlers()
+        // Dispatch registers the source asynchronously; a signal sent before that is ignored.
+        usleep(200_000)
+        kill(getpid(), SIGTERM)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            server.waitUntilStopped()
+            done.signal()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+    }
+}
