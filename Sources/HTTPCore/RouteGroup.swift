@@ -28,6 +28,7 @@ public final class RouteGroup {
     }
 
     public func get(_ path: String, options: RouteOptions = .standard, _ h: @escaping RouteHandler) { on(.get, path, options: options, h) }
+    public func get(_ path: String, options: RouteOptions = .standard, handler: any HTTPHandler) { on(.get, path, options: options, handler: handler) }
     public func post(_ path: String, options: RouteOptions = .standard, _ h: @escaping RouteHandler) { on(.post, path, options: options, h) }
     public func put(_ path: String, options: RouteOptions = .standard, _ h: @escaping RouteHandler) { on(.put, path, options: options, h) }
     public func delete(_ path: String, options: RouteOptions = .standard, _ h: @escaping RouteHandler) { on(.delete, path, options: options, h) }

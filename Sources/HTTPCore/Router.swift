@@ -23,6 +23,7 @@ public final class Router {
         root.on(method, path, options: options, handler: handler)
     }
     public func get(_ path: String, options: RouteOptions = .standard, _ h: @escaping RouteHandler) { root.get(path, options: options, h) }
+    public func get(_ path: String, options: RouteOptions = .standard, handler: any HTTPHandler) { root.on(.get, path, options: options, handler: handler) }
     public func post(_ path: String, options: RouteOptions = .standard, _ h: @escaping RouteHandler) { root.post(path, options: options, h) }
     public func put(_ path: String, options: RouteOptions = .standard, _ h: @escaping RouteHandler) { root.put(path, options: options, h) }
     public func delete(_ path: String, options: RouteOptions = .standard, _ h: @escaping RouteHandler) { root.delete(path, options: options, h) }
