@@ -75,4 +75,19 @@ static inline int candor_hmac_init(EVP_MAC_CTX *ctx, const char *digest,
     params[1] = OSSL_PARAM_construct_end();
     return EVP_MAC_init(ctx, key, key_len, params);
 }
+
+/* TLS for HTTPCore: protocol bounds and option flags are macros Swift cannot import. */
+#include <openssl/ec.h>
+static inline int candor_ssl_ctx_set_proto_range(SSL_CTX *ctx, int min_version, int max_version) {
+    return SSL_CTX_set_min_proto_version(ctx, min_version) == 1
+        && SSL_CTX_set_max_proto_version(ctx, max_version) == 1;
+}
+/* No compression (CRIME), no renegotiation of either side, server cipher order. */
+static inline void candor_ssl_ctx_harden(SSL_CTX *ctx) {
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+}
+static inline int candor_tls1_1_version(void) { return TLS1_1_VERSION; }
+static inline int candor_tls1_2_version(void) { return TLS1_2_VERSION; }
+static inline int candor_tls1_3_version(void) { return TLS1_3_VERSION; }
+static inline int candor_ssl_get_version_number(const SSL *ssl) { return SSL_version(ssl); }
 #endif

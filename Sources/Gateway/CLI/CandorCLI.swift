@@ -1,5 +1,6 @@
 import Casework
 import Foundation
+import HTTPCore
 import Glibc
 import Vault
 
@@ -17,6 +18,7 @@ public enum CandorCLI {
             Command(name: "init", summary: "create the data folder, the database, the keys (pepper, audit key, recovery key pair) and the first admin", run: initCommand),
             Command(name: "user", summary: "user add|list|disable|enable: manage staff accounts", run: userCommand),
             Command(name: "audit", summary: "audit verify: check the audit log's hash chain; exits 1 on any break", run: auditCommand),
+            Command(name: "bench-http-server", summary: "serve a fixed page on --port for `make bench-http` (no data, no keys)", run: benchServerCommand),
         ]
     }
 
@@ -176,6 +178,12 @@ public enum CandorCLI {
         default:
             throw Arguments.Invalid(description: "usage: candor user add|list|disable|enable …")
         }
+    }
+
+    static func benchServerCommand(_ args: Arguments) throws -> Int32 {
+        try args.rejectUnknown(["port"])
+        try runBenchServer(port: try args.int("port", default: 8081))
+        return 0
     }
 
     static func auditCommand(_ args: Arguments) throws -> Int32 {

@@ -1,0 +1,198 @@
+import Dispatch
+import Glibc
+import Synchronization
+
+/// The listening side: accepts connections on one thread and serves each on its own thread,
+/// up to `maxConnections`; beyond that a 503 is sent and the socket closed at once.
+public final class Server: Sendable {
+    public let configuration: ServerConfiguration
+    private let handler: any HTTPHandler
+    private let state = Mutex(State())
+    private let active = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    private let acceptFinished = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    struct State {
+        var listenFD: Int32 = -1
+        var port = 0
+        var wakeRead: Int32 = -1
+        var wakeWrite: Int32 = -1
+        var started = false
+        /// Open connection sockets, so a shutdown past its deadline can unblock their threads.
+        var connections = Set<Int32>()
+        var signalSources: [any DispatchSourceSignal] = []
+    }
+
+    public init(configuration: ServerConfiguration, handler: any HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    /// The bound port (useful with port 0); 0 before `start`.
+    public var port: Int { state.withLock { $0.port } }
+
+    /// Connections being served right now.
+    public var activeConnections: Int { active.load(ordering: .relaxed) }
+
+    /// Binds, listens and starts accepting on a background thread; returns at once.
+    public func start() throws {
+        // Writes to a peer that went away must fail with EPIPE, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+        let tls = try configuration.tls.map { try TLSContext(configuration: $0) }
+        let (fd, port) = try ListeningSocket.open(host: configuration.host, port: configuration.port,
+                                                  backlog: configuration.backlog)
+        var pipeFDs: [Int32] = [-1, -1]
+        guard pipe(&pipeFDs) == 0 else {
+            close(fd)
+            throw ServerError("pipe")
+        }
+        for p in pipeFDs { _ = fcntl(p, F_SETFD, FD_CLOEXEC) }
+        state.withLock {
+            $0.listenFD = fd
+            $0.port = port
+            $0.wakeRead = pipeFDs[0]
+            $0.wakeWrite = pipeFDs[1]
+            $0.started = true
+        }
+        let wake = pipeFDs[0]
+        guard ThreadSpawner.spawn(stackSize: 256 * 1024, { [self] in acceptLoop(listenFD: fd, wakeFD: wake, tls: tls) }) else {
+            throw ServerError(message: "cannot start the accept thread")
+        }
+    }
+
+    private func acceptLoop(listenFD: Int32, wakeFD: Int32, tls: TLSContext?) {
+        let limits = configuration.limits
+        var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+        while !stopping.load(ordering: .relaxed) {
+            let r = poll(&fds, 2, -1)
+            if r < 0 && errno == EINTR { continue }
+            if fds[1].revents != 0 || stopping.load(ordering: .relaxed) { break }
+            var addr = sockaddr_storage()
+            var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listenFD, $0, &len) }
+            }
+            if fd < 0 {
+                // Out of descriptors: back off instead of spinning on a listen socket that stays readable.
+                if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM { usleep(10_000) }
+                continue
+            }
+            // Not inherited by anything the application spawns.
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            let acceptedAt = MonotonicTime.now()
+            if active.load(ordering: .relaxed) >= limits.maxConnections {
+                refuse(fd)
+                continue
+            }
+            SocketIO.setInt(fd, level: Int32(IPPROTO_TCP), option: TCP_NODELAY, 1)
+            SocketIO.setTimeout(fd, option: SO_SNDTIMEO, seconds: limits.writeTimeout)
+            active.add(1, ordering: .relaxed)
+            state.withLock { _ = $0.connections.insert(fd) }
+            let peer = PeerAddress(storage: addr)
+            let spawned = ThreadSpawner.spawn(stackSize: configuration.threadStackSize) { [self] in
+                serve(fd: fd, wakeFD: wakeFD, peer: peer, acceptedAt: acceptedAt, tls: tls)
+            }
+            if !spawned {
+                state.withLock { _ = $0.connections.remove(fd) }
+                active.subtract(1, ordering: .relaxed)
+                refuse(fd)
+            }
+        }
+        close(listenFD)
+        acceptFinished.signal()
+    }
+
+    private func serve(fd: Int32, wakeFD: Int32, peer: PeerAddress, acceptedAt: MonotonicTime, tls: TLSContext?) {
+        let limits = configuration.limits
+        var transport: Transport?
+        if let tls {
+            transport = try? TLSTransport(context: tls, fd: fd, wakeFD: wakeFD,
+                                          deadline: acceptedAt.adding(seconds: limits.headDeadline),
+                                          writeTimeout: limits.writeTimeout)
+        } else {
+            transport = PlainTransport(fd: fd, wakeFD: wakeFD)
+        }
+        var linger = false
+        if let transport {
+            let connection = Connection(transport: transport, handler: handler, limits: limits,
+                                        security: configuration.securityHeaders, peer: peer, acceptedAt: acceptedAt,
+                                        isStopping: { [self] in stopping.load(ordering: .relaxed) })
+            linger = connection.run()
+        }
+        // Forget the descriptor before closing it, so a forced shutdown never touches a reused number.
+        state.withLock { _ = $0.connections.remove(fd) }
+        if let transport { transport.close(lingering: linger) } else { close(fd) }
+        active.subtract(1, ordering: .relaxed)
+    }
+
+    /// Over the connection limit: a 503 and Connection: close, written without blocking the
+    /// accept loop, then a half-close so the page is not lost to a reset.
+    private func refuse(_ fd: Int32) {
+        let memory = MemoryTransport()
+        let writer = ResponseWriter(transport: memory, security: configuration.securityHeaders)
+        var keepAlive = false
+        var page = ErrorPage.response(.serviceUnavailable, "Too many connections; try again shortly.")
+        page.headers.add("Retry-After", "1")
+        try? writer.write(page, version: .http1_1, keepAlive: &keepAlive, isHead: false)
+        _ = memory.written.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        _ = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        close(fd)
+    }
+
+    /// Graceful stop: no new connections, idle ones closed, in-flight requests get until the
+    /// shutdown deadline to finish (their responses carry Connection: close), then the rest are
+    /// cut off. Blocks until done; safe to call more than once and from any thread.
+    public func shutdown() {
+        if stopping.exchange(true, ordering: .acquiringAndReleasing) {
+            waitUntilStopped()
+            return
+        }
+        let (started, wakeWrite) = state.withLock { ($0.started, $0.wakeWrite) }
+        guard started else {
+            stopped.signal()
+            return
+        }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+        acceptFinished.wait()
+        let deadline = MonotonicTime.now().adding(seconds: configuration.limits.shutdownDeadline)
+        while active.load(ordering: .relaxed) > 0 && MonotonicTime.now() < deadline { usleep(5_000) }
+        if active.load(ordering: .relaxed) > 0 {
+            state.withLock { for fd in $0.connections { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) } }
+            let grace = MonotonicTime.now().adding(seconds: 1)
+            while active.load(ordering: .relaxed) > 0 && MonotonicTime.now() < grace { usleep(5_000) }
+        }
+        if active.load(ordering: .relaxed) == 0 {
+            state.withLock {
+                close($0.wakeRead)
+                close($0.wakeWrite)
+            }
+        }
+        stopped.signal()
+    }
+
+    /// Blocks until `shutdown` has completed (for a main thread after `start`).
+    public func waitUntilStopped() {
+        stopped.wait()
+        stopped.signal()
+    }
+
+    /// SIGTERM and SIGINT start a graceful shutdown (through Dispatch signal sources, so no
+    /// work happens inside a signal handler).
+    public func installSignalHandlers() {
+        state.withLock { state in
+            for sig in [SIGTERM, SIGINT] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { [self] in
+                    DispatchQueue.global().async { self.shutdown() }
+                }
+                source.resume()
+                state.signalSources.append(source)
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Glibc
+import XCTest
+@testable import HTTPCore
+
+final class ServerTests: XCTestCase {
+    let hello = HandlerClosure { req in Response.text("hello \(req.path)") }
+
+    func testKeepAliveTwoRequestsOneConnection() throws {
+        let server = try startServer(handler: hello)
+        defer { server.shutdown() }
+        let c = try TestClient(port: server.port)
+        c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(c.readResponse()?.text, "hello /a")
+        c.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+        let r = c.readResponse()
+        XCTAssertEqual(r?.text, "hello /b")
+        XCTAssertNil(r?.header("Connection"))
+    }
+
+    func testPipelinedRequestsAnsweredInOrder() throws {
+        let server = try startServer(handler: hello)
+        defer { server.shutdown() }
+        let c = try TestClient(port: server.port)
+        c.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(c.readResponse()?.text, "hello /1")
+        XCTAssertEqual(c.readResponse()?.text, "hello /2")
+        XCTAssertEqual(c.readResponse()?.text, "hello /3")
+    }
+
+    func testConnectionCloseAndHTTP10() throws {
+        let server = try startServer(handler: hello)
+        defer { server.shutdown() }
+        let c = try TestClient(port: server.port)
+        c.send("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(c.readResponse()?.header("Connection"), "close")
+        XCTAssertTrue(c.isClosedByPeer())
+
+        let d = try TestClient(port: server.port)
+        d.send("GET /y HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        XCTAssertEqual(d.readResponse()?.header("Connection"), "keep-alive")
+        d.send("GET /z HTTP/1.0\r\n\r\n")
+        XCTAssertEqual(d.readResponse()?.text, "hello /z")
+        XCTAssertTrue(d.isClosedByPeer())
+    }
+
+    func testIPv6Loopback() throws {
+        let server = try startServer(host: "::1", handler: hello)
+        defer { server.shutdown() }
+        let c = try TestClient(host: "::1", port: server.port)
+        c.send("GET /six HTTP/1.1\r\nHost: [::1]\r\n\r\n")
+        XCTAssertEqual(c.readResponse()?.text, "hello /six")
+    }
+}
+
+final class ServerLifecycleTests: XCTestCase {
+    func testConnectionLimitAnswers503AndCloses() throws {
+        var limits = HTTPLimits()
+        limits.maxConnections = 2
+        let server = try startServer(limits: limits, handler: HandlerClosure { _ in .text("ok") })
+        defer { server.shutdown() }
+        let a = try TestClient(port: server.port)
+        let b = try TestClient(port: server.port)
+        a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(a.readResponse()?.status, 200)
+        b.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(b.readResponse()?.status, 200)
+        let c = try TestClient(port: server.port)
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let r = c.readResponse()
+        XCTAssertEqual(r?.status, 503)
+        XCTAssertEqual(r?.header("Connection"), "close")
+        XCTAssertTrue(c.isClosedByPeer())
+    }
+
+    func testGracefulShutdownLetsInFlightRequestFinish() throws {
+        let server = try startServer(handler: HandlerClosure { _ in
+            usleep(500_000)
+            return .text("finished")
+        })
+        let port = server.port
+        let idle = try TestClient(port: port)
+        let c = try TestClient(port: port)
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(100_000)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            server.shutdown()
+            done.signal()
+        }
+        let r = c.readResponse()
+        XCTAssertEqual(r?.text, "finished")
+        XCTAssertEqual(r?.header("Connection"), "close")
+        XCTAssertTrue(idle.isClosedByPeer())
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+        XCTAssertThrowsError(try TestClient(port: port))
+    }
+
+    func testShutdownDeadlineCutsOffStuckHandlers() throws {
+        var limits = HTTPLimits()
+        limits.shutdownDeadline = 0.3
+        let server = try startServer(limits: limits, handler: HandlerClosure { req in
+            _ = try req.bodyBytes()
+            return .text("never")
+        })
+        let c = try TestClient(port: server.port)
+        c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")
+        usleep(100_000)
+        let start = Date()
+        server.shutdown()
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        XCTAssertEqual(server.activeConnections, 0)
+    }
+
+    func testSignalHandlersInstall() throws {
+        let server = try startServer(handler: HandlerClosure { _ in .text("ok") })
+        server.installSignalHandlers()
+        // Dispatch registers the source asynchronously; a signal sent before that is ignored.
+        usleep(200_000)
+        kill(getpid(), SIGTERM)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            server.waitUntilStopped()
+            done.signal()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+    }
+}
