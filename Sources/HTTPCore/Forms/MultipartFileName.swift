@@ -17,13 +17,12 @@ enum MultipartFileName {
         for scalar in lastComponent.unicodeScalars where !isRemoved(scalar) {
             scalars.append(scalar)
         }
-        var name = String(scalars)
-        name = trimmed(name)
-        // Leading dots make hidden files and, alone, the `.`/`..` path elements.
-        while name.hasPrefix(".") { name.removeFirst() }
-        name = trimmed(name)
-        name = shortened(name)
-        return name.isEmpty ? fallback : name
+        var name = Substring(String(scalars))
+        // Leading dots make hidden files and, alone, the `.`/`..` path elements; spaces
+        // between them would only hide them.
+        while let first = name.first, first == "." || first.isWhitespace { name.removeFirst() }
+        name = shortened(trimmed(String(name)))[...]
+        return name.isEmpty ? fallback : String(name)
     }
 
     /// Control characters (C0, DEL, C1, NUL among them) can forge lines in logs and terminals;
