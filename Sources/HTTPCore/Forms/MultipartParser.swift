@@ -107,7 +107,10 @@ public struct MultipartParser: Sendable {
 
     private mutating func process(into events: inout [MultipartEvent]) throws(FormError) {
         var consumed = 0
-        defer { buffer.removeSubrange(0..<consumed) }
+        defer {
+            buffer.removeSubrange(0..<consumed)
+            headerScanStart = max(0, headerScanStart - consumed)
+        }
         loop: while true {
             let available = buffer.count - consumed
             switch state {
