@@ -1,8 +1,9 @@
 // libFuzzer target for MultipartParser. Built by scripts/fuzz.sh together with
 // Sources/HTTPCore/Forms/*.swift in one module, so internal names are visible here.
 //
-// Input layout: byte 0 picks the chunk size; the bytes up to the first "\n" (at most 128)
-// are the Content-Type header value; the rest is the body. Seeds in corpus/ follow it.
+// Input layout: byte 0 picks the chunk size; byte 1 is the length n of the Content-Type
+// header value in the next n bytes (0: "multipart/form-data; boundary=fuzz"); the rest is
+// the body. Seeds in corpus/ follow it.
 
 private let limits = MultipartLimits(
     maxParts: 16, maxPartHeaderBytes: 512, maxFieldBytes: 2048, maxFileBytes: 4096,
@@ -88,19 +89,14 @@ private func check(_ outcome: Outcome) {
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMultipart(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard size > 0 else { return 0 }
+    guard size >= 2 else { return 0 }
     let input = Array(UnsafeBufferPointer(start: data, count: size))
     let selector = Int(input[0])
-    let rest = input.dropFirst()
-    let contentType: String
-    let body: [UInt8]
-    if let newline = rest.prefix(128).firstIndex(of: UInt8(ascii: "\n")) {
-        contentType = String(decoding: rest[..<newline], as: UTF8.self)
-        body = Array(rest[(newline + 1)...])
-    } else {
-        contentType = "multipart/form-data; boundary=fuzz"
-        body = Array(rest)
-    }
+    let typeLength = min(Int(input[1]), size - 2)
+    let contentType = typeLength == 0
+        ? "multipart/form-data; boundary=fuzz"
+        : String(decoding: input[2..<2 + typeLength], as: UTF8.self)
+    let body = Array(input[(2 + typeLength)...])
     let chunkSize = selector < 128 ? selector % 16 + 1 : (selector - 127) * 61
     // Invariant: one chunk and small chunks give the same events and the same error.
     let whole = run(contentType, body, chunkSize: max(body.count, 1))
