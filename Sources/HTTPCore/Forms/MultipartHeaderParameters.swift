@@ -34,6 +34,7 @@ enum MultipartHeaderParameters {
         }
         let value = String(decoding: bytes[valueStart..<index], as: UTF8.self).lowercased()
         var parameters: [(name: String, value: String)] = []
+        var seen: Set<String> = []
 
         while true {
             skipWhitespace()
@@ -73,7 +74,7 @@ enum MultipartHeaderParameters {
             }
             // Two values for one parameter let two readers of the same part disagree on which
             // counts (a classic filter bypass), so neither is taken.
-            guard !parameters.contains(where: { $0.name == name }) else {
+            guard seen.insert(name).inserted else {
                 throw .badRequest("\(what) header: parameter '\(name)' appears twice")
             }
             parameters.append((name: name, value: parameterValue))
