@@ -1,0 +1,47 @@
+import Casework
+import HTTPCore
+
+/// Renders pages with what every page needs: language, the switch link, the organisation, the
+/// demo banner. Templates escape; this only assembles context.
+public struct Pages: Sendable {
+    public let library: TemplateLibrary
+    public let demo: Bool
+    let settings: @Sendable () -> Settings
+
+    public init(library: TemplateLibrary, demo: Bool, settings: @escaping @Sendable () -> Settings) {
+        self.library = library
+        self.demo = demo
+        self.settings = settings
+    }
+
+    func language(_ request: Request) -> Language { Language(code: request.queryValue("lang")) }
+
+    func render(_ name: String, _ request: Request, title: String, status: HTTPStatus = .ok,
+                _ context: [String: TemplateValue] = [:]) throws -> Response {
+        let language = language(request)
+        let other: Language = language == .zh ? .en : .zh
+        var full = context
+        full["title"] = .text(title)
+        full["demo"] = .bool(demo)
+        full["zh_page"] = .bool(language == .zh)
+        full["organisation"] = .text(settings().organisation)
+        full["switch_url"] = .text(request.path + "?lang=" + other.rawValue)
+        full["switch_lang"] = .text(other.rawValue)
+        let html = try library.render(name, language: language, context: .object(full))
+        var response = Response.html(html, status: status)
+        response.headers.set("Content-Language", language == .zh ? "zh-CN" : "en")
+        return response
+    }
+
+    func text(_ key: String, _ request: Request) -> String { library.text(key, language(request)) }
+
+    /// A page for an error the person can act on: what went wrong and what to do.
+    func error(_ request: Request, status: HTTPStatus, title: String, message: String, back: String = "/") -> Response {
+        let back = back + (back.contains("?") ? "&" : "?") + "lang=" + language(request).rawValue
+        if let page = try? render("error", request, title: title, status: status,
+                                  ["message": .text(message), "back": .text(back)]) {
+            return page
+        }
+        return Response.text("\(title)\n\(message)\n", status: status)
+    }
+}
