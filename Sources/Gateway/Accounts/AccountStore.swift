@@ -77,6 +77,27 @@ extension Ledger {
         }
     }
 
+    /// Stores a TOTP secret sealed to the account's own public key, so that reading it needs the
+    /// password-unlocked private key: the database alone yields no second factor.
+    func enrollTOTP(accountID: Int64, secret: SecureBytes, actor: String) throws {
+        guard let account = try account(id: accountID) else { throw AccountProblem(description: "no such account") }
+        let sealed = try SealedBox.seal(secret, to: try account.x25519PublicKey(), context: Array("candor/totp/v1|\(accountID)".utf8))
+        let now = clock()
+        let audit = self.audit
+        try pool.write { db in
+            try db.execute("UPDATE accounts SET totp_secret_sealed = ?, totp_enrolled = 1 WHERE id = ?", [.blob(sealed), .integer(accountID)])
+            try audit.append(db, actor: actor, action: "totp_enrol", detail: "account=\(accountID)", at: now)
+        }
+    }
+
+    /// The people a reporter may keep away from a report: everyone who could hold a case.
+    public func handlers() throws -> [Account] {
+        try pool.read { db in
+            try db.query("SELECT \(Account.columns) FROM accounts WHERE disabled = 0 AND role IN ('head','inspector','approver') ORDER BY role, id")
+                .map(Account.init(row:))
+        }
+    }
+
     /// Checks the password and unlocks the account's private key. Does not check TOTP, lock-out
     /// or disabled state: the login flow does, around this.
     func unlockKey(accountID: Int64, password: String) throws -> X25519PrivateKey? {

@@ -16,6 +16,8 @@ public enum CandorCLI {
     static var commands: [Command] {
         [
             Command(name: "init", summary: "create the data folder, the database, the keys (pepper, audit key, recovery key pair) and the first admin", run: initCommand),
+            Command(name: "serve", summary: "run the gateway (--templates, --host 127.0.0.1, --port 8080, --tls-cert/--tls-key)", run: serveCommand),
+            Command(name: "demo", summary: "build a demo organisation in the data folder if there is none, print its logins, serve on 127.0.0.1", run: demoCommand),
             Command(name: "user", summary: "user add|list|disable|enable: manage staff accounts", run: userCommand),
             Command(name: "audit", summary: "audit verify: check the audit log's hash chain; exits 1 on any break", run: auditCommand),
             Command(name: "bench-http-server", summary: "serve a fixed page on --port for `make bench-http` (no data, no keys)", run: benchServerCommand),
@@ -66,6 +68,8 @@ public enum CandorCLI {
             "             [--employee-id ID] [--password-file FILE]",
             "        user list | user disable LOGIN | user enable LOGIN",
             "audit:  audit verify",
+            "serve:  [--templates DIR (./Templates)] [--host 127.0.0.1] [--port 8080] [--tls-cert PEM --tls-key PEM]",
+            "demo:   the same options; loopback only; accounts in DATA/demo-accounts.json",
         ]
         return lines.joined(separator: "\n")
     }

@@ -1,0 +1,121 @@
+import Casework
+import Foundation
+import Glibc
+import HTTPCore
+import Vault
+
+extension CandorCLI {
+    static let serveOptions: Set<String> = commonOptions.union(["templates", "host", "port", "tls-cert", "tls-key"])
+
+    static func serveCommand(_ args: Arguments) throws -> Int32 {
+        try args.rejectUnknown(serveOptions)
+        let ledger = try openLedger(args)
+        return try serve(ledger, args, demo: false)
+    }
+
+    /// Runs the gateway until SIGTERM or SIGINT, then finishes requests in flight.
+    static func serve(_ ledger: Ledger, _ args: Arguments, demo: Bool) throws -> Int32 {
+        let templates = URL(fileURLWithPath: args.value("templates", default: "./Templates"))
+        var tls: TLSConfiguration?
+        switch (args.value("tls-cert"), args.value("tls-key")) {
+        case let (cert?, key?): tls = TLSConfiguration(certificatePath: cert, privateKeyPath: key)
+        case (nil, nil): tls = nil
+        default: throw Arguments.Invalid(description: "--tls-cert and --tls-key go together")
+        }
+        var options = GatewayApp.Options()
+        options.demo = demo
+        options.secureCookies = tls != nil
+        let app = try GatewayApp(ledger: ledger, templates: templates, options: options)
+        var limits = HTTPLimits()
+        limits.maxStreamedBody = options.uploads.maxRequestBytes
+        let host = args.value("host", default: "127.0.0.1")
+        let port = try args.int("port", default: 8080)
+        let server = Server(configuration: ServerConfiguration(host: host, port: port, limits: limits, tls: tls), handler: app.handler)
+        try server.start()
+        server.installSignalHandlers()
+        Terminal.say("Candor\(demo ? " demo" : "") serving on \(tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ (SIGTERM or Ctrl-C to stop)")
+        server.waitUntilStopped()
+        try ledger.close()
+        Terminal.say("stopped")
+        return 0
+    }
+
+    static func demoCommand(_ args: Arguments) throws -> Int32 {
+        try args.rejectUnknown(serveOptions)
+        let host = args.value("host", default: "127.0.0.1")
+        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
+            throw Arguments.Invalid(description: "the demo serves on loopback only (127.0.0.1); use `candor serve` for a real installation")
+        }
+        let (dataURL, keysURL, settingsURL) = folders(args)
+        let accountsFile = dataURL.appendingPathComponent("demo-accounts.json")
+        let fresh = !FileManager.default.fileExists(atPath: dataURL.appendingPathComponent(Ledger.databaseName).path)
+        let settings = try loadSettings(settingsURL)
+        let keys: KeyFolder
+        if FileManager.default.fileExists(atPath: keysURL.appendingPathComponent(KeyFolder.pepperFile).path) {
+            keys = try KeyFolder(url: keysURL)
+        } else {
+            let (created, recovery) = try KeyFolder.create(at: keysURL)
+            keys = created
+            try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
+            try RecoveryKeyFile.writeNew(RecoveryKeyFile.encode(recovery), to: dataURL.appendingPathComponent("demo-recovery.key").path)
+        }
+        let ledger = try Ledger(dataFolder: dataURL, keys: keys, settings: settings)
+        if fresh {
+            try DemoOrganisation.build(ledger, accountsFile: accountsFile)
+        }
+        if let data = FileManager.default.contents(atPath: accountsFile.path) {
+            Terminal.say("Demo accounts (also in \(accountsFile.path)):")
+            for account in (try? JSONDecoder().decode([DemoOrganisation.Entry].self, from: data)) ?? [] {
+                Terminal.say("  \(account.login.padding(toLength: 11, withPad: " ", startingAt: 0)) \(account.role)\(account.seat.map { "/\($0)" } ?? "")  password: \(account.password)  TOTP secret: \(account.totpSecret)")
+            }
+        }
+        return try serve(ledger, args, demo: true)
+    }
+}
+
+/// The demo organisation: one of each role, with random passwords and enrolled TOTP secrets.
+enum DemoOrganisation {
+    struct Entry: Codable {
+        var login: String
+        var password: String
+        var role: String
+        var seat: String?
+        var totpSecret: String
+
+        enum CodingKeys: String, CodingKey {
+            case login, password, role, seat
+            case totpSecret = "totp_secret"
+        }
+    }
+
+    static let people: [(login: String, name: String, role: Role, seat: Seat?, employeeID: String?)] = [
+        ("head", "王建国", .head, nil, "E1001"),
+        ("inspector1", "李娜", .inspector, nil, "E1002"),
+        ("inspector2", "张伟", .inspector, nil, "E1003"),
+        ("chairman", "赵敏", .approver, .chairman, "E0001"),
+        ("secretary", "钱伟", .approver, .partySecretary, "E0002"),
+        ("admin", "系统管理员", .admin, nil, nil),
+        ("auditor", "审计员", .auditor, nil, nil),
+    ]
+
+    static func build(_ ledger: Ledger, accountsFile: URL) throws {
+        var entries: [Entry] = []
+        for person in people {
+            // 16 characters of base32: 80 bits, readable aloud, over the 12-character floor.
+            let password = String(Base32.encode(try Random.bytes(10), padding: false).lowercased())
+            let account = try ledger.createAccount(login: person.login, displayName: person.name, employeeID: person.employeeID,
+                                                   role: person.role, seat: person.seat, password: password, actor: "cli:demo")
+            let secret = try TOTP.generateSecret()
+            try ledger.enrollTOTP(accountID: account.id, secret: secret, actor: "cli:demo")
+            entries.append(Entry(login: person.login, password: password, role: person.role.rawValue,
+                                 seat: person.seat?.rawValue, totpSecret: Base32.encode(secret.unsafeCopyToArray(), padding: false)))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(entries)
+        let fd = open(accountsFile.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Ledger.Problem(description: "cannot write \(accountsFile.path)") }
+        defer { close(fd) }
+        _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,69 @@
+import Casework
+import Foundation
+import HTTPCore
+
+/// The whole web application: the router with its groups and middleware. Built once per server;
+/// tests call `router.handle` directly.
+public final class GatewayApp: Sendable {
+    public let ledger: Ledger
+    public let pages: Pages
+    public let reporterSessions: ReporterSessions
+    let lookupGate: LookupGateHandle
+    public let handler: RouteTable
+
+    public struct Options: Sendable {
+        public var demo = false
+        public var secureCookies = false
+        public var uploads = UploadLimits()
+        public var lookupSlots = 1
+        public var lookupQueue = 8
+        public init() {}
+    }
+
+    public init(ledger: Ledger, templates: URL, options: Options = Options()) throws {
+        self.ledger = ledger
+        let library = try TemplateLibrary(directory: templates)
+        pages = Pages(library: library, demo: options.demo, settings: { [ledger] in ledger.settings })
+        reporterSessions = ReporterSessions(secureCookie: options.secureCookies, clock: ledger.clock)
+        lookupGate = LookupGateHandle(slots: options.lookupSlots, queue: options.lookupQueue)
+        let router = Router()
+        router.use(GatewayApp.sameOriginPosts)
+        router.use(GatewayApp.errorPages(pages))
+        router.get("/static/*", handler: try StaticFiles(root: templates.appendingPathComponent("static").path,
+                                                          cacheControl: "public, max-age=3600"))
+        ReporterRoutes(ledger: ledger, pages: pages, sessions: reporterSessions, gate: lookupGate,
+                       limits: options.uploads).register(on: router)
+        handler = router.makeHandler()
+    }
+
+    /// A form posted from another site is refused (CSRF): browsers send `Origin` on POST, and
+    /// `Sec-Fetch-Site` where they support it. A request with neither is a non-browser client,
+    /// which cannot be made to act with someone else's cookies.
+    static let sameOriginPosts: Middleware = { request, next in
+        if request.method == .post {
+            if let site = request.headers["Sec-Fetch-Site"], site == "cross-site" {
+                throw HTTPError(.forbidden, "This form must be sent from this site.")
+            }
+            if let origin = request.headers["Origin"], origin != "null", let host = request.headers["Host"] {
+                let stripped = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
+                guard stripped.lowercased() == host.lowercased() else {
+                    throw HTTPError(.forbidden, "This form must be sent from this site.")
+                }
+            }
+        }
+        return try next(request)
+    }
+
+    /// Errors as pages in the visitor's language; nothing of the request is echoed.
+    static func errorPages(_ pages: Pages) -> Middleware {
+        { request, next in
+            do {
+                return try next(request)
+            } catch let error as HTTPError {
+                var r = pages.error(request, status: error.status, title: "\(error.status.code)", message: error.message)
+                for field in error.headers { r.headers.set(field.name, field.value) }
+                return r
+            }
+        }
+    }
+}
