@@ -25,13 +25,16 @@ test: deps
 
 run: deps
 	$(SWIFT) build -c release
-	.build/release/candor --help
+	.build/release/candor demo --data $(DATA) --keys $(KEYS) --templates Templates --host 127.0.0.1 --port 8080
 
 fuzz: deps
 	scripts/fuzz.sh
 
 bench-http: deps
 	scripts/bench-http.sh
+
+bench-intake: deps
+	scripts/bench-intake.sh
 
 clean:
 	rm -rf .build
