@@ -21,7 +21,7 @@ OUT=.build/fuzz
 
 # The backtracer can hang after a crash while holding the output pipe open.
 export SWIFT_BACKTRACE=enable=no
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:symbolize=1:handle_abort=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1:strict_init_order=1:symbolize=1:handle_abort=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-print_suppressions=0:report_objects=1}
 
 # target -> the source file that must exist for it to be built.

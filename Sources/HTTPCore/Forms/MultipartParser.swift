@@ -1,7 +1,7 @@
 /// A streaming multipart/form-data parser (RFC 7578, with the body syntax of RFC 2046 §5.1).
 ///
 /// Feed it the body in chunks of any size; it returns events as soon as they are certain.
-/// Between parts' headers it holds back at most `delimiter.count - 1` bytes (a possible
+/// While it reads a part's content it holds back at most `delimiter.count - 1` bytes (a possible
 /// start of the next boundary), so memory per part is constant whatever the file size.
 public struct MultipartParser: Sendable {
     private enum State: Sendable {
