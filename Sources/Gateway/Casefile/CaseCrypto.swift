@@ -60,7 +60,7 @@ enum Holder {
 
 /// Kinds of sealed blob. The reporter's view reads only `reporterVisible`; internal kinds are never
 /// even decrypted for it (art. 11).
-enum BlobKind: String, CaseIterable {
+public enum BlobKind: String, CaseIterable, Sendable {
     case report
     case accused
     case exclusions

@@ -17,6 +17,9 @@ public final class Ledger: Sendable {
     let clock: @Sendable () -> Int64
     /// scrypt cost for staff passwords and private-key encryption.
     let passwordParameters: ScryptParameters
+    /// A hash of nothing, at the same cost: checked for unknown logins so they take as long.
+    let dummyHash: String
+    let phantomFailures = PhantomFailures()
 
     public struct Problem: Error, CustomStringConvertible, Sendable {
         public let description: String
@@ -29,6 +32,7 @@ public final class Ledger: Sendable {
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
         self.dataFolder = dataFolder
         self.passwordParameters = passwordParameters
+        dummyHash = try PasswordHash.make(password: "candor-no-such-account", parameters: passwordParameters)
         self.keys = keys
         self.clock = clock
         currentSettings = Mutex(settings)

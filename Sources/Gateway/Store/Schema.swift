@@ -133,6 +133,22 @@ enum Schema {
             ) STRICT;
             """)
         }
+        m.register("0002-totp-replay-and-identity-requests") { db in
+            try db.execute("""
+            ALTER TABLE accounts ADD COLUMN totp_last_counter INTEGER NOT NULL DEFAULT 0;
+
+            -- An inspector's reasoned request to read a real-name reporter's identity (art. 4);
+            -- the reason is sealed in the case, the decision is the head's.
+            CREATE TABLE identity_requests(
+              id INTEGER PRIMARY KEY,
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              account_id INTEGER NOT NULL REFERENCES accounts(id),
+              reason_slot TEXT NOT NULL,
+              state TEXT NOT NULL CHECK (state IN ('pending','granted','refused')),
+              decided_by INTEGER REFERENCES accounts(id)
+            ) STRICT;
+            """)
+        }
         return m
     }
 }

@@ -30,14 +30,27 @@ public final class TemplateLibrary: Sendable {
             let data = try Data(contentsOf: directory.appendingPathComponent(file))
             sources[String(file.dropLast(5))] = String(decoding: data, as: UTF8.self)
         }
+        // `i18n/zh.json` plus any `i18n/<area>.zh.json`, so each area of the site keeps its own
+        // catalog; a key defined twice is an error rather than a silent override.
         var catalogs: [Language: [String: String]] = [:]
+        let i18n = directory.appendingPathComponent("i18n")
+        let files = (try? fm.contentsOfDirectory(atPath: i18n.path)) ?? []
         for language in Language.allCases {
-            let url = directory.appendingPathComponent("i18n/\(language.rawValue).json")
-            guard let data = try? Data(contentsOf: url) else {
-                throw LoadError(description: "templates: missing text catalog \(url.path)")
+            let mine = files.filter { $0 == "\(language.rawValue).json" || $0.hasSuffix(".\(language.rawValue).json") }.sorted()
+            guard mine.contains("\(language.rawValue).json") else {
+                throw LoadError(description: "templates: missing text catalog \(i18n.appendingPathComponent("\(language.rawValue).json").path)")
             }
-            guard let table = try? JSONDecoder().decode([String: String].self, from: data) else {
-                throw LoadError(description: "templates: \(url.path) must be one JSON object of strings")
+            var table: [String: String] = [:]
+            for file in mine {
+                let url = i18n.appendingPathComponent(file)
+                guard let data = try? Data(contentsOf: url),
+                      let part = try? JSONDecoder().decode([String: String].self, from: data) else {
+                    throw LoadError(description: "templates: \(url.path) must be one JSON object of strings")
+                }
+                for (key, value) in part {
+                    guard table[key] == nil else { throw LoadError(description: "templates: text key '\(key)' is defined twice (in \(file))") }
+                    table[key] = value
+                }
             }
             catalogs[language] = table
         }

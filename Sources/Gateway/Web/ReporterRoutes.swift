@@ -161,7 +161,7 @@ struct ReporterRoutes: Sendable {
             r.headers.set("Retry-After", "5")
             return r
         case .success(let reporter):
-            let (cookie, _) = try sessions.create(reporter)
+            let cookie = try sessions.create(reporter)
             var r = Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")
             try r.setCookie(cookie)
             return r
