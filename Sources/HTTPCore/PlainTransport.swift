@@ -11,8 +11,6 @@ final class PlainTransport: Transport {
         self.wakeFD = wakeFD
     }
 
-    var hasBufferedInput: Bool { false }
-
     func read(into buffer: UnsafeMutableRawBufferPointer, deadline: MonotonicTime, interruptible: Bool) throws -> Int {
         while true {
             try SocketIO.wait(fd: fd, deadline: deadline, wakeFD: interruptible ? wakeFD : nil)

@@ -55,6 +55,21 @@ public final class Request {
     /// Cookies from the Cookie header(s), parsed on first use (RFC 6265 §5.4).
     public private(set) lazy var cookies: Cookies = Cookies(headerValues: headers.values(for: "Cookie"))
 
+    /// The media type of the body without parameters, lowercased ("application/x-www-form-urlencoded").
+    public var mediaType: String? {
+        guard let ct = headers["Content-Type"] else { return nil }
+        let type = trimOWS(ct.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        return type.isEmpty ? nil : type.lowercased()
+    }
+
+    /// Hook for form parsers (pure functions over bytes): checks the media type, buffers the body
+    /// within its limit and hands it over. A different media type is 415.
+    public func formBody<T>(expecting type: String = "application/x-www-form-urlencoded",
+                            _ parse: ([UInt8]) throws -> T) throws -> T {
+        guard mediaType == type else { throw HTTPError(.unsupportedMediaType) }
+        return try parse(try body.collect())
+    }
+
     /// The buffered body: collected by the router for routes that do not stream, otherwise read
     /// now up to the body's limit.
     public func bodyBytes() throws -> [UInt8] { try body.collect() }

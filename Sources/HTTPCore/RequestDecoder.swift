@@ -52,15 +52,16 @@ final class RequestDecoder: BodySource {
         var waitingFirstByte = start == end
         var deadline = first ? acceptedAt.adding(seconds: limits.headDeadline)
             : MonotonicTime.now().adding(seconds: waitingFirstByte ? limits.idleTimeout : limits.headDeadline)
-        var scanFrom = start
+        // Offset from `start` already searched; relative because makeRoom() moves the bytes.
+        var scanned = 0
         while true {
-            if let headEnd = findHeadEnd(from: scanFrom) {
+            if let headEnd = findHeadEnd(from: start + scanned) {
                 let head = try RequestHeadParser.parse(UnsafeRawBufferPointer(rebasing: buffer[start..<headEnd]), limits: limits)
                 start += head.length
                 beginBody(head)
                 return .head(head)
             }
-            scanFrom = max(start, end - 3)
+            scanned = max(0, end - start - 3)
             if end - start > 1024 {
                 // Lets the parser name the limit that was crossed (414 or 431) before the head is whole.
                 do { _ = try RequestHeadParser.parse(UnsafeRawBufferPointer(rebasing: buffer[start..<end]), limits: limits) }
@@ -83,7 +84,7 @@ final class RequestDecoder: BodySource {
                 waitingFirstByte = false
                 if !first { deadline = MonotonicTime.now().adding(seconds: limits.headDeadline) }
                 skipEmptyLines()
-                scanFrom = start
+                scanned = 0
             }
         }
     }

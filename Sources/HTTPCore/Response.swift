@@ -50,19 +50,17 @@ public final class BodyWriter {
     private var pending: [UInt8] = []
     private let flushAt = 32 * 1024
     let chunked: Bool
-    let discard: Bool
     public private(set) var bytesWritten = 0
 
-    init(chunked: Bool, discard: Bool, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    init(chunked: Bool, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.chunked = chunked
-        self.discard = discard
         self.sink = sink
         pending.reserveCapacity(flushAt + 64)
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         bytesWritten += bytes.count
-        if discard || bytes.isEmpty { return }
+        if bytes.isEmpty { return }
         if pending.count + bytes.count <= flushAt {
             pending.append(contentsOf: bytes)
             if pending.count >= flushAt { try flush() }
@@ -100,7 +98,7 @@ public final class BodyWriter {
 
     func finish() throws {
         try flush()
-        if chunked && !discard {
+        if chunked {
             let last: StaticString = "0\r\n\r\n"
             try sink(UnsafeRawBufferPointer(start: last.utf8Start, count: last.utf8CodeUnitCount))
         }

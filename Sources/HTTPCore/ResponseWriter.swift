@@ -82,8 +82,9 @@ final class ResponseWriter {
             return
         }
         try send(out)
-        if let producer {
-            let writer = BodyWriter(chunked: chunked, discard: isHead) { [transport] bytes in
+        // HEAD: the producer would only generate bytes to throw away (a whole file, say).
+        if let producer, !isHead {
+            let writer = BodyWriter(chunked: chunked) { [transport] bytes in
                 try transport.write(bytes)
             }
             try producer(writer)

@@ -29,6 +29,11 @@ public final class Server: Sendable {
         self.handler = handler
     }
 
+    /// Serves the routes of `router` as they are now (later additions are not seen).
+    public convenience init(configuration: ServerConfiguration, router: Router) {
+        self.init(configuration: configuration, handler: router.makeHandler())
+    }
+
     /// The bound port (useful with port 0); 0 before `start`.
     public var port: Int { state.withLock { $0.port } }
 
@@ -37,6 +42,9 @@ public final class Server: Sendable {
 
     /// Binds, listens and starts accepting on a background thread; returns at once.
     public func start() throws {
+        guard !state.withLock({ $0.started }), !stopping.load(ordering: .relaxed) else {
+            throw ServerError(message: "server already started")
+        }
         // Writes to a peer that went away must fail with EPIPE, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         let tls = try configuration.tls.map { try TLSContext(configuration: $0) }

@@ -28,8 +28,6 @@ final class TLSTransport: Transport {
 
     deinit { SSL_free(ssl) }
 
-    var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
-
     private func wait(for error: Int32, deadline: MonotonicTime, interruptible: Bool) throws {
         switch error {
         case SSL_ERROR_WANT_READ:

@@ -18,8 +18,6 @@ protocol Transport: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer, deadline: MonotonicTime, interruptible: Bool) throws -> Int
     /// Writes everything or throws.
     func write(_ bytes: UnsafeRawBufferPointer) throws
-    /// Bytes already decrypted and waiting, so a reader need not poll the socket.
-    var hasBufferedInput: Bool { get }
     /// Closes after telling the peer we are done writing, then discarding what it still sends for
     /// a moment, so that a final error page is not destroyed by a TCP reset (RFC 9112 §9.6).
     func close(lingering: Bool)

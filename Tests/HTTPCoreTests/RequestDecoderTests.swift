@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import XCTest
 @testable import HTTPCore
 
@@ -133,10 +134,8 @@ final class RequestDecoderTests: XCTestCase {
     }
 }
 
-final class LockedMax: @unchecked Sendable {
-    // @unchecked Sendable: `value` is only touched under `lock`.
-    private let lock = NSLock()
-    private var _value = 0
-    var value: Int { lock.withLock { _value } }
-    func update(_ v: Int) { lock.withLock { _value = max(_value, v) } }
+final class LockedMax: Sendable {
+    private let largest = Mutex(0)
+    var value: Int { largest.withLock { $0 } }
+    func update(_ v: Int) { largest.withLock { $0 = max($0, v) } }
 }

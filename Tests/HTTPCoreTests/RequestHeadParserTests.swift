@@ -118,4 +118,27 @@ final class RequestHeadParserTests: XCTestCase {
             _ = try? RequestHeadParser.parse(Array(full[0..<n]), limits: limits)
         }
     }
+
+    /// A poor man's fuzzer: random mutations of valid heads must throw or parse, never trap.
+    func testRandomMutationsNeverTrap() {
+        var rng = SystemRandomNumberGenerator()
+        let seeds = ["POST /a?b=c HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n",
+                     "GET http://h/p HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"].map { Array($0.utf8) }
+        let interesting: [UInt8] = [0, 9, 10, 13, 32, 37, 44, 47, 58, 59, 63, 127, 255]
+        for _ in 0..<20_000 {
+            var b = seeds[Int.random(in: 0..<seeds.count, using: &rng)]
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let i = Int.random(in: 0..<b.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: b[i] = interesting.randomElement(using: &rng)!
+                case 1: b.remove(at: i)
+                default: b.insert(UInt8.random(in: 0...255, using: &rng), at: i)
+                }
+                if b.isEmpty { break }
+            }
+            _ = try? RequestHeadParser.parse(b, limits: limits)
+            var d = ChunkedDecoder()
+            _ = try? d.feed(b)
+        }
+    }
 }

@@ -27,6 +27,19 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(c.readResponse()?.text, "hello /3")
     }
 
+    func testPipelinedHeadSplitAcrossReads() throws {
+        let server = try startServer(handler: hello)
+        defer { server.shutdown() }
+        let c = try TestClient(port: server.port)
+        c.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHo")
+        XCTAssertEqual(c.readResponse()?.text, "hello /1")
+        usleep(50_000)
+        c.send("st: x\r\n")
+        usleep(50_000)
+        c.send("\r\n")
+        XCTAssertEqual(c.readResponse()?.text, "hello /2")
+    }
+
     func testConnectionCloseAndHTTP10() throws {
         let server = try startServer(handler: hello)
         defer { server.shutdown() }

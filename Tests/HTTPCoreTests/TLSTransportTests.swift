@@ -1,0 +1,114 @@
+import COpenSSL
+import Glibc
+import XCTest
+@testable import HTTPCore
+
+/// A real TLS handshake against the server, with a certificate made at test time through the
+/// OpenSSL API (EC P-256, self-signed).
+final class TLSTransportTests: XCTestCase {
+    var dir = ""
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "candor-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try makeSelfSigned(certPath: dir + "/cert.pem", keyPath: dir + "/key.pem")
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func makeSelfSigned(certPath: String, keyPath: String) throws {
+        let kctx = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nil)
+        defer { EVP_PKEY_CTX_free(kctx) }
+        XCTAssertEqual(EVP_PKEY_keygen_init(kctx), 1)
+        XCTAssertEqual(EVP_PKEY_CTX_set_ec_paramgen_curve_nid(kctx, NID_X9_62_prime256v1), 1)
+        var pkey: OpaquePointer?
+        XCTAssertEqual(EVP_PKEY_keygen(kctx, &pkey), 1)
+        defer { EVP_PKEY_free(pkey) }
+        let x509 = X509_new()
+        defer { X509_free(x509) }
+        X509_set_version(x509, 2)
+        ASN1_INTEGER_set(X509_get_serialNumber(x509), 1)
+        X509_gmtime_adj(X509_getm_notBefore(x509), -60)
+        X509_gmtime_adj(X509_getm_notAfter(x509), 3600)
+        X509_set_pubkey(x509, pkey)
+        let name = X509_get_subject_name(x509)
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, "localhost", -1, -1, 0)
+        X509_set_issuer_name(x509, name)
+        XCTAssertGreaterThan(X509_sign(x509, pkey, EVP_sha256()), 0)
+        let cf = fopen(certPath, "w")
+        PEM_write_X509(cf, x509)
+        fclose(cf)
+        let kf = fopen(keyPath, "w")
+        PEM_write_PrivateKey(kf, pkey, nil, nil, 0, nil, nil)
+        fclose(kf)
+    }
+
+    /// Connects, handshakes with at most `maxVersion`, sends `request`; returns the reply text
+    /// or nil if the handshake failed.
+    func tlsRequest(port: Int, maxVersion: Int32, request: String) -> (String?, String?) {
+        let ctx = SSL_CTX_new(TLS_client_method())
+        defer { SSL_CTX_free(ctx) }
+        // The client may go lower than the server allows, so the server's refusal is what is tested.
+        SSL_CTX_set_security_level(ctx, 0)
+        _ = candor_ssl_ctx_set_proto_range(ctx, candor_tls1_1_version(), maxVersion)
+        SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0")
+        guard let c = try? TestClient(port: port) else { return (nil, nil) }
+        let ssl = SSL_new(ctx)
+        defer { SSL_free(ssl) }
+        SSL_set_fd(ssl, c.fd)
+        guard SSL_connect(ssl) == 1 else {
+            ERR_clear_error()
+            return (nil, nil)
+        }
+        let version = String(cString: SSL_get_version(ssl))
+        _ = request.withCString { SSL_write(ssl, $0, Int32(strlen($0))) }
+        var reply = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = buf.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+            if n <= 0 { break }
+            reply += buf[0..<Int(n)]
+        }
+        return (String(decoding: reply, as: UTF8.self), version)
+    }
+
+    func testHandshakeAndRequestOverTLS13And12() throws {
+        let server = try startServer(tls: TLSConfiguration(certificatePath: dir + "/cert.pem", privateKeyPath: dir + "/key.pem"),
+                                     handler: HandlerClosure { req in .text("secure \(req.path)") })
+        defer { server.shutdown() }
+        let (r13, v13) = tlsRequest(port: server.port, maxVersion: candor_tls1_3_version(),
+                                    request: "GET /x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(v13, "TLSv1.3")
+        XCTAssertTrue(r13?.hasPrefix("HTTP/1.1 200 OK\r\n") ?? false)
+        XCTAssertTrue(r13?.hasSuffix("secure /x") ?? false)
+        let (r12, v12) = tlsRequest(port: server.port, maxVersion: candor_tls1_2_version(),
+                                    request: "GET /y HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(v12, "TLSv1.2")
+        XCTAssertTrue(r12?.hasSuffix("secure /y") ?? false)
+    }
+
+    func testTLS11Refused() throws {
+        let server = try startServer(tls: TLSConfiguration(certificatePath: dir + "/cert.pem", privateKeyPath: dir + "/key.pem"),
+                                     handler: HandlerClosure { _ in .text("no") })
+        defer { server.shutdown() }
+        let (reply, _) = tlsRequest(port: server.port, maxVersion: candor_tls1_1_version(), request: "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertNil(reply)
+    }
+
+    func testBadKeyFailsAtStart() {
+        let server = Server(configuration: ServerConfiguration(port: 0, tls: TLSConfiguration(certificatePath: dir + "/nope.pem", privateKeyPath: dir + "/key.pem")),
+                            handler: HandlerClosure { _ in .text("") })
+        XCTAssertThrowsError(try server.start())
+    }
+
+    func testPlainClientOnTLSPortIsDropped() throws {
+        var limits = HTTPLimits()
+        limits.headDeadline = 1
+        let server = try startServer(limits: limits, tls: TLSConfiguration(certificatePath: dir + "/cert.pem", privateKeyPath: dir + "/key.pem"),
+                                     handler: HandlerClosure { _ in .text("no") })
+        defer { server.shutdown() }
+        let c = try TestClient(port: server.port)
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertTrue(c.isClosedByPeer())
+    }
+}
