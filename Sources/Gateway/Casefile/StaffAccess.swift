@@ -67,7 +67,7 @@ extension Ledger {
             return (row, try grant?.blob("sealed_key"), capacities)
         }
         func deny(_ detail: String, caseRef: String?) throws {
-            try pool.write { db in
+            _ = try pool.write { db in
                 try audit.append(db, actor: "staff:\(accountID)", action: "access_denied", caseRef: caseRef,
                                  detail: "action=\(action.rawValue) \(detail)", at: now)
             }
