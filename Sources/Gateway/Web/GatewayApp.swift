@@ -8,6 +8,7 @@ public final class GatewayApp: Sendable {
     public let ledger: Ledger
     public let pages: Pages
     public let reporterSessions: ReporterSessions
+    public let staffSessions: StaffSessions
     let lookupGate: LookupGateHandle
     public let handler: RouteTable
 
@@ -17,6 +18,7 @@ public final class GatewayApp: Sendable {
         public var uploads = UploadLimits()
         public var lookupSlots = 1
         public var lookupQueue = 8
+        public var staffIdleSeconds: Int64 = 30 * 60
         public init() {}
     }
 
@@ -26,6 +28,7 @@ public final class GatewayApp: Sendable {
         pages = Pages(library: library, demo: options.demo, settings: { [ledger] in ledger.settings })
         reporterSessions = ReporterSessions(secureCookie: options.secureCookies, clock: ledger.clock)
         lookupGate = LookupGateHandle(slots: options.lookupSlots, queue: options.lookupQueue)
+        staffSessions = StaffSessions(idle: options.staffIdleSeconds, secureCookie: options.secureCookies, clock: ledger.clock)
         let router = Router()
         router.use(GatewayApp.sameOriginPosts)
         router.use(GatewayApp.errorPages(pages))
@@ -33,6 +36,9 @@ public final class GatewayApp: Sendable {
                                                           cacheControl: "public, max-age=3600"))
         ReporterRoutes(ledger: ledger, pages: pages, sessions: reporterSessions, gate: lookupGate,
                        limits: options.uploads).register(on: router)
+        ConsoleAuthRoutes(ledger: ledger, pages: pages, sessions: staffSessions).register(on: router.group("/console"))
+        let console = router.group("/console", middleware: [ConsoleAuthRoutes.requireStaff(staffSessions, pages)])
+        ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads).register(on: console)
         handler = router.makeHandler()
     }
 

@@ -1,0 +1,350 @@
+import Casework
+import Foundation
+import HTTPCore
+import SQLiteDB
+
+/// The department's work on cases: the inbox, the case page and its actions, files, and the
+/// head's registration of reports that came by letter, phone, e-mail or visit. Every case route
+/// goes through `Ledger.staffCase` — grant, then policy, then workflow — before anything else.
+struct ConsoleCaseRoutes: Sendable {
+    let ledger: Ledger
+    let pages: Pages
+    let sessions: StaffSessions
+    let limits: UploadLimits
+
+    func register(on group: RouteGroup) {
+        group.get("") { try self.inbox($0) }
+        group.get("/case/:ref") { try self.casePage($0, error: nil, status: .ok) }
+        group.post("/case/:ref/act/:action") { try self.act($0) }
+        group.post("/case/:ref/evidence", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.addEvidence($0) }
+        group.get("/case/:ref/file/:file") { try self.download($0) }
+    }
+
+    // MARK: inbox
+
+    struct Listed {
+        let ref: String
+        let register: String
+        let received: Day
+        let category: String
+        let channel: String
+        let state: CaseState
+        let outcome: Outcome?
+        let approvals: Set<Seat>
+        let capacities: Set<String>
+        let deadlines: [DeadlineStatus]
+    }
+
+    func listed(for accountID: Int64) throws -> [Listed] {
+        let settings = ledger.settings
+        let today = ledger.today
+        let rows = try ledger.pool.read { db in
+            try db.query("""
+                SELECT c.ref, c.register_year, c.register_seq, c.received_day, c.category, c.channel, c.state, c.outcome, c.approvals,
+                       c.real_name, c.registered_day, c.acceptance_notice_day, c.feedback_day,
+                       (SELECT group_concat(capacity) FROM assignments a WHERE a.case_id = c.id AND a.account_id = ?) AS caps
+                FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = ?
+                ORDER BY c.id DESC LIMIT 500
+                """, [.integer(accountID), .text(Holder.account(accountID))])
+        }
+        return try rows.map { row in
+            let received = Day(ordinal: try row.int("received_day") ?? 0)
+            let facts = DeadlineFacts(receivedOn: received, realName: try row.bool("real_name") ?? false,
+                                      registeredOn: try row.int("registered_day").map(Day.init(ordinal:)),
+                                      acceptanceNoticeOn: try row.int("acceptance_notice_day").map(Day.init(ordinal:)),
+                                      feedbackOn: try row.int("feedback_day").map(Day.init(ordinal:)))
+            let state = CaseState(rawValue: try row.string("state") ?? "") ?? .submitted
+            return Listed(ref: try row.string("ref") ?? "",
+                          register: RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0).description,
+                          received: received, category: try row.string("category") ?? "", channel: try row.string("channel") ?? "",
+                          state: state, outcome: try row.string("outcome").flatMap(Outcome.init(rawValue:)),
+                          approvals: Set((try row.string("approvals") ?? "").split(separator: ",").compactMap { Seat(rawValue: String($0)) }),
+                          capacities: Set((try row.string("caps") ?? "").split(separator: ",").map(String.init)),
+                          deadlines: state.isClosed ? [] : DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: today))
+        }
+    }
+
+    func inbox(_ request: Request) throws -> Response {
+        guard let staff = request.staff else { throw HTTPError(.unauthorized) }
+        let language = pages.language(request)
+        let account = staff.account
+        let all = try listed(for: account.id)
+        func row(_ l: Listed) -> TemplateValue {
+            let due = l.deadlines.filter { $0.state == .overdue || $0.state == .dueSoon }
+            return ["ref": .text(l.ref), "register": .text(l.register), "received": .text(l.received.description),
+                    "category": .text(categoryText(l.category, language)), "channel": .text(pages.text("via_\(l.channel)", request)),
+                    "state": .text(stateText(l.state, l.outcome, request)),
+                    "deadlines": .list(due.map { d in
+                        ["text": .text(pages.text("deadline_\(d.kind.rawValue)", request) + " " + d.due.description),
+                         "overdue": .bool(d.state == .overdue)]
+                    })]
+        }
+        let intake = all.filter { $0.capacities.contains("intake") }
+        let awaitingMe = all.filter { l in
+            l.state == .awaitingApproval && Seat.allCases.contains { l.capacities.contains($0.rawValue) && !l.approvals.contains($0) }
+        }
+        let overdue = intake.filter { $0.deadlines.contains { $0.state == .overdue } }
+        let dueSoon = intake.filter { $0.deadlines.contains { $0.state == .dueSoon } && !$0.deadlines.contains { $0.state == .overdue } }
+        func section(_ id: String, _ rows: [Listed]) -> TemplateValue {
+            ["id": .text(id), "title": .text(pages.text("inbox_\(id)", request)), "count": .text(String(rows.count)),
+             "rows": .list(rows.map(row)), "has_rows": .bool(!rows.isEmpty)]
+        }
+        var sections: [TemplateValue] = []
+        if !intake.isEmpty || account.role == .head {
+            sections += [section("overdue", overdue), section("due_soon", dueSoon), section("new", intake.filter { $0.state == .submitted })]
+        }
+        if account.role == .approver || !awaitingMe.isEmpty { sections.append(section("awaiting_me", awaitingMe)) }
+        if account.role != .admin && account.role != .auditor { sections.append(section("all", all)) }
+        return try pages.render("console-inbox", request, title: pages.text("inbox_title", request), [
+            "staff": ConsoleAuthRoutes.staffValue(account, language),
+            "csrf": .text(staff.session.csrf),
+            "flash": .text(takeFlash(staff)),
+            "is_head": .bool(account.role == .head || !intake.isEmpty),
+            "is_admin": .bool(account.role == .admin),
+            "is_auditor": .bool(account.role == .auditor),
+            "sections": .list(sections),
+        ])
+    }
+
+    func takeFlash(_ staff: StaffContext) -> String {
+        var text: String?
+        sessions.update(staff.id) { text = $0.flash; $0.flash = nil }
+        return text ?? ""
+    }
+
+    func categoryText(_ id: String, _ language: Language) -> String {
+        guard let c = ledger.settings.category(id) else { return id }
+        return language == .zh ? c.zh : c.en
+    }
+
+    func stateText(_ state: CaseState, _ outcome: Outcome?, _ request: Request) -> String {
+        let base = pages.text("state_\(state.rawValue)", request)
+        guard let outcome else { return base }
+        return base + " · " + pages.text("outcome_\(outcome.rawValue)", request)
+    }
+
+    // MARK: the case page
+
+    enum Opened {
+        case ok(StaffCase)
+        case response(Response)
+    }
+
+    func open(_ request: Request, _ action: CaseAction) throws -> Opened {
+        guard let staff = request.staff, let ref = request.parameters["ref"] else { throw HTTPError(.unauthorized) }
+        switch try ledger.staffCase(ref: ref, accountID: staff.account.id, key: staff.session.key, action: action) {
+        case .granted(let c): return .ok(c)
+        case .notFound:
+            return .response(pages.error(request, status: .notFound, title: "404", message: pages.text("case_not_found", request), back: "/console"))
+        case .refused(let why):
+            return .response(pages.error(request, status: .forbidden, title: "403", message: why, back: "/console/case/\(ref)"))
+        }
+    }
+
+    func can(_ action: CaseAction, _ c: StaffCase) -> Bool {
+        guard let role = c.caseRole else { return false }
+        return AccessPolicy.permits(role, action, .assigned) && Workflow.allows(action, in: c.facts)
+    }
+
+    func casePage(_ request: Request, error: String?, status: HTTPStatus, identity: ReportDraft.Identity? = nil) throws -> Response {
+        guard case .ok(let c) = try open(request, .view) else {
+            if case .response(let r) = try open(request, .view) { return r }
+            throw HTTPError(.notFound)
+        }
+        guard let staff = request.staff else { throw HTTPError(.unauthorized) }
+        let language = pages.language(request)
+        var kinds: [BlobKind] = [.report, .accused, .summary, .messageToReporter, .messageFromReporter, .investigationReport, .sanction]
+        let readsNotes = can(.readNotes, c)
+        if readsNotes { kinds += [.note, .interview] }
+        let blobs = try ledger.staffRead(c, kinds: kinds)
+        _ = try ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "case_view", caseRef: c.ref, at: now)
+        }
+        let content = try blobs.first { $0.kind == .report }.map { try JSONBytes.decode(ReportContent.self, Array($0.text.utf8)) }
+        let accused = try blobs.first { $0.kind == .accused }.map { try JSONBytes.decode([AccusedPerson].self, Array($0.text.utf8)) } ?? []
+        let names = Dictionary(uniqueKeysWithValues: try ledger.accounts().map { ($0.id, $0.displayName) })
+        func author(_ a: String) -> String {
+            if a == "reporter" { return pages.text("from_reporter", request) }
+            if a.hasPrefix("staff:"), let id = Int64(a.dropFirst(6)) { return names[id] ?? a }
+            return a
+        }
+        func entries(_ k: [BlobKind]) -> TemplateValue {
+            .list(blobs.filter { k.contains($0.kind) }.map { b in
+                ["kind": .text(pages.text("kind_\(b.kind.rawValue)", request)), "author": .text(author(b.author)),
+                 "day": .text(b.day.description), "text": .text(b.text), "from_reporter": .bool(b.kind == .messageFromReporter)]
+            })
+        }
+        let files = try ledger.attachments(c).map { f -> TemplateValue in
+            ["file": .text(f.file), "name": .text(f.meta.fileName), "size": .text(String(f.meta.size)),
+             "author": .text(author(f.author)), "day": .text(f.day.description), "internal": .bool(f.internalOnly),
+             "unclean": .bool(f.meta.metadataStripped != true)]
+        }
+        let inspectors = try ledger.accounts().filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && $0.id != c.accountID }
+        let designated = Set(try ledger.pool.read { db in
+            try db.query("SELECT account_id FROM assignments WHERE case_id = ? AND capacity = 'inspector'", [.integer(c.caseID)]).compactMap { try $0.int64("account_id") }
+        })
+        let requests = c.realName && (can(.decideIdentityRequest, c) || can(.requestIdentity, c)) ? try ledger.identityRequests(c) : []
+        var actions: [String: TemplateValue] = [:]
+        for a in CaseAction.allCases { actions[a.rawValue] = .bool(can(a, c)) }
+        let context: [String: TemplateValue] = [
+            "staff": ConsoleAuthRoutes.staffValue(staff.account, language),
+            "csrf": .text(staff.session.csrf), "flash": .text(takeFlash(staff)), "error": .text(error ?? ""),
+            "ref": .text(c.ref), "register": .text(c.registerNumber.description), "received": .text(c.receivedOn.description),
+            "category": .text(categoryText(c.category, language)), "channel": .text(pages.text("via_\(c.channel)", request)),
+            "state": .text(stateText(c.facts.state, c.facts.outcome, request)),
+            "approvals": .text(c.facts.approvals.map { pages.text("seat_\($0.rawValue)", request) }.sorted().joined(separator: "、")),
+            "real_name": .bool(c.realName), "confidential": .bool(c.confidential),
+            "my_part": .text(c.capacities.map { pages.text("capacity_\($0)", request) }.sorted().joined(separator: "、")),
+            "report": [
+                "narrative": .text(content?.narrative ?? ""), "when": .text(content?.when ?? ""), "where": .text(content?.whereText ?? ""),
+                "people": .text(content?.people ?? ""), "loss": .text(content?.estimatedLoss ?? ""),
+            ],
+            "accused": .list(accused.map { ["name": .text($0.name), "post": .text($0.post)] }),
+            "summary": entries([.summary]), "messages": entries([.messageToReporter, .messageFromReporter]),
+            "notes": entries([.note, .interview]), "reads_notes": .bool(readsNotes),
+            "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),
+            "files": .list(files), "can": .object(actions),
+            "categories": .list(ledger.settings.categories.map { ["id": .text($0.id), "label": .text(language == .zh ? $0.zh : $0.en),
+                                                                   "selected": .bool($0.id == c.category)] }),
+            "inspectors": .list(inspectors.map { ["id": .text(String($0.id)), "name": .text($0.displayName),
+                                                  "designated": .bool(designated.contains($0.id))] }),
+            "designated": .text(inspectors.filter { designated.contains($0.id) }.map(\.displayName).joined(separator: "、")),
+            "identity_requests": .list(requests.map { r in
+                ["id": .text(String(r.id)), "who": .text(names[r.accountID] ?? ""), "reason": .text(r.reason),
+                 "state": .text(pages.text("request_\(r.state)", request)), "pending": .bool(r.state == "pending")]
+            }),
+            "identity": identity.map { ["name": .text($0.name), "phone": .text($0.phone), "other": .text($0.otherContact)] } ?? .text(""),
+            "report_submitted": .bool(c.facts.reportSubmittedToLeaders),
+            "concluded": .bool(c.facts.state == .concluded),
+        ]
+        return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
+    }
+
+    // MARK: actions
+
+    static let actionMap: [String: CaseAction] = [
+        "register": .register, "not-actionable": .markNotActionable, "propose": .propose, "approve": .decideApproval,
+        "refuse": .decideApproval, "designate": .designate, "note": .addNote, "interview": .addNote, "message": .messageReporter,
+        "suspend": .suspend, "resume": .resume, "report": .fileReport, "submit": .submitToLeaders, "conclude": .conclude,
+        "sanction": .recordSanction, "close": .conclude, "recuse": .declareRecusal, "identity-request": .requestIdentity,
+        "identity-decide": .decideIdentityRequest, "identity-show": .readIdentity,
+    ]
+
+    func act(_ request: Request) throws -> Response {
+        guard let staff = request.staff, let name = request.parameters["action"], let action = ConsoleCaseRoutes.actionMap[name] else {
+            throw HTTPError(.notFound, "No such action.")
+        }
+        let form = try FormFields.urlencoded(request)
+        guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        let c: StaffCase
+        switch try open(request, action) {
+        case .response(let r): return r
+        case .ok(let opened): c = opened
+        }
+        let text = form.first("text") ?? ""
+        do {
+            switch name {
+            case "register": try ledger.register(c, category: form.first("category"), message: form.first("text"))
+            case "not-actionable": try ledger.markNotActionable(c, message: text)
+            case "propose": try ledger.propose(c, summary: text)
+            case "approve": try ledger.decideApproval(c, approve: true, message: nil)
+            case "refuse": try ledger.decideApproval(c, approve: false, message: text)
+            case "designate":
+                guard let id = Int64(form.first("inspector") ?? "") else { throw Ledger.ActionRefused(description: pages.text("choose_inspector", request)) }
+                try ledger.designate(c, inspectorID: id)
+            case "note", "interview":
+                guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
+                try ledger.addNote(c, kind: name == "note" ? .note : .interview, text: text)
+            case "message":
+                guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
+                try ledger.messageReporter(c, text: text)
+            case "suspend": try ledger.suspend(c, message: text)
+            case "resume": try ledger.resume(c)
+            case "report":
+                guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
+                try ledger.fileReport(c, text: text)
+            case "submit": try ledger.submitToLeaders(c)
+            case "conclude":
+                guard let outcome = Outcome(rawValue: form.first("outcome") ?? "") else {
+                    throw Ledger.ActionRefused(description: pages.text("choose_outcome", request))
+                }
+                try ledger.conclude(c, outcome: outcome, message: form.first("text"))
+            case "sanction":
+                guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
+                try ledger.recordSanction(c, text: text)
+            case "close": try ledger.closeCase(c)
+            case "recuse":
+                try ledger.recuse(c, reason: text)
+                sessions.update(staff.id) { $0.flash = pages.text("recused", request) }
+                return Response.redirect(to: "/console?lang=\(pages.language(request).rawValue)")
+            case "identity-request": try ledger.requestIdentity(c, reason: text)
+            case "identity-decide":
+                guard let id = Int64(form.first("request") ?? "") else { throw HTTPError(.badRequest, "No request named.") }
+                try ledger.decideIdentityRequest(c, requestID: id, grant: form.first("grant") == "1", headKey: staff.session.key)
+            case "identity-show":
+                guard let identity = try ledger.readIdentity(c, key: staff.session.key) else {
+                    throw Ledger.ActionRefused(description: pages.text("identity_unavailable", request))
+                }
+                return try casePage(request, error: nil, status: .ok, identity: identity)
+            default:
+                throw HTTPError(.notFound)
+            }
+        } catch let refused as Ledger.ActionRefused {
+            return try casePage(request, error: refused.description, status: .unprocessableContent)
+        }
+        sessions.update(staff.id) { $0.flash = pages.text("done", request) }
+        return Response.redirect(to: "/console/case/\(c.ref)?lang=\(pages.language(request).rawValue)")
+    }
+
+    func addEvidence(_ request: Request) throws -> Response {
+        guard let staff = request.staff else { throw HTTPError(.unauthorized) }
+        let c: StaffCase
+        switch try open(request, .addNote) {
+        case .response(let r): return r
+        case .ok(let opened): c = opened
+        }
+        let staging = ledger.beginStaffEvidence(c)
+        var keep = false
+        defer { if !keep { staging.discard() } }
+        let fields: FormFields
+        do {
+            fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
+        } catch let error as FormError {
+            throw HTTPError(HTTPStatus(error.status), error.message)
+        }
+        guard fields.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        guard staging.fileCount > 0 else { return try casePage(request, error: pages.text("no_file_chosen", request), status: .unprocessableContent) }
+        try ledger.attachStaffEvidence(c, staging: staging)
+        keep = true
+        sessions.update(staff.id) { $0.flash = pages.text("done", request) }
+        return Response.redirect(to: "/console/case/\(c.ref)?lang=\(pages.language(request).rawValue)")
+    }
+
+    func download(_ request: Request) throws -> Response {
+        let c: StaffCase
+        switch try open(request, .view) {
+        case .response(let r): return r
+        case .ok(let opened): c = opened
+        }
+        guard let file = request.parameters["file"], let info = try ledger.attachments(c).first(where: { $0.file == file }) else {
+            throw HTTPError(.notFound, pages.text("file_not_found", request))
+        }
+        let ledger = self.ledger
+        // A verification pass first (constant memory, output discarded): a tampered or corrupted
+        // file is answered with a page that says so, not with a download cut short.
+        do {
+            try ledger.files.read(file, key: c.caseKey, associatedData: CaseCrypto.fileAD(ref: c.ref, file: file)) { _ in }
+        } catch {
+            return pages.error(request, status: .internalServerError, title: pages.text("file_corrupt_title", request),
+                               message: pages.text("file_corrupt", request), back: "/console/case/\(c.ref)")
+        }
+        var r = Response(status: .ok, headers: ["Content-Type": "application/octet-stream"],
+                         body: .stream(length: Int(info.meta.size)) { writer in
+                             try ledger.readAttachment(c, file: file) { try writer.write($0) }
+                         })
+        let ascii = String(info.meta.fileName.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
+        let encoded = info.meta.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
+        r.headers.set("Content-Disposition", "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
+        return r
+    }
+}
