@@ -244,7 +244,9 @@ public enum Workflow {
         case .designate:
             // Art. 7: investigators only after both approvals.
             return (state == .investigating || state == .suspended) && facts.approvals.count == Seat.allCases.count
-        case .addNote, .requestIdentity:
+        case .addNote:
+            return [.submitted, .registered, .awaitingApproval, .investigating, .suspended, .reported].contains(state)
+        case .requestIdentity:
             return [.registered, .awaitingApproval, .investigating, .suspended, .reported].contains(state)
         case .decideIdentityRequest:
             return !state.isClosed

@@ -26,11 +26,6 @@ final class ReporterRoutesTests: XCTestCase {
         return try app.handler.handle(try Request(method: method, target: target, headers: h, body: body))
     }
 
-    func html(_ r: Response) -> String {
-        if case .bytes(let b) = r.body { return String(decoding: b, as: UTF8.self) }
-        return ""
-    }
-
     func submit(_ fields: [(String, String)], lang: String = "zh") throws -> Response {
         var form = MultipartBody()
         for (n, v) in fields { form.field(n, v) }

@@ -147,9 +147,10 @@ struct ConsoleCaseRoutes: Sendable {
     }
 
     func casePage(_ request: Request, error: String?, status: HTTPStatus, identity: ReportDraft.Identity? = nil) throws -> Response {
-        guard case .ok(let c) = try open(request, .view) else {
-            if case .response(let r) = try open(request, .view) { return r }
-            throw HTTPError(.notFound)
+        let c: StaffCase
+        switch try open(request, .view) {
+        case .response(let r): return r
+        case .ok(let opened): c = opened
         }
         guard let staff = request.staff else { throw HTTPError(.unauthorized) }
         let language = pages.language(request)

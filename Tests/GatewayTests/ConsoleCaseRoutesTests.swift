@@ -1,0 +1,214 @@
+import Casework
+import Foundation
+import HTTPCore
+import SQLiteDB
+import XCTest
+@testable import Gateway
+
+final class ConsoleCaseRoutesTests: XCTestCase {
+    var cw: ConsoleWorld!
+
+    override func setUpWithError() throws { cw = try ConsoleWorld() }
+    override func tearDown() { cw = nil }
+
+    func newCase(accused: [AccusedPerson] = [AccusedPerson(name: "外部人员", post: "包工头")]) throws -> Receipt {
+        try cw.submit(ReportDraft(category: "private_contracting", narrative: "私揽工程-CONSOLE-NARRATIVE", accused: accused))
+    }
+
+    func auditCount(_ action: String) throws -> Int {
+        try cw.ledger.pool.read { db in try db.scalar("SELECT count(*) FROM audit_log WHERE action = ?", [.text(action)], as: Int.self) ?? 0 }
+    }
+
+    /// Every console route a case has, with its method.
+    func everyCaseRoute(_ ref: String) -> [(HTTPMethod, String)] {
+        [(.get, "/console/case/\(ref)"), (.get, "/console/case/\(ref)/file/0000")]
+            + ConsoleCaseRoutes.actionMap.keys.sorted().map { (.post, "/console/case/\(ref)/act/\($0)") }
+            + [(.post, "/console/case/\(ref)/evidence")]
+    }
+
+    func testExcludedInspectorGetsNothingFromAnyRoute() throws {
+        // 李娜 (inspector1) is named as the accused.
+        let receipt = try newCase(accused: [AccusedPerson(name: "李娜", post: "调查人员")])
+        let head = try cw.signIn("head")
+        XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie)).contains("CONSOLE-NARRATIVE"))
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "register").status.code, 303)
+        // The head cannot designate her: refused, audited.
+        let before = try auditCount("designate_refused")
+        let inspector1 = try XCTUnwrap(try cw.ledger.account(login: "inspector1"))
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "propose", [("text", "摘要")]).status.code, 303)
+        let chairman = try cw.signIn("chairman"), secretary = try cw.signIn("secretary")
+        XCTAssertEqual(try cw.act(chairman, receipt.caseRef, "approve").status.code, 303)
+        XCTAssertEqual(try cw.act(secretary, receipt.caseRef, "approve").status.code, 303)
+        let refused = try cw.act(head, receipt.caseRef, "designate", [("inspector", String(inspector1.id))])
+        XCTAssertEqual(refused.status.code, 422)
+        XCTAssertTrue(html(refused).contains("art. 10"))
+        XCTAssertEqual(try auditCount("designate_refused"), before + 1)
+
+        // She logs in and calls every route with the case's reference.
+        let excluded = try cw.signIn("inspector1")
+        let denied = try auditCount("access_denied")
+        let routes = everyCaseRoute(receipt.caseRef)
+        for (method, path) in routes {
+            let r: Response
+            if method == .get {
+                r = try cw.call(.get, path, cookie: excluded.cookie)
+            } else if path.hasSuffix("/evidence") {
+                var m = MultipartBody()
+                m.field("csrf", excluded.csrf)
+                m.file("files", filename: "x.txt", type: "text/plain", Array("x".utf8))
+                r = try cw.call(.post, path, cookie: excluded.cookie, multipart: m)
+            } else {
+                r = try cw.call(.post, path, cookie: excluded.cookie, form: [("csrf", excluded.csrf), ("text", "x"), ("inspector", "1"), ("outcome", "substantiated"), ("request", "1"), ("grant", "1")])
+            }
+            XCTAssertEqual(r.status.code, 404, "\(method) \(path)")
+            XCTAssertFalse(html(r).contains("CONSOLE-NARRATIVE"))
+        }
+        XCTAssertEqual(try auditCount("access_denied"), denied + routes.count, "every attempt leaves an audit entry")
+        XCTAssertFalse(html(try cw.call(.get, "/console", cookie: excluded.cookie)).contains(receipt.caseRef), "not even listed")
+    }
+
+    func testExcludedHeadAndApproverGetNothing() throws {
+        cw.world.settings.alternates = Alternates(intake: "inspector2", chairman: "secretary")
+        try cw.reopen()
+        let receipt = try newCase(accused: [AccusedPerson(name: "王建国", post: "负责人"), AccusedPerson(name: "赵敏", post: "董事长")])
+        let head = try cw.signIn("head")
+        XCTAssertEqual(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie).status.code, 404)
+        let chairman = try cw.signIn("chairman")
+        XCTAssertEqual(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: chairman.cookie).status.code, 404)
+    }
+
+    func testDesignatedInspectorCannotReachAnotherCase() throws {
+        let mine = try newCase(), other = try newCase()
+        let head = try cw.signIn("head")
+        let inspector = try XCTUnwrap(try cw.ledger.account(login: "inspector2"))
+        try runToInvestigation(mine.caseRef, head: head)
+        XCTAssertEqual(try cw.act(head, mine.caseRef, "designate", [("inspector", String(inspector.id))]).status.code, 303)
+        let s = try cw.signIn("inspector2")
+        XCTAssertEqual(try cw.call(.get, "/console/case/\(mine.caseRef)", cookie: s.cookie).status.code, 200)
+        XCTAssertEqual(try cw.call(.get, "/console/case/\(other.caseRef)", cookie: s.cookie).status.code, 404)
+        XCTAssertEqual(try cw.act(s, other.caseRef, "note", [("text", "x")]).status.code, 404)
+        // And cannot do the head's acts on their own case.
+        XCTAssertEqual(try cw.act(s, mine.caseRef, "conclude", [("outcome", "substantiated")]).status.code, 403)
+    }
+
+    func runToInvestigation(_ ref: String, head: ConsoleWorld.Session) throws {
+        XCTAssertEqual(try cw.act(head, ref, "register").status.code, 303)
+        XCTAssertEqual(try cw.act(head, ref, "propose", [("text", "摘要")]).status.code, 303)
+        XCTAssertEqual(try cw.act(try cw.signIn("chairman"), ref, "approve").status.code, 303)
+        XCTAssertEqual(try cw.act(try cw.signIn("secretary"), ref, "approve").status.code, 303)
+    }
+
+    func testMissingOrStaleCSRFIsRefused() throws {
+        let receipt = try newCase()
+        let head = try cw.signIn("head")
+        let none = try cw.call(.post, "/console/case/\(receipt.caseRef)/act/register", cookie: head.cookie, form: [])
+        XCTAssertEqual(none.status.code, 403)
+        let stale = try cw.call(.post, "/console/case/\(receipt.caseRef)/act/register", cookie: head.cookie, form: [("csrf", String(repeating: "0", count: 64))])
+        XCTAssertEqual(stale.status.code, 403)
+        // A token from an earlier session is stale too.
+        let again = try cw.signIn("head")
+        XCTAssertEqual(try cw.act(ConsoleWorld.Session(cookie: again.cookie, csrf: head.csrf), receipt.caseRef, "register").status.code, 403)
+        XCTAssertEqual(try cw.ledger.pool.read { db in try db.scalar("SELECT state FROM cases", as: String.self) }, "submitted")
+    }
+
+    func testAdminAndAuditorCannotOpenACase() throws {
+        let receipt = try newCase()
+        for login in ["admin", "auditor"] {
+            let s = try cw.signIn(login)
+            XCTAssertEqual(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: s.cookie).status.code, 404, login)
+        }
+    }
+
+    func testApprovalIsArt7AndDesignationWaitsForBoth() throws {
+        let receipt = try newCase()
+        let head = try cw.signIn("head")
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "register").status.code, 303)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "propose", [("text", "")]).status.code, 422, "a summary is required")
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "propose", [("text", "摘要")]).status.code, 303)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "approve").status.code, 403, "the head does not approve")
+        let inspector = try XCTUnwrap(try cw.ledger.account(login: "inspector2"))
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "designate", [("inspector", String(inspector.id))]).status.code, 403)
+        XCTAssertEqual(try cw.act(try cw.signIn("chairman"), receipt.caseRef, "approve").status.code, 303)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "designate", [("inspector", String(inspector.id))]).status.code, 403, "one seat is not enough")
+        XCTAssertEqual(try cw.act(try cw.signIn("secretary"), receipt.caseRef, "approve").status.code, 303)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "designate", [("inspector", String(inspector.id))]).status.code, 303)
+    }
+
+    func testRecusalDeletesTheGrantAtOnce() throws {
+        let receipt = try newCase()
+        let head = try cw.signIn("head")
+        try runToInvestigation(receipt.caseRef, head: head)
+        let inspector = try XCTUnwrap(try cw.ledger.account(login: "inspector2"))
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "designate", [("inspector", String(inspector.id))]).status.code, 303)
+        let s = try cw.signIn("inspector2")
+        XCTAssertEqual(try cw.act(s, receipt.caseRef, "recuse", [("text", "亲属关系")]).status.code, 303)
+        XCTAssertEqual(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: s.cookie).status.code, 404)
+        let grants = try cw.ledger.pool.read { db in
+            try db.scalar("SELECT count(*) FROM grants WHERE holder = ?", [.text(Holder.account(inspector.id))], as: Int.self)
+        }
+        XCTAssertEqual(grants, 0)
+        // And the head can never designate them again.
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "designate", [("inspector", String(inspector.id))]).status.code, 422)
+    }
+
+    func testInternalNotesNeverReachTheReporter() throws {
+        let receipt = try newCase()
+        let head = try cw.signIn("head")
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "note", [("text", "内部意见-SECRET-NOTE")]).status.code, 303)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "interview", [("text", "谈话-SECRET-INTERVIEW")]).status.code, 303)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "message", [("text", "请补充材料-VISIBLE")]).status.code, 303)
+        let reporter = try XCTUnwrap(try? cw.ledger.openCase(code: receipt.code!.digits, gate: LookupGateHandle()).get())
+        let view = try cw.ledger.reporterView(reporter)
+        XCTAssertEqual(view.messages.map(\.text), ["请补充材料-VISIBLE"])
+    }
+
+    func testIdentityRequestAndArt16() throws {
+        var draft = ReportDraft(category: "bribery", narrative: "x", mode: .realName,
+                                identity: .init(name: "实名人-IDENTITY", phone: "13911112222", otherContact: ""))
+        let open = try cw.submit(draft)
+        draft.confidential = true
+        let secret = try cw.submit(draft)
+        let head = try cw.signIn("head")
+        let inspector = try XCTUnwrap(try cw.ledger.account(login: "inspector2"))
+        for ref in [open.caseRef, secret.caseRef] {
+            try runToInvestigation(ref, head: head)
+            XCTAssertEqual(try cw.act(head, ref, "designate", [("inspector", String(inspector.id))]).status.code, 303)
+        }
+        // The head sees the identity; the inspector does not, until the head grants a request.
+        XCTAssertTrue(html(try cw.act(head, open.caseRef, "identity-show")).contains("实名人-IDENTITY"))
+        let s = try cw.signIn("inspector2")
+        XCTAssertEqual(try cw.act(s, open.caseRef, "identity-show").status.code, 422)
+        for ref in [open.caseRef, secret.caseRef] {
+            XCTAssertEqual(try cw.act(s, ref, "identity-request", [("text", "需要当面核实")]).status.code, 303)
+        }
+        XCTAssertEqual(try cw.act(head, open.caseRef, "identity-decide", [("request", "1"), ("grant", "1")]).status.code, 303)
+        XCTAssertTrue(html(try cw.act(s, open.caseRef, "identity-show")).contains("实名人-IDENTITY"))
+        // Art. 16: the confidential one is refused whatever the head clicks.
+        let refused = try cw.act(head, secret.caseRef, "identity-decide", [("request", "2"), ("grant", "1")])
+        XCTAssertEqual(refused.status.code, 422)
+        XCTAssertTrue(html(refused).contains("art. 16"))
+        XCTAssertFalse(html(try cw.act(s, secret.caseRef, "identity-show")).contains("实名人-IDENTITY"))
+    }
+
+    func testDownloadStreamsAndCorruptionIsReported() throws {
+        let staging = try cw.ledger.beginIntake()
+        let writer = try staging.beginFile(in: cw.ledger.files)
+        try writer.write(Array("EVIDENCE-BYTES".utf8))
+        try staging.finishFile(writer, meta: AttachmentMeta(fileName: "证据 \"1\".txt", contentType: "text/plain", size: 14, metadataStripped: false))
+        let receipt = try cw.ledger.submit(ReportDraft(category: "bribery", narrative: "x"), staging: staging)
+        let head = try cw.signIn("head")
+        let file = try cw.ledger.pool.read { db in try db.scalar("SELECT file FROM attachments", as: String.self) }!
+        let r = try cw.call(.get, "/console/case/\(receipt.caseRef)/file/\(file)", cookie: head.cookie)
+        XCTAssertEqual(r.status.code, 200)
+        XCTAssertEqual(r.headers["Content-Type"], "application/octet-stream")
+        XCTAssertTrue(r.headers["Content-Disposition"]?.hasPrefix("attachment;") ?? false)
+        // Corrupt one byte on disk: the page says so instead of sending altered bytes.
+        let path = cw.ledger.files.folder.appendingPathComponent(file).path
+        var bytes = Array(FileManager.default.contents(atPath: path)!)
+        bytes[bytes.count - 20] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let bad = try cw.call(.get, "/console/case/\(receipt.caseRef)/file/\(file)", cookie: head.cookie)
+        XCTAssertEqual(bad.status.code, 500)
+        XCTAssertTrue(html(bad).contains("完整性校验"))
+    }
+}
