@@ -40,7 +40,8 @@ final class ConsoleWorld {
     }
 
     func code(_ login: String) throws -> String {
-        try TOTP.code(secret: secrets[login]!, time: Date(timeIntervalSince1970: TimeInterval(clock.now.load(ordering: .relaxed))))
+        guard let secret = secrets[login] else { throw NSError(domain: "no TOTP secret for \(login)", code: 0) }
+        return try TOTP.code(secret: secret, time: Date(timeIntervalSince1970: TimeInterval(clock.now.load(ordering: .relaxed))))
     }
 
     func call(_ method: HTTPMethod, _ target: String, cookie: String? = nil, form: [(String, String)]? = nil,
