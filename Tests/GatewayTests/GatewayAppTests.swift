@@ -104,3 +104,68 @@ final class GatewayAppTests: XCTestCase {
         XCTAssertFalse(try statusPage().contains("case-status"))
     }
 }
+
+extension GatewayAppTests {
+    /// The department's flow over a real socket: TOTP login → register → propose → both
+    /// approvals → designate → notes and a message the reporter reads → report → conclude.
+    func testConsoleFlowOverLoopback() throws {
+        let cw = try ConsoleWorld()
+        let server = Server(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), handler: cw.app.handler)
+        try server.start()
+        defer { server.shutdown(); server.waitUntilStopped() }
+        let port = server.port
+        let receipt = try cw.submit(ReportDraft(category: "private_contracting", narrative: "热力工程私揽-FLOW", mode: .anonymous))
+        let ref = receipt.caseRef
+
+        func signIn(_ login: String) throws -> (cookie: String, csrf: String) {
+            cw.clock.advance(30)
+            let r = try WireClient.send(port: port, method: "POST", path: "/console/login",
+                                        headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                        body: URLEncodedForm.serialize([("login", login), ("password", World.password), ("totp", try cw.code(login))]))
+            XCTAssertEqual(r.status, 303, login)
+            let cookie = try XCTUnwrap(cookieValue(r.header("Set-Cookie"), StaffSessions.cookieName))
+            let inbox = try WireClient.send(port: port, method: "GET", path: "/console", headers: [("Cookie", "\(StaffSessions.cookieName)=\(cookie)")])
+            XCTAssertEqual(inbox.status, 200)
+            let csrf = try XCTUnwrap(inbox.text.range(of: "name=\"csrf\" value=\"").map { String(inbox.text[$0.upperBound...].prefix(64)) })
+            return (cookie, csrf)
+        }
+        func act(_ s: (cookie: String, csrf: String), _ action: String, _ fields: [(String, String)] = [], expect: Int = 303) throws {
+            let r = try WireClient.send(port: port, method: "POST", path: "/console/case/\(ref)/act/\(action)",
+                                        headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", "\(StaffSessions.cookieName)=\(s.cookie)")],
+                                        body: URLEncodedForm.serialize([("csrf", s.csrf)] + fields))
+            XCTAssertEqual(r.status, expect, "\(action): \(r.text.prefix(300))")
+        }
+        func state() throws -> String? { try cw.ledger.pool.read { db in try db.scalar("SELECT state FROM cases", as: String.self) } }
+
+        let head = try signIn("head")
+        let inbox = try WireClient.send(port: port, method: "GET", path: "/console", headers: [("Cookie", "\(StaffSessions.cookieName)=\(head.cookie)")])
+        XCTAssertTrue(inbox.text.contains(ref), "the new report is in the head's inbox")
+        try act(head, "register", [("category", "private_contracting"), ("text", "已登记受理")])
+        try act(head, "propose", [("text", "建议立案调查")])
+        XCTAssertEqual(try state(), "awaiting_approval")
+        try act(try signIn("chairman"), "approve")
+        try act(try signIn("secretary"), "approve")
+        XCTAssertEqual(try state(), "investigating")
+        let inspector = try XCTUnwrap(try cw.ledger.account(login: "inspector1"))
+        try act(head, "designate", [("inspector", String(inspector.id))])
+        let investigator = try signIn("inspector1")
+        try act(investigator, "note", [("text", "走访记录-INTERNAL")])
+        try act(investigator, "message", [("text", "感谢举报，调查进行中-TO-REPORTER")])
+        try act(investigator, "report", [("text", "经查属实。")])
+        try act(head, "submit")
+        try act(head, "conclude", [("outcome", "substantiated"), ("text", "经查属实，已依规处理。")])
+        XCTAssertEqual(try state(), "concluded")
+
+        // The reporter reads the department's messages, never the internal note.
+        let opened = try WireClient.send(port: port, method: "POST", path: "/status",
+                                         headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                         body: URLEncodedForm.serialize([("code", receipt.code!.grouped)]))
+        let session = try XCTUnwrap(cookieValue(opened.header("Set-Cookie"), ReporterSessions.cookieName))
+        let status = try WireClient.send(port: port, method: "GET", path: "/status", headers: [("Cookie", "\(ReporterSessions.cookieName)=\(session)")])
+        XCTAssertTrue(status.text.contains("data-status=\"concluded_substantiated\""))
+        XCTAssertTrue(status.text.contains("TO-REPORTER"))
+        XCTAssertFalse(status.text.contains("INTERNAL"))
+        XCTAssertFalse(status.text.contains("经查属实。"), "the investigation report is internal")
+        XCTAssertEqual(try cw.ledger.verifyAudit(), .success(try cw.ledger.pool.read { db in try db.scalar("SELECT count(*) FROM audit_log", as: Int.self)! }))
+    }
+}
