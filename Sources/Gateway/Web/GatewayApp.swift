@@ -39,6 +39,7 @@ public final class GatewayApp: Sendable {
         ConsoleAuthRoutes(ledger: ledger, pages: pages, sessions: staffSessions).register(on: router.group("/console"))
         let console = router.group("/console", middleware: [ConsoleAuthRoutes.requireStaff(staffSessions, pages)])
         ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads).register(on: console)
+        ConsoleOfflineRoutes(ledger: ledger, pages: pages, limits: options.uploads).register(on: console)
         handler = router.makeHandler()
     }
 
