@@ -18,7 +18,17 @@ public struct ReporterView: Sendable {
     public var receivedOn: Day
     public var messages: [Message]
     public var evidenceCount: Int
-    public var rewardDecision: String?
+    public var reward: Reward?
+
+    /// The reward decision as the reporter may see it (arts. 13–14).
+    public struct Reward: Sendable, Equatable {
+        public enum Decision: String, Sendable { case excluded, approved, paid }
+        public var decision: Decision
+        public var amount: Fen?
+        public var claimRef: String?
+        /// Art. 14 reason numbers; 0 means an earlier report on the same matter.
+        public var reasons: [Int]
+    }
 }
 
 extension Ledger {
@@ -37,7 +47,7 @@ extension Ledger {
         let state = CaseState(rawValue: try caseRow.string("state") ?? "") ?? .submitted
         let outcome = try caseRow.string("outcome").flatMap(Outcome.init(rawValue:))
         var messages: [ReporterView.Message] = []
-        var reward: String?
+        var reward: ReporterView.Reward?
         for row in blobRows {
             let kind = try row.string("kind") ?? ""
             let plaintext = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: reporter.caseKey, ref: reporter.ref,
@@ -47,12 +57,16 @@ extension Ledger {
             switch kind {
             case BlobKind.messageToReporter.rawValue: messages.append(.init(from: .department, day: day, text: text))
             case BlobKind.messageFromReporter.rawValue: messages.append(.init(from: .reporter, day: day, text: text))
-            default: reward = text
+            default:
+                if let notice = try? JSONBytes.decode(RewardNotice.self, plaintext),
+                   let decision = ReporterView.Reward.Decision(rawValue: notice.decision) {
+                    reward = .init(decision: decision, amount: notice.amountFen.map(Fen.init), claimRef: notice.claimRef, reasons: notice.reasons)
+                }
             }
         }
         return ReporterView(status: ReporterStatus(state: state, outcome: outcome),
                             receivedOn: Day(ordinal: try caseRow.int("received_day") ?? 0),
-                            messages: messages, evidenceCount: evidence, rewardDecision: reward)
+                            messages: messages, evidenceCount: evidence, reward: reward)
     }
 
     public struct TextTooLong: Error, Sendable {}

@@ -149,6 +149,37 @@ enum Schema {
             ) STRICT;
             """)
         }
+        m.register("0004-rewards") { db in
+            try db.execute("""
+            -- Arts. 13–14. Amounts in fen. The reward's life: assessed (eligible) or excluded,
+            -- proposed by the head, approved by both seats, paid.
+            CREATE TABLE rewards(
+              case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+              verified_loss_fen INTEGER NOT NULL,
+              state TEXT NOT NULL CHECK (state IN ('assessed','excluded','proposed','approved','paid')),
+              exclusions TEXT NOT NULL DEFAULT '',
+              amount_fen INTEGER,
+              approvals TEXT NOT NULL DEFAULT '',
+              claim_ref TEXT UNIQUE,
+              paid_day INTEGER
+            ) STRICT;
+
+            -- Records that the department knew of a matter before a report (art. 14).
+            CREATE TABLE prior_knowledge(
+              id INTEGER PRIMARY KEY,
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              kind TEXT NOT NULL CHECK (kind IN ('discovered','investigating','measures_taken')),
+              recorded_day INTEGER NOT NULL
+            ) STRICT;
+
+            -- Other reports on the same matter: only the earliest is rewarded.
+            CREATE TABLE same_matter(
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              other_case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              PRIMARY KEY (case_id, other_case_id)
+            ) STRICT;
+            """)
+        }
         return m
     }
 }

@@ -136,12 +136,20 @@ struct ReporterRoutes: Sendable {
             "received_on": .text(view.receivedOn.description),
             "evidence_count": .text(String(view.evidenceCount)),
             "messages": .list(messages),
-            "reward": .text(view.rewardDecision ?? ""),
+            "reward": rewardValue(view.reward, request),
             "csrf": .text(entry.csrf),
             "flash": .text(sessions.takeFlash(id) ?? ""),
             "reply_text": .text(replyText),
             "reply_error": .text(replyError ?? ""),
         ])
+    }
+
+    func rewardValue(_ reward: ReporterView.Reward?, _ request: Request) -> TemplateValue {
+        guard let reward else { return .text("") }
+        let reasons = reward.reasons.map { pages.text($0 == 0 ? "reward_reason_earlier" : "reward_reason_\($0)", request) }
+        return ["excluded": .bool(reward.decision == .excluded), "approved": .bool(reward.decision == .approved),
+                "paid": .bool(reward.decision == .paid), "amount": .text(reward.amount?.yuanText ?? ""),
+                "claim_ref": .text(reward.claimRef ?? ""), "reasons": .list(reasons.map(TemplateValue.text))]
     }
 
     func openWithCode(_ request: Request) throws -> Response {

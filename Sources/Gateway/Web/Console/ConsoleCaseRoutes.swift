@@ -217,8 +217,24 @@ struct ConsoleCaseRoutes: Sendable {
             "identity": identity.map { ["name": .text($0.name), "phone": .text($0.phone), "other": .text($0.otherContact)] } ?? .text(""),
             "report_submitted": .bool(c.facts.reportSubmittedToLeaders),
             "concluded": .bool(c.facts.state == .concluded),
+            "reward": try rewardValue(c, request),
         ]
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
+    }
+
+    func rewardValue(_ c: StaffCase, _ request: Request) throws -> TemplateValue {
+        guard c.facts.outcome == .substantiated else { return .text("") }
+        let record = try ledger.reward(c)
+        let band = record?.band
+        return ["assessed": .bool(record != nil), "state": .text(record.map { pages.text("reward_state_\($0.state)", request) } ?? ""),
+                "loss": .text(record?.verifiedLoss.yuanText ?? ""), "exclusions": .list((record?.exclusions ?? []).map(TemplateValue.text)),
+                "band": .text(band.map { "\($0.minimum.yuanText) – \($0.maximum.yuanText)" } ?? ""),
+                "amount": .text(record?.amount?.yuanText ?? ""), "claim_ref": .text(record?.claimRef ?? ""),
+                "can_propose": .bool(record?.state == "assessed" || record?.state == "proposed"),
+                "can_approve": .bool(record?.state == "proposed" && c.seat.map { !(record?.approvals.contains($0) ?? true) } == true),
+                "can_pay": .bool(record?.state == "approved"),
+                "kinds": .list(PriorKnowledge.Kind.allCases.map { ["id": .text($0.rawValue), "label": .text(pages.text("prior_\($0.rawValue)", request))] }),
+                "rows": .list((0..<3).map { ["i": .text(String($0))] })]
     }
 
     // MARK: actions
@@ -229,6 +245,8 @@ struct ConsoleCaseRoutes: Sendable {
         "suspend": .suspend, "resume": .resume, "report": .fileReport, "submit": .submitToLeaders, "conclude": .conclude,
         "sanction": .recordSanction, "close": .conclude, "recuse": .declareRecusal, "identity-request": .requestIdentity,
         "identity-decide": .decideIdentityRequest, "identity-show": .readIdentity,
+        "reward-assess": .assessReward, "reward-propose": .proposeReward, "reward-approve": .approveReward,
+        "reward-paid": .recordPayment,
     ]
 
     func act(_ request: Request) throws -> Response {
@@ -282,6 +300,31 @@ struct ConsoleCaseRoutes: Sendable {
             case "identity-decide":
                 guard let id = Int64(form.first("request") ?? "") else { throw HTTPError(.badRequest, "No request named.") }
                 try ledger.decideIdentityRequest(c, requestID: id, grant: form.first("grant") == "1", headKey: staff.session.key)
+            case "reward-assess":
+                let loss: Fen
+                do { loss = try Fen(parsingYuan: form.first("loss") ?? "") } catch { throw Ledger.ActionRefused(description: error.description) }
+                var prior: [PriorKnowledge] = []
+                for i in 0..<3 {
+                    guard let kindText = form.first("prior_kind_\(i)"), !kindText.isEmpty else { continue }
+                    guard let kind = PriorKnowledge.Kind(rawValue: kindText), let day = Day(form.first("prior_day_\(i)") ?? "") else {
+                        throw Ledger.ActionRefused(description: pages.text("reward_prior_invalid", request))
+                    }
+                    prior.append(PriorKnowledge(kind: kind, recordedOn: day))
+                }
+                var same: [RegisterNumber] = []
+                for word in (form.first("same_matter") ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" || $0 == "\n" }) {
+                    guard let n = RegisterNumber(String(word)) else {
+                        throw Ledger.ActionRefused(description: pages.text("reward_register_invalid", request) + " " + String(word))
+                    }
+                    same.append(n)
+                }
+                try ledger.assessReward(c, verifiedLoss: loss, prior: prior, sameMatter: same)
+            case "reward-propose":
+                let amount: Fen
+                do { amount = try Fen(parsingYuan: form.first("amount") ?? "") } catch { throw Ledger.ActionRefused(description: error.description) }
+                try ledger.proposeReward(c, amount: amount)
+            case "reward-approve": try ledger.approveReward(c)
+            case "reward-paid": try ledger.recordRewardPayment(c)
             case "identity-show":
                 guard let identity = try ledger.readIdentity(c, key: staff.session.key) else {
                     throw Ledger.ActionRefused(description: pages.text("identity_unavailable", request))
