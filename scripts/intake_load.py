@@ -102,6 +102,7 @@ def _kdf_worker(args):
     while time.time() < start_at:           # all workers start together
         time.sleep(0.001)
     end = start_at + seconds
+    cpu0 = time.process_time()
     count, times = 0, []
     while True:
         t = time.perf_counter()
@@ -110,7 +111,7 @@ def _kdf_worker(args):
         count += 1
         if time.time() >= end:
             break
-    return count, time.time() - start_at, times
+    return count, time.time() - start_at, times, time.process_time() - cpu0
 
 
 def cmd_kdf(a):
@@ -137,12 +138,14 @@ def cmd_kdf(a):
         "workers": workers, "derivations": total, "seconds": elapsed,
         "kdf_limit_per_s": total / elapsed, "parallel_ms_per_worker": per_worker_ms,
         "machine_busy_cores": (busy1 - busy0) / elapsed,
+        # Share of a core each scrypt process actually got: below 1, other work took the rest.
+        "worker_core_share": sum(r[3] for r in results) / elapsed / workers,
     }
     json.dump(out, open(a.out, "w"), indent=1)
     print(f"kdf: single-thread {kdf_ms:.1f} ms/derivation (min {min(single)*1000:.1f}, n={len(single)}); "
           f"{workers} processes: {total} derivations in {elapsed:.2f} s = {out['kdf_limit_per_s']:.2f}/s "
           f"(per-process median {', '.join(f'{m:.1f}' for m in per_worker_ms)} ms; "
-          f"machine busy {out['machine_busy_cores']:.2f} cores)")
+          f"each process got {out['worker_core_share']:.2f} of a core)")
 
 
 # --- the report body --------------------------------------------------------------------------
@@ -426,6 +429,12 @@ def cmd_report(a):
               f"{str(r['server_threads_mid']):>5}{g(r['server_rss_mb_after']):>9}{g(r['server_hwm_mb_after']):>9}")
     print("(cores = CPU seconds per wall second over warm-up + window; client includes the flood process;"
           " other = the rest of the machine; thr = server threads mid-run; RSS/HWM after the run)")
+    for name, r in runs.items():
+        if r.get("other_cores", 0) > 0.2:
+            print(f"WARNING: other processes used {r['other_cores']:.2f} cores during {name}: its figures are disturbed")
+    if kdf.get("worker_core_share", 1) < 0.9:
+        print(f"WARNING: each scrypt process got only {kdf['worker_core_share']:.2f} of a core: "
+              "the kdf limit is understated")
     if "flood_counts" in fl:
         print(f"flood: {fl['flood_rps']:.0f} POST /status per s, answers {fl['flood_counts']}, "
               f"flood client used {fl['flood_client_cores']:.2f} cores")
