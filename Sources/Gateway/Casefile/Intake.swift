@@ -95,7 +95,7 @@ extension Ledger {
         var tracking: (code: TrackingCode, keys: TrackingKeys)?
         if issueCode {
             let code = try TrackingCode.generate(randomBytes: Random.bytes)
-            tracking = (code, try TrackingKeys.derive(code: code, pepper: keys.pepper))
+            tracking = (code, try kdfGate.run { try TrackingKeys.derive(code: code, pepper: keys.pepper) })
         }
 
         var blobs: [(kind: BlobKind, slot: String, sealed: [UInt8])] = []

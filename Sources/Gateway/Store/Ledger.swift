@@ -20,6 +20,8 @@ public final class Ledger: Sendable {
     /// A hash of nothing, at the same cost: checked for unknown logins so they take as long.
     let dummyHash: String
     let phantomFailures = PhantomFailures()
+    /// Submissions' scrypt derivations, at most one per core at a time.
+    let kdfGate = KDFGate()
 
     public struct Problem: Error, CustomStringConvertible, Sendable {
         public let description: String
