@@ -212,3 +212,20 @@ final class ConsoleCaseRoutesTests: XCTestCase {
         XCTAssertTrue(html(bad).contains("完整性校验"))
     }
 }
+
+extension ConsoleCaseRoutesTests {
+    func testDeadlinesThisWeekAndOnTheCase() throws {
+        let receipt = try newCase()
+        let head = try cw.signIn("head")
+        var page = html(try cw.call(.get, "/console/deadlines", cookie: head.cookie))
+        XCTAssertTrue(page.contains(receipt.registerNumber.description), "registration falls due within 7 days")
+        XCTAssertFalse(page.contains("deadline overdue"))
+        cw.clock.advance(8 * 86_400)
+        page = html(try cw.call(.get, "/console/deadlines", cookie: try cw.signIn("head").cookie))
+        XCTAssertTrue(page.contains("deadline overdue"), "8 days later registration is overdue")
+        let s = try cw.signIn("head")
+        XCTAssertTrue(html(try cw.call(.get, "/console", cookie: s.cookie)).contains("deadline overdue"), "and in the inbox's overdue list")
+        XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: s.cookie)).contains("已逾期"))
+        XCTAssertEqual(try cw.call(.get, "/console/deadlines", cookie: try cw.signIn("inspector1").cookie).status.code, 404)
+    }
+}

@@ -14,6 +14,7 @@ struct ConsoleCaseRoutes: Sendable {
 
     func register(on group: RouteGroup) {
         group.get("") { try self.inbox($0) }
+        group.get("/deadlines") { try self.deadlines($0) }
         group.get("/case/:ref") { try self.casePage($0, error: nil, status: .ok) }
         group.post("/case/:ref/act/:action") { try self.act($0) }
         group.post("/case/:ref/evidence", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.addEvidence($0) }
@@ -103,6 +104,29 @@ struct ConsoleCaseRoutes: Sendable {
             "is_admin": .bool(account.role == .admin),
             "is_auditor": .bool(account.role == .auditor),
             "sections": .list(sections),
+        ])
+    }
+
+    /// What falls due this week (and what is already overdue) across the cases this head holds.
+    func deadlines(_ request: Request) throws -> Response {
+        guard let staff = request.staff, AccessPolicy.permits(staff.account.role, .viewDeadlines) else {
+            throw HTTPError(.notFound, "No such page.")
+        }
+        let today = ledger.today
+        let weekEnd = today.adding(days: 7)
+        var items: [(Day, TemplateValue)] = []
+        for l in try listed(for: staff.account.id) where l.capacities.contains("intake") {
+            for d in l.deadlines where d.state == .overdue || (d.metOn == nil && d.due <= weekEnd) {
+                items.append((d.due, ["ref": .text(l.ref), "register": .text(l.register), "due": .text(d.due.description),
+                                      "kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)),
+                                      "overdue": .bool(d.state == .overdue),
+                                      "days": .text(String(today.days(until: d.due)))]))
+            }
+        }
+        return try pages.render("console-deadlines", request, title: pages.text("deadlines_title", request), [
+            "staff": ConsoleAuthRoutes.staffValue(staff.account, pages.language(request)), "csrf": .text(staff.session.csrf),
+            "today": .text(today.description), "week_end": .text(weekEnd.description),
+            "items": .list(items.sorted { $0.0 < $1.0 }.map(\.1)),
         ])
     }
 
@@ -217,9 +241,26 @@ struct ConsoleCaseRoutes: Sendable {
             "identity": identity.map { ["name": .text($0.name), "phone": .text($0.phone), "other": .text($0.otherContact)] } ?? .text(""),
             "report_submitted": .bool(c.facts.reportSubmittedToLeaders),
             "concluded": .bool(c.facts.state == .concluded),
+            "deadlines": .list(try caseDeadlines(c).map { d in
+                ["kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)), "due": .text(d.due.description),
+                 "state": .text(pages.text("deadline_state_\(d.state.rawValue)", request)), "overdue": .bool(d.state == .overdue)]
+            }),
             "reward": try rewardValue(c, request),
         ]
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
+    }
+
+    func caseDeadlines(_ c: StaffCase) throws -> [DeadlineStatus] {
+        guard !c.facts.state.isClosed else { return [] }
+        let settings = ledger.settings
+        let row = try ledger.pool.read { db in
+            try db.queryOne("SELECT registered_day, acceptance_notice_day, feedback_day FROM cases WHERE id = ?", [.integer(c.caseID)])
+        }
+        let facts = DeadlineFacts(receivedOn: c.receivedOn, realName: c.realName,
+                                  registeredOn: try row?.int("registered_day").map(Day.init(ordinal:)),
+                                  acceptanceNoticeOn: try row?.int("acceptance_notice_day").map(Day.init(ordinal:)),
+                                  feedbackOn: try row?.int("feedback_day").map(Day.init(ordinal:)))
+        return DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: ledger.today)
     }
 
     func rewardValue(_ c: StaffCase, _ request: Request) throws -> TemplateValue {
