@@ -9,7 +9,7 @@ BUILD_PACKAGES = /usr/include/openssl/evp.h libssl-dev \
                  /usr/include/sqlite3.h libsqlite3-dev \
                  /usr/bin/pkg-config pkg-config
 
-.PHONY: deps build release test run fuzz bench-http bench-intake clean
+.PHONY: deps build release test run fuzz bench-http bench-intake e2e soak clean
 
 deps:
 	@scripts/need-packages.sh $(BUILD_PACKAGES)
@@ -35,6 +35,12 @@ bench-http: deps
 
 bench-intake: deps
 	scripts/bench-intake.sh
+
+e2e: deps
+	scripts/e2e.sh
+
+soak: deps
+	scripts/soak.sh
 
 clean:
 	rm -rf .build
