@@ -303,6 +303,9 @@ struct ConsoleCaseRoutes: Sendable {
         }
         let text = form.first("text") ?? ""
         do {
+            guard text.unicodeScalars.count <= ReportDraft.Limits.narrative else {
+                throw Ledger.ActionRefused(description: pages.text("reply_too_long", request))
+            }
             switch name {
             case "register": try ledger.register(c, category: form.first("category"), message: form.first("text"))
             case "not-actionable": try ledger.markNotActionable(c, message: text)
