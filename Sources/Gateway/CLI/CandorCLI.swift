@@ -20,6 +20,9 @@ public enum CandorCLI {
             Command(name: "demo", summary: "build a demo organisation in the data folder if there is none, print its logins, serve on 127.0.0.1", run: demoCommand),
             Command(name: "user", summary: "user add|list|disable|enable: manage staff accounts", run: userCommand),
             Command(name: "audit", summary: "audit verify: check the audit log's hash chain; exits 1 on any break", run: auditCommand),
+            Command(name: "backup", summary: "backup DIR: a consistent copy of the data while the server runs (not the key folder)", run: backupCommand),
+            Command(name: "restore", summary: "restore DIR: verify a backup and copy it into an empty --data folder, checked against --keys", run: restoreCommand),
+            Command(name: "purge", summary: "purge --dry-run|--yes: crypto-shred closed cases past their retention period", run: purgeCommand),
             Command(name: "bench-http-server", summary: "serve a fixed page on --port for `make bench-http` (no data, no keys)", run: benchServerCommand),
         ]
     }
@@ -68,6 +71,9 @@ public enum CandorCLI {
             "             [--employee-id ID] [--password-file FILE]",
             "        user list | user disable LOGIN | user enable LOGIN",
             "audit:  audit verify",
+            "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
+            "restore: restore DIR --data NEW_DATA_DIR --keys KEYS_DIR",
+            "purge:  purge --dry-run | purge --yes   (cases under legal hold are never purged)",
             "serve:  [--templates DIR (./Templates)] [--host 127.0.0.1] [--port 8080] [--tls-cert PEM --tls-key PEM]",
             "demo:   the same options; loopback only; accounts in DATA/demo-accounts.json",
         ]

@@ -1,0 +1,34 @@
+import Casework
+import Foundation
+import XCTest
+@testable import Gateway
+
+final class PurgeCommandTests: XCTestCase {
+    var world: World!
+
+    override func setUpWithError() throws {
+        world = try World()
+        try world.standardRoster()
+    }
+
+    override func tearDown() { world = nil }
+
+    func testDryRunChangesNothingAndYesPurges() throws {
+        let receipt = try world.submit(BackupTests.draft(1))
+        let day = Int64(world.ledger.today.adding(days: -800).ordinal)
+        try world.ledger.pool.write { db in
+            try db.execute("UPDATE cases SET state = 'closed', outcome = 'unsubstantiated', closed_day = ? WHERE ref = ?",
+                           [.integer(day), .text(receipt.caseRef)])
+        }
+        let common = ["--data", world.dataFolder.path, "--keys", world.root.appendingPathComponent("Keys").path]
+        XCTAssertEqual(CandorCLI.main(["purge"] + common), 1, "neither --dry-run nor --yes")
+        XCTAssertEqual(CandorCLI.main(["purge", "--dry-run"] + common), 0)
+        XCTAssertEqual(try world.ledger.purgeCandidates(today: world.ledger.today).map(\.ref), [receipt.caseRef], "a dry run changes nothing")
+        XCTAssertEqual(CandorCLI.main(["purge", "--yes"] + common), 0)
+        XCTAssertEqual(try world.ledger.purgeCandidates(today: world.ledger.today), [])
+        let purged = try world.ledger.pool.read { db in
+            try db.scalar("SELECT purged_day FROM cases WHERE ref = ?", [.text(receipt.caseRef)], as: Int.self)
+        }
+        XCTAssertNotNil(purged)
+    }
+}
