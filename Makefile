@@ -9,7 +9,7 @@ BUILD_PACKAGES = /usr/include/openssl/evp.h libssl-dev \
                  /usr/include/sqlite3.h libsqlite3-dev \
                  /usr/bin/pkg-config pkg-config
 
-.PHONY: deps build release test run fuzz bench-http bench-intake e2e soak clean
+.PHONY: deps build release test run fuzz bench-http bench-intake e2e soak api-fuzz clean
 
 deps:
 	@scripts/need-packages.sh $(BUILD_PACKAGES)
@@ -41,6 +41,9 @@ e2e: deps
 
 soak: deps
 	scripts/soak.sh
+
+api-fuzz: deps
+	scripts/api-fuzz.sh
 
 clean:
 	rm -rf .build
