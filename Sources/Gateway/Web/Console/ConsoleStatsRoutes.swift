@@ -120,7 +120,7 @@ struct ConsoleStatsRoutes: Sendable {
             Line(key: "received_to_concluded", label: pages.text("stats_median_conclusion", request), value: days(stats.medianDaysToConclusion)),
         ]
         f.deadlines = DeadlineKind.allCases.map { kind in
-            (kind.rawValue, pages.text("deadline_\(kind.rawValue)", request), stats.deadlines[kind] ?? .init())
+            (kind.rawValue, pages.text("stats_deadline_\(kind.rawValue)", request), stats.deadlines[kind] ?? .init())
         } + [("all", pages.text("stats_deadlines_all", request), stats.deadlinesOverall)]
         return f
     }
