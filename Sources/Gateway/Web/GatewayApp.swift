@@ -19,6 +19,8 @@ public final class GatewayApp: Sendable {
         public var lookupSlots = 1
         public var lookupQueue = 8
         public var staffIdleSeconds: Int64 = 30 * 60
+        /// The settings file the server loaded; the admin's changes are written back to it.
+        public var settingsFile: URL?
         public init() {}
     }
 
@@ -39,6 +41,8 @@ public final class GatewayApp: Sendable {
         ConsoleAuthRoutes(ledger: ledger, pages: pages, sessions: staffSessions).register(on: router.group("/console"))
         let console = router.group("/console", middleware: [ConsoleAuthRoutes.requireStaff(staffSessions, pages)])
         ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads).register(on: console)
+        ConsoleAdminRoutes(ledger: ledger, pages: pages, sessions: staffSessions, settingsFile: options.settingsFile).register(on: console)
+        ConsoleAuditRoutes(ledger: ledger, pages: pages).register(on: console)
         handler = router.makeHandler()
     }
 

@@ -228,7 +228,7 @@ struct ConsoleCaseRoutes: Sendable {
         "refuse": .decideApproval, "designate": .designate, "note": .addNote, "interview": .addNote, "message": .messageReporter,
         "suspend": .suspend, "resume": .resume, "report": .fileReport, "submit": .submitToLeaders, "conclude": .conclude,
         "sanction": .recordSanction, "close": .conclude, "recuse": .declareRecusal, "identity-request": .requestIdentity,
-        "identity-decide": .decideIdentityRequest, "identity-show": .readIdentity,
+        "identity-decide": .decideIdentityRequest, "identity-show": .readIdentity, "regrant": .designate,
     ]
 
     func act(_ request: Request) throws -> Response {
@@ -253,6 +253,9 @@ struct ConsoleCaseRoutes: Sendable {
             case "designate":
                 guard let id = Int64(form.first("inspector") ?? "") else { throw Ledger.ActionRefused(description: pages.text("choose_inspector", request)) }
                 try ledger.designate(c, inspectorID: id)
+            case "regrant":
+                guard let id = Int64(form.first("account") ?? "") else { throw Ledger.ActionRefused(description: pages.text("choose_inspector", request)) }
+                try ledger.regrant(c, to: id, headKey: staff.session.key)
             case "note", "interview":
                 guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
                 try ledger.addNote(c, kind: name == "note" ? .note : .interview, text: text)
