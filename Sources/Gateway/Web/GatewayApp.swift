@@ -40,9 +40,9 @@ public final class GatewayApp: Sendable {
                        limits: options.uploads).register(on: router)
         ConsoleAuthRoutes(ledger: ledger, pages: pages, sessions: staffSessions).register(on: router.group("/console"))
         let console = router.group("/console", middleware: [ConsoleAuthRoutes.requireStaff(staffSessions, pages)])
-        ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads).register(on: console)
         ConsoleAdminRoutes(ledger: ledger, pages: pages, sessions: staffSessions, settingsFile: options.settingsFile).register(on: console)
         ConsoleAuditRoutes(ledger: ledger, pages: pages).register(on: console)
+        ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads).register(on: console)
         handler = router.makeHandler()
     }
 

@@ -224,11 +224,12 @@ struct ConsoleCaseRoutes: Sendable {
     // MARK: actions
 
     static let actionMap: [String: CaseAction] = [
+        "regrant": .designate,
         "register": .register, "not-actionable": .markNotActionable, "propose": .propose, "approve": .decideApproval,
         "refuse": .decideApproval, "designate": .designate, "note": .addNote, "interview": .addNote, "message": .messageReporter,
         "suspend": .suspend, "resume": .resume, "report": .fileReport, "submit": .submitToLeaders, "conclude": .conclude,
         "sanction": .recordSanction, "close": .conclude, "recuse": .declareRecusal, "identity-request": .requestIdentity,
-        "identity-decide": .decideIdentityRequest, "identity-show": .readIdentity, "regrant": .designate,
+        "identity-decide": .decideIdentityRequest, "identity-show": .readIdentity,
     ]
 
     func act(_ request: Request) throws -> Response {
