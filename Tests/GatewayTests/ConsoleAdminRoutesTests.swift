@@ -38,6 +38,8 @@ final class ConsoleAdminRoutesTests: XCTestCase {
         let page = html(try cw.call(.get, "/console/admin", cookie: admin.cookie))
         XCTAssertTrue(page.contains("inspector1") && page.contains("李娜") && page.contains("E1002"))
         XCTAssertFalse(page.contains("/console/case/"), "no road from the admin pages to a case")
+        XCTAssertTrue(page.contains(#"action="/console/admin/disable?lang=zh""#) && page.contains(#"name="login" value="inspector1""#))
+        XCTAssertTrue(page.contains(#"action="/console/admin/reset?lang=zh""#))
 
         let weak = try post(admin, "/console/admin/accounts", [("login", "inspector3"), ("name", "孙丽"), ("employee_id", "E1005"),
                                                                 ("role", "inspector"), ("seat", ""), ("password", "short")])
