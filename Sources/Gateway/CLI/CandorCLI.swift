@@ -18,7 +18,8 @@ public enum CandorCLI {
             Command(name: "init", summary: "create the data folder, the database, the keys (pepper, audit key, recovery key pair) and the first admin", run: initCommand),
             Command(name: "serve", summary: "run the gateway (--templates, --host 127.0.0.1, --port 8080, --tls-cert/--tls-key)", run: serveCommand),
             Command(name: "demo", summary: "build a demo organisation in the data folder if there is none, print its logins, serve on 127.0.0.1", run: demoCommand),
-            Command(name: "user", summary: "user add|list|disable|enable: manage staff accounts", run: userCommand),
+            Command(name: "user", summary: "user add|list|disable|enable|reset: manage staff accounts", run: userCommand),
+            Command(name: "recover", summary: "re-seal cases for a staff member with the offline recovery key", run: recoverCommand),
             Command(name: "audit", summary: "audit verify: check the audit log's hash chain; exits 1 on any break", run: auditCommand),
             Command(name: "backup", summary: "backup DIR: a consistent copy of the data while the server runs (not the key folder)", run: backupCommand),
             Command(name: "restore", summary: "restore DIR: verify a backup and copy it into an empty --data folder, checked against --keys", run: restoreCommand),
@@ -69,7 +70,8 @@ public enum CandorCLI {
             "init:   --admin LOGIN [--admin-name NAME] [--password-file FILE] [--recovery-key-out FILE]",
             "user:   user add LOGIN --name NAME --role head|inspector|approver|admin|auditor [--seat chairman|party_secretary]",
             "             [--employee-id ID] [--password-file FILE]",
-            "        user list | user disable LOGIN | user enable LOGIN",
+            "        user list | user disable LOGIN | user enable LOGIN | user reset LOGIN [--password-file FILE]",
+            "recover: --recovery-key FILE --to LOGIN (--case REF | --all-assigned)",
             "audit:  audit verify",
             "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
             "restore: restore DIR --data NEW_DATA_DIR --keys KEYS_DIR",
@@ -185,8 +187,10 @@ public enum CandorCLI {
             try ledger.setDisabled(login: args.positional[1], args.positional[0] == "disable", actor: "cli")
             Terminal.say("\(args.positional[1]) \(args.positional[0])d.")
             return 0
+        case "reset":
+            return try userResetCommand(ledger, args)
         default:
-            throw Arguments.Invalid(description: "usage: candor user add|list|disable|enable …")
+            throw Arguments.Invalid(description: "usage: candor user add|list|disable|enable|reset …")
         }
     }
 

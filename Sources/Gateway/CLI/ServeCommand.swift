@@ -26,6 +26,7 @@ extension CandorCLI {
         var options = GatewayApp.Options()
         options.demo = demo
         options.secureCookies = tls != nil
+        options.settingsFile = folders(args).settings
         let app = try GatewayApp(ledger: ledger, templates: templates, options: options)
         var limits = HTTPLimits()
         limits.maxStreamedBody = options.uploads.maxRequestBytes

@@ -19,6 +19,8 @@ public final class GatewayApp: Sendable {
         public var lookupSlots = 1
         public var lookupQueue = 8
         public var staffIdleSeconds: Int64 = 30 * 60
+        /// The settings file the server loaded; the admin's changes are written back to it.
+        public var settingsFile: URL?
         public init() {}
     }
 
@@ -38,6 +40,8 @@ public final class GatewayApp: Sendable {
                        limits: options.uploads).register(on: router)
         ConsoleAuthRoutes(ledger: ledger, pages: pages, sessions: staffSessions).register(on: router.group("/console"))
         let console = router.group("/console", middleware: [ConsoleAuthRoutes.requireStaff(staffSessions, pages)])
+        ConsoleAdminRoutes(ledger: ledger, pages: pages, sessions: staffSessions, settingsFile: options.settingsFile).register(on: console)
+        ConsoleAuditRoutes(ledger: ledger, pages: pages).register(on: console)
         ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads).register(on: console)
         ConsoleOfflineRoutes(ledger: ledger, pages: pages, limits: options.uploads).register(on: console)
         ConsoleStatsRoutes(ledger: ledger, pages: pages).register(on: console)

@@ -281,6 +281,7 @@ struct ConsoleCaseRoutes: Sendable {
     // MARK: actions
 
     static let actionMap: [String: CaseAction] = [
+        "regrant": .designate,
         "register": .register, "not-actionable": .markNotActionable, "propose": .propose, "approve": .decideApproval,
         "refuse": .decideApproval, "designate": .designate, "note": .addNote, "interview": .addNote, "message": .messageReporter,
         "suspend": .suspend, "resume": .resume, "report": .fileReport, "submit": .submitToLeaders, "conclude": .conclude,
@@ -315,6 +316,9 @@ struct ConsoleCaseRoutes: Sendable {
             case "designate":
                 guard let id = Int64(form.first("inspector") ?? "") else { throw Ledger.ActionRefused(description: pages.text("choose_inspector", request)) }
                 try ledger.designate(c, inspectorID: id)
+            case "regrant":
+                guard let id = Int64(form.first("account") ?? "") else { throw Ledger.ActionRefused(description: pages.text("choose_inspector", request)) }
+                try ledger.regrant(c, to: id, headKey: staff.session.key)
             case "note", "interview":
                 guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
                 try ledger.addNote(c, kind: name == "note" ? .note : .interview, text: text)

@@ -1,0 +1,50 @@
+import Foundation
+import Vault
+
+/// `candor recover` and `candor user reset`: the two halves of getting a staff member back to
+/// their cases after a forgotten password. The reset makes a new key and says what was lost; the
+/// recovery key, brought from offline storage, seals those cases again.
+extension CandorCLI {
+    static func recoverCommand(_ args: Arguments) throws -> Int32 {
+        try args.rejectUnknown(commonOptions.union(["recovery-key", "to", "case", "all-assigned"]))
+        guard let keyFile = args.value("recovery-key"), let login = args.value("to") else {
+            throw Arguments.Invalid(description: "usage: candor recover --recovery-key FILE --to LOGIN (--case REF | --all-assigned)")
+        }
+        let refs: [String]?
+        switch (args.value("case"), args.flag("all-assigned")) {
+        case (let ref?, false): refs = [ref]
+        case (nil, true): refs = nil
+        default: throw Arguments.Invalid(description: "name one case with --case REF, or every case the account is assigned to with --all-assigned")
+        }
+        guard let data = FileManager.default.contents(atPath: keyFile) else {
+            throw Arguments.Invalid(description: "cannot read --recovery-key \(keyFile)")
+        }
+        let key = try RecoveryKeyFile.decode(String(decoding: data, as: UTF8.self))
+        let ledger = try openLedger(args)
+        defer { try? ledger.close() }
+        let outcomes = try ledger.recoverAccess(recoveryKey: key, to: login, caseRefs: refs)
+        if outcomes.isEmpty { Terminal.say("\(login) is assigned to no case: nothing to restore.") }
+        for o in outcomes {
+            let what: String
+            switch o.result {
+            case .restored(let identity): what = "access restored" + (identity ? ", with the reporter's identity" : "")
+            case .alreadyHeld: what = "already held; nothing done"
+            case .excluded: what = "REFUSED: \(login) is excluded from this case (art. 10)"
+            case .notAssigned: what = "REFUSED: \(login) has no part in this case; the head designates investigators"
+            case .noRecoveryGrant: what = "REFUSED: this case holds no grant for the recovery key"
+            }
+            Terminal.say("\(o.registerNumber): \(what)")
+        }
+        return 0
+    }
+
+    static func userResetCommand(_ ledger: Ledger, _ args: Arguments) throws -> Int32 {
+        guard args.positional.count == 2 else { throw Arguments.Invalid(description: "usage: candor user reset LOGIN [--password-file FILE]") }
+        let login = args.positional[1]
+        let lost = try ledger.resetPassword(login: login, newPassword: try password(args, for: login), actor: "cli")
+        Terminal.say("Password reset for \(login). They enrol TOTP again at their next login. A server that is running keeps their open session until it idles out; disable and re-enable the account in the console to end it at once.")
+        Terminal.say(Ledger.lostAccessNotice(cases: lost.count))
+        if !lost.isEmpty { Terminal.say("To restore it now: candor recover --recovery-key FILE --to \(login) --all-assigned") }
+        return 0
+    }
+}

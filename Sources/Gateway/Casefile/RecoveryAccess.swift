@@ -1,0 +1,110 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+
+/// Restoring access with the organisation's offline recovery key (DESIGN.md, "Recovery key"):
+/// every case key is also sealed for it, so the operator can re-seal a case for a staff member
+/// who lost their key. The same limits as a re-grant: only for someone already assigned to the
+/// case, never for someone excluded from it (art. 10).
+extension Ledger {
+    public struct RecoveryOutcome: Sendable, Equatable {
+        public enum Result: Sendable, Equatable {
+            case restored(identity: Bool)
+            case alreadyHeld
+            case excluded
+            case notAssigned
+            /// The case has no grant for the recovery key (should not happen; it is sealed at intake).
+            case noRecoveryGrant
+        }
+        public let ref: String
+        public let registerNumber: RegisterNumber
+        public let result: Result
+    }
+
+    /// - Parameter caseRefs: the cases to restore; nil for every case the account is assigned to.
+    public func recoverAccess(recoveryKey: X25519PrivateKey, to login: String, caseRefs: [String]?,
+                              actor: String = "cli:recover") throws -> [RecoveryOutcome] {
+        guard recoveryKey.publicKey == keys.recoveryPublicKey else {
+            throw Problem(description: "this recovery key does not belong to this installation: its public half differs from \(keys.url.appendingPathComponent(KeyFolder.recoveryPublicFile).path). Use the recovery key `candor init` printed for this installation.")
+        }
+        guard let account = try account(login: login) else { throw Problem(description: "no account with the login '\(login)'") }
+        guard !account.disabled else { throw Problem(description: "\(login) is disabled: enable it first (candor user enable \(login))") }
+        let accountID = account.id
+        let rows: [Row] = try pool.read { db in
+            if let caseRefs {
+                return try caseRefs.map { ref in
+                    guard let row = try db.queryOne("SELECT id, ref, register_year, register_seq, real_name, confidential FROM cases WHERE ref = ?",
+                                                    [.text(ref)]) else {
+                        throw Problem(description: "no case with the reference \(ref)")
+                    }
+                    return row
+                }
+            }
+            return try db.query("""
+                SELECT id, ref, register_year, register_seq, real_name, confidential FROM cases
+                WHERE id IN (SELECT case_id FROM assignments WHERE account_id = ?) ORDER BY id
+                """, [.integer(accountID)])
+        }
+        return try rows.map { row in
+            let ref = try row.string("ref") ?? ""
+            let number = RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0)
+            let result = try recover(caseID: try row.int64("id") ?? 0, ref: ref, realName: try row.bool("real_name") ?? false,
+                                     confidential: try row.bool("confidential") ?? false, account: account,
+                                     recoveryKey: recoveryKey, actor: actor)
+            return RecoveryOutcome(ref: ref, registerNumber: number, result: result)
+        }
+    }
+
+    private func recover(caseID: Int64, ref: String, realName: Bool, confidential: Bool, account: Account,
+                         recoveryKey: X25519PrivateKey, actor: String) throws -> RecoveryOutcome.Result {
+        let accountID = account.id
+        let holder = Holder.account(accountID)
+        let found = try pool.read { db in
+            (recovery: try db.scalar("SELECT sealed_key FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(Holder.recovery)], as: [UInt8].self),
+             identityRecovery: try db.scalar("SELECT sealed_key FROM identity_grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(Holder.recovery)], as: [UInt8].self),
+             exclusions: try db.queryOne("SELECT slot, sealed FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1", [.integer(caseID)]),
+             assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
+             holds: try db.queryOne("SELECT 1 FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)]) != nil,
+             identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: confidential))
+        }
+        guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
+        let caseKey = try CaseCrypto.openGrant(sealedRecovery, with: recoveryKey, ref: ref, holder: Holder.recovery)
+        var excluded: [ExclusionRecord] = []
+        if let blob = found.exclusions {
+            let plain = try CaseCrypto.open(try blob.blob("sealed") ?? [], caseKey: caseKey, ref: ref,
+                                            kind: BlobKind.exclusions.rawValue, slot: try blob.string("slot") ?? "")
+            excluded = try JSONBytes.decode([ExclusionRecord].self, plain)
+        }
+        let now = clock()
+        let audit = self.audit
+        if excluded.contains(where: { $0.accountID == accountID }) {
+            _ = try pool.write { db in
+                try audit.append(db, actor: actor, action: "recovery_regrant_refused", caseRef: ref, detail: "account=\(accountID) reason=excluded", at: now)
+            }
+            return .excluded
+        }
+        guard found.assigned else { return .notAssigned }
+        guard !found.holds else { return .alreadyHeld }
+        let publicKey = try account.x25519PublicKey()
+        let sealed = try CaseCrypto.grant(caseKey, to: publicKey, ref: ref, holder: holder)
+        var sealedIdentity: [UInt8]?
+        if realName, found.identity, let identityRecovery = found.identityRecovery {
+            let identityKey = try SealedBox.openSecret(identityRecovery, with: recoveryKey,
+                                                       context: CaseCrypto.identityGrantContext(ref: ref, holder: Holder.recovery))
+            sealedIdentity = try SealedBox.seal(identityKey, to: publicKey, context: CaseCrypto.identityGrantContext(ref: ref, holder: holder))
+        }
+        let identity = sealedIdentity
+        try pool.write { db in
+            try db.execute("INSERT OR REPLACE INTO grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
+                           [.integer(caseID), .text(holder), .integer(accountID), .blob(sealed)])
+            if let identity {
+                try db.execute("INSERT OR REPLACE INTO identity_grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
+                               [.integer(caseID), .text(holder), .integer(accountID), .blob(identity)])
+            }
+            try audit.append(db, actor: actor, action: "recovery_regrant", caseRef: ref,
+                             detail: "account=\(accountID) identity=\(identity == nil ? 0 : 1)", at: now)
+        }
+        return .restored(identity: identity != nil)
+    }
+}

@@ -1,0 +1,65 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+
+/// Giving the case key back to someone who already works on the case but lost it with a
+/// password reset. It never widens who holds a case: the account must already have an
+/// assignment, and the sealed exclusions are checked first (art. 10).
+extension Ledger {
+    /// Re-seals the case key (and, where the account is entitled to it and `headKey` opens it, the
+    /// identity key) for an account assigned to the case that holds no grant.
+    public func regrant(_ c: StaffCase, to accountID: Int64, headKey: X25519PrivateKey? = nil) throws {
+        guard let account = try account(id: accountID), !account.disabled else {
+            throw ActionRefused(description: "Choose an active account.")
+        }
+        if try exclusions(c).contains(where: { $0.accountID == accountID }) {
+            _ = try pool.write { [audit, clock] db in
+                try audit.append(db, actor: "staff:\(c.accountID)", action: "regrant_refused", caseRef: c.ref,
+                                 detail: "account=\(accountID) reason=excluded", at: clock())
+            }
+            throw ActionRefused(description: "This person is excluded from the case (art. 10) and can never be given access to it.")
+        }
+        let (caseID, ref) = (c.caseID, c.ref)
+        let holder = Holder.account(accountID)
+        let standing = try pool.read { db in
+            (assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
+             holds: try db.queryOne("SELECT 1 FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)]) != nil,
+             identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: c.confidential))
+        }
+        guard standing.assigned else {
+            throw ActionRefused(description: "This person has no part in this case. Re-granting only restores access someone lost; to add an investigator, designate them.")
+        }
+        guard !standing.holds else { throw ActionRefused(description: "This person already holds the case.") }
+        let publicKey = try account.x25519PublicKey()
+        let sealed = try CaseCrypto.grant(c.caseKey, to: publicKey, ref: ref, holder: holder)
+        var sealedIdentity: [UInt8]?
+        if standing.identity, c.realName, let headKey, let identityKey = try? openIdentityKey(c, key: headKey) {
+            sealedIdentity = try SealedBox.seal(identityKey, to: publicKey, context: CaseCrypto.identityGrantContext(ref: ref, holder: holder))
+        }
+        let now = clock()
+        let audit = self.audit
+        let identity = sealedIdentity
+        try pool.write { db in
+            try db.execute("INSERT OR REPLACE INTO grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
+                           [.integer(caseID), .text(holder), .integer(accountID), .blob(sealed)])
+            if let identity {
+                try db.execute("INSERT OR REPLACE INTO identity_grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
+                               [.integer(caseID), .text(holder), .integer(accountID), .blob(identity)])
+            }
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "regrant", caseRef: ref,
+                             detail: "account=\(accountID) identity=\(identity == nil ? 0 : 1)", at: now)
+        }
+    }
+
+    /// Who held the identity key before and may hold it again: the intake head(s), and an
+    /// inspector whose reasoned request was granted — never the latter on a confidential report
+    /// (art. 16).
+    static func entitledToIdentity(_ db: Database, caseID: Int64, accountID: Int64, confidential: Bool) throws -> Bool {
+        if try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ? AND capacity = 'intake'",
+                           [.integer(caseID), .integer(accountID)]) != nil { return true }
+        guard IdentityPolicy.mayGrantRequest(confidential: confidential) else { return false }
+        return try db.queryOne("SELECT 1 FROM identity_requests WHERE case_id = ? AND account_id = ? AND state = 'granted'",
+                               [.integer(caseID), .integer(accountID)]) != nil
+    }
+}
