@@ -103,6 +103,7 @@ struct ConsoleCaseRoutes: Sendable {
             "is_head": .bool(account.role == .head || !intake.isEmpty),
             "is_admin": .bool(account.role == .admin),
             "is_auditor": .bool(account.role == .auditor),
+            "can_stats": .bool(AccessPolicy.permits(account.role, .viewStatistics)),
             "sections": .list(sections),
         ])
     }
