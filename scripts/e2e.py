@@ -19,6 +19,7 @@ import hmac
 import json
 import os
 import re
+import shutil
 import struct
 import sys
 import tempfile
@@ -636,6 +637,7 @@ def main() -> int:
                 run.driver.quit()
             except Exception:  # noqa: BLE001
                 pass
+            shutil.rmtree(run.tmp, ignore_errors=True)
             if run.layout_notes:
                 print(f"layout notes ({len(run.layout_notes)}):")
                 for note in run.layout_notes:
