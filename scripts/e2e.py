@@ -1,0 +1,655 @@
+#!/usr/bin/env python3
+"""End-to-end test of Candor in a real browser: headless Chromium with JavaScript disabled.
+
+Driven by scripts/e2e.sh, which builds the release binary, starts the demo on a fresh data folder
+and passes its address here. One reporter and five staff accounts take a report from submission
+to a substantiated conclusion and an approved reward; every page visited is saved as a PNG, and
+the main pages are saved again in Chinese and English at desktop and phone widths.
+
+Usage: e2e.py --base http://127.0.0.1:PORT --accounts DATA/demo-accounts.json
+              --i18n Templates/i18n --shots DIR [--chromium PATH] [--chromedriver PATH]
+The last line printed is `e2e: N passed, N failed`; the exit code is 1 on any failure.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import struct
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+DESKTOP = 1280
+PHONE = 390
+CATEGORY = "private_contracting"
+INSPECTOR_NAME = "李娜"  # inspector1 in the demo organisation
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition: bool, what: str) -> None:
+    if not condition:
+        raise Failure(what)
+
+
+# ---------------------------------------------------------------- TOTP (RFC 6238, SHA-1, 6 digits, 30 s)
+
+def totp_code(secret_b32: str, counter: int) -> str:
+    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def _self_test_totp() -> None:
+    # RFC 6238 appendix B, SHA-1 secret "12345678901234567890", T = 59 s: 94287082 (8 digits).
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    check(totp_code(secret, 59 // 30) == "287082", "TOTP self-test against RFC 6238 vector")
+
+
+class Authenticator:
+    """Hands out one code per login. The server accepts the step before, the current one and the
+    one after, but never a step at or below the last one it accepted for the account, so a second
+    login within the same step uses the next step, and a third waits."""
+
+    def __init__(self, secrets: dict[str, str]):
+        self.secrets = secrets
+        self.last: dict[str, int] = {}
+
+    def code(self, login: str) -> str:
+        counter = max(int(time.time()) // 30, self.last.get(login, -1) + 1)
+        while counter > int(time.time()) // 30 + 1:
+            wait = 30 - time.time() % 30 + 0.5
+            print(f"  (waiting {wait:.0f} s for a fresh TOTP step for {login})", flush=True)
+            time.sleep(wait)
+        self.last[login] = counter
+        return totp_code(self.secrets[login], counter)
+
+    def replay(self, login: str) -> str:
+        return totp_code(self.secrets[login], self.last[login])
+
+
+# ---------------------------------------------------------------- the run
+
+class Run:
+    def __init__(self, args):
+        self.base = args.base.rstrip("/")
+        self.shots = Path(args.shots)
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.passed = 0
+        self.failed = 0
+        self.shot_no = 0
+        self.layout_notes: list[str] = []
+        self.text = self._load_texts(Path(args.i18n))
+        accounts = json.loads(Path(args.accounts).read_text())
+        self.accounts = {a["login"]: a for a in accounts}
+        self.auth = Authenticator({a["login"]: a["totp_secret"] for a in accounts})
+        self.width = DESKTOP
+        self.driver = self._start_browser(args.chromium, args.chromedriver)
+        self.tmp = Path(tempfile.mkdtemp(prefix="candor-e2e-files-"))
+        self.code = ""          # tracking code of the main report
+        self.case_url = ""      # /console/case/<ref> of the main report
+        self.marks = {
+            "narrative": f"E2E 举报：采购合同拆分规避招标 {int(time.time())}",
+            "message": "E2E inspector question: on which dates were the split contracts signed?",
+            "reply": "E2E 举报人回复：合同于三月二日和三月九日签订。",
+            "ir": "E2E investigation report: contracts split to stay under the tender threshold; loss 60000.",
+        }
+
+    @staticmethod
+    def _load_texts(folder: Path) -> dict[str, dict[str, str]]:
+        texts = {}
+        for lang in ("zh", "en"):
+            merged = {}
+            for name in (f"{lang}.json", f"console.{lang}.json"):
+                merged.update(json.loads((folder / name).read_text(encoding="utf-8")))
+            texts[lang] = merged
+        return texts
+
+    def t(self, lang: str, key: str) -> str:
+        return self.text[lang][key]
+
+    def _start_browser(self, chromium: str, chromedriver: str):
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--blink-settings=scriptEnabled=false", "--hide-scrollbars",
+                     f"--window-size={DESKTOP},900", "--no-first-run", "--disable-extensions",
+                     "--disable-background-networking", "--disable-sync", "--disable-default-apps"):
+            options.add_argument(flag)
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+        # An explicit driver path keeps Selenium Manager from looking for (or downloading) one.
+        driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+        driver.set_page_load_timeout(60)
+        self._emulate(driver, DESKTOP)
+        return driver
+
+    @staticmethod
+    def _emulate(driver, width: int) -> None:
+        phone = width < 600
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": 844 if phone else 900, "deviceScaleFactor": 1, "mobile": phone})
+
+    def set_width(self, width: int) -> None:
+        if width != self.width:
+            self._emulate(self.driver, width)
+            self.width = width
+
+    # ------------------------------------------------------------ page helpers
+
+    def go(self, path: str) -> None:
+        self.driver.get(self.base + path)
+
+    def path(self) -> str:
+        url = self.driver.current_url
+        return url[len(self.base):] if url.startswith(self.base) else url
+
+    def lang(self) -> str:
+        return "en" if self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en" else "zh"
+
+    def q(self, css: str, within=None):
+        return (within or self.driver).find_element(By.CSS_SELECTOR, css)
+
+    def qa(self, css: str, within=None):
+        return (within or self.driver).find_elements(By.CSS_SELECTOR, css)
+
+    def has(self, css: str) -> bool:
+        return len(self.qa(css)) > 0
+
+    def h1(self) -> str:
+        return self.q("h1").text.strip()
+
+    def fill(self, css: str, value: str, within=None) -> None:
+        el = self.q(css, within)
+        el.clear()
+        el.send_keys(value)
+
+    def click_and_wait(self, element) -> None:
+        """Clicks something that loads a new page, and waits until the old page is gone."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, 60).until(staleness_of(old))
+        WebDriverWait(self.driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "body"))
+
+    def submit(self, form) -> None:
+        self.click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
+    def form(self, action_suffix: str):
+        forms = [f for f in self.qa("form") if (f.get_attribute("action") or "").split("?")[0].endswith(action_suffix)]
+        check(len(forms) == 1, f"one form posting to …{action_suffix} on {self.path()} (found {len(forms)})")
+        return forms[0]
+
+    def errors(self) -> list[str]:
+        return [e.text.strip() for e in self.qa(".field-error, .error-summary") if e.text.strip()]
+
+    def expect_no_error(self, what: str) -> None:
+        errs = self.errors()
+        check(not errs, f"{what}: the page shows an error: {' | '.join(errs)}")
+
+    def expect_flash_done(self, what: str) -> None:
+        self.expect_no_error(what)
+        flash = self.qa("p.flash")
+        check(bool(flash) and flash[0].text.strip() == self.t(self.lang(), "done"),
+              f"{what}: flash says {self.t(self.lang(), 'done')!r} (got {flash[0].text.strip() if flash else None!r})")
+
+    def page_width(self) -> int:
+        metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+        return int(metrics["cssContentSize"]["width"])
+
+    def shot(self, name: str, failed: bool = False) -> Path:
+        """Saves the whole page (not just the viewport) as NN-name-lang-width.png."""
+        self.shot_no += 1
+        try:
+            lang = self.lang()
+        except WebDriverException:
+            lang = "xx"
+        path = self.shots / f"{self.shot_no:02d}-{'FAILED-' if failed else ''}{name}-{lang}-{self.width}.png"
+        metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+        size = metrics["cssContentSize"]
+        width, height = max(self.width, int(size["width"])), min(int(size["height"]) + 1, 16000)
+        data = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+        path.write_bytes(base64.b64decode(data["data"]))
+        if not failed and int(size["width"]) > self.width:
+            note = f"{path.name}: content is {int(size['width'])} px wide in a {self.width} px viewport (horizontal overflow)"
+            self.layout_notes.append(note)
+            print(f"  layout: {note}")
+        return path
+
+    # ------------------------------------------------------------ steps
+
+    @contextmanager
+    def step(self, name: str):
+        print(f"step: {name}", flush=True)
+        started = time.time()
+        try:
+            yield
+        except Exception as error:  # noqa: BLE001 - every failure is reported the same way
+            self.failed += 1
+            where = ""
+            try:
+                where = self.path()
+                shot = self.shot(re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40], failed=True)
+                where += f"; screenshot {shot}"
+            except Exception as shot_error:  # noqa: BLE001
+                where += f"; no screenshot ({shot_error.__class__.__name__})"
+            print(f"FAIL: {name}: {error}\n  page: {where}", flush=True)
+            if not isinstance(error, Failure):
+                traceback.print_exc()
+            raise StopRun() from error
+        self.passed += 1
+        print(f"  ok ({time.time() - started:.1f} s)", flush=True)
+
+    def login(self, login: str, lang: str = "zh") -> None:
+        self.driver.delete_all_cookies()
+        self.go(f"/console/login?lang={lang}")
+        check(self.h1() == self.t(lang, "console_login_title"), f"console login page title ({self.h1()!r})")
+        self.fill("input#login", login)
+        self.fill("input#password", self.accounts[login]["password"])
+        self.fill("input#totp", self.auth.code(login))
+        self.submit(self.q("form[action*='/console/login']"))
+        self.expect_no_error(f"sign-in of {login}")
+        check(self.path().startswith("/console?") or self.path() == "/console",
+              f"{login} lands on the inbox after sign-in (at {self.path()})")
+        check(self.h1() == self.t(lang, "inbox_title"), f"inbox title for {login} ({self.h1()!r})")
+        staff = self.q("header .who").text.strip()
+        check(staff != "", "the header names the signed-in account")
+        self.shot(f"inbox-{login}")
+
+    def logout(self) -> None:
+        self.submit(self.q("header form[action*='/console/logout']"))
+        check(self.path().startswith("/console/login"), f"logout returns to the login page (at {self.path()})")
+        self.go("/console")
+        check(self.path().startswith("/console/login"), "after logout the console asks for a sign-in again")
+
+    def open_case_from_inbox(self, who: str) -> None:
+        links = [a for a in self.qa("a[href*='/console/case/']")]
+        hrefs = {a.get_attribute("href").split("?")[0] for a in links}
+        if self.case_url:
+            check(self.base + self.case_url in hrefs, f"{who}'s inbox lists the case {self.case_url} (has {sorted(hrefs)})")
+            link = next(a for a in links if a.get_attribute("href").split("?")[0] == self.base + self.case_url)
+        else:
+            check(len(hrefs) == 1, f"{who}'s inbox lists exactly the one new case (has {sorted(hrefs)})")
+            link = links[0]
+        self.click_and_wait(link)
+        check(re.match(r"^/console/case/[^/?]+", self.path()) is not None, f"case page opened (at {self.path()})")
+        if not self.case_url:
+            self.case_url = self.path().split("?")[0]
+        check(self.path().split("?")[0] == self.case_url, "the case opened is ours")
+
+    def state_is(self, key: str, outcome: str | None = None) -> None:
+        lang = self.lang()
+        want = self.t(lang, key) + (f" · {self.t(lang, outcome)}" if outcome else "")
+        got = self.q("#case-state").text.strip()
+        check(got == want, f"case state is {want!r} (got {got!r})")
+
+    def act(self, action: str, fields: dict[str, str] | None = None, shot: str | None = None) -> None:
+        form = self.form(f"/act/{action}")
+        for css, value in (fields or {}).items():
+            self.fill(css, value, within=form)
+        self.submit(form)
+        self.expect_flash_done(f"action {action}")
+        check(self.path().split("?")[0] == self.case_url, f"after {action} the case page is shown again (at {self.path()})")
+        self.shot(shot or f"case-after-{action}")
+
+    def reporter_open_status(self, lang: str = "zh") -> None:
+        self.driver.delete_all_cookies()
+        self.go(f"/status?lang={lang}")
+        check(self.h1() == self.t(lang, "status_login_title"), f"status sign-in page title ({self.h1()!r})")
+        self.shot("status-code-form")
+        self.fill("input#code", self.code)
+        self.submit(self.q("form[action*='/status']"))
+        self.expect_no_error("opening the case with the tracking code")
+        check(self.path().split("?")[0] == "/status", f"the code leads to /status (at {self.path()})")
+        check(self.has("#case-status"), "status page shows #case-status")
+
+    def reporter_status(self) -> str:
+        return self.q("#case-status").get_attribute("data-status")
+
+    # ------------------------------------------------------------ the story
+
+    def story(self) -> None:
+        a = self.accounts
+        for login in ("head", "chairman", "secretary", "inspector1"):
+            check(login in a, f"demo account {login} exists")
+
+        with self.step("browser runs with JavaScript disabled"):
+            page = self.tmp / "noscript.html"
+            page.write_text("<!doctype html><p id='js'>off</p><script>document.getElementById('js').textContent='on'</script>")
+            self.driver.get(page.as_uri())
+            check(self.q("#js").text == "off", "a script on a page did not run")
+
+        with self.step("reporter: landing page (zh) and its link to the report form"):
+            self.go("/")
+            check(self.lang() == "zh", "the landing page is Chinese by default")
+            check(self.h1() == self.t("zh", "landing_title"), f"landing title ({self.h1()!r})")
+            check(self.has("a[hreflang='en']"), "the landing page links to the English version")
+            self.shot("landing")
+            self.click_and_wait(self.q("a.button.primary[href*='/report']"))
+            check(self.path().startswith("/report"), f"'make a report' opens /report (at {self.path()})")
+            check(self.h1() == self.t("zh", "report_title"), f"report form title ({self.h1()!r})")
+
+        with self.step("reporter: fills the report form with a file and submits it"):
+            evidence = self.tmp / "contracts-list.txt"
+            evidence.write_text("合同编号 HT-2026-031, HT-2026-032, HT-2026-033\n", encoding="utf-8")
+            Select(self.q("select#category")).select_by_value(CATEGORY)
+            self.fill("textarea#narrative", self.marks["narrative"] + "\n采购部将一份六万元的合同拆成三份，以规避招标。")
+            self.fill("input#when", "2026年3月")
+            self.fill("input#where", "总部采购部")
+            self.fill("input#people", "采购部两名同事")
+            self.fill("#loss", "60000")
+            self.fill("input[name=accused_name_0]", "周某")
+            self.fill("input[name=accused_post_0]", "采购部经理")
+            self.q("input#files").send_keys(str(evidence))
+            self.q("input[name=mode][value=anonymous]").click()
+            check(self.q("input[name=mode][value=anonymous]").is_selected(), "anonymous mode chosen")
+            form = self.q("form[action*='/report']")
+            check("lang=zh" in form.get_attribute("action"), "the report form carries ?lang= in its action")
+            self.shot("report-form-filled")
+            self.click_and_wait(self.q("button[type=submit].primary", within=form))
+            self.expect_no_error("report submission")
+            check(self.h1() == self.t("zh", "receipt_title"), f"receipt page title ({self.h1()!r})")
+            raw = self.q("code#tracking-code").text
+            self.code = re.sub(r"\s", "", raw)
+            check(re.fullmatch(r"\d{21}", self.code) is not None, f"tracking code is 21 digits (got {raw!r})")
+            self.shot("receipt")
+            print(f"  tracking code {raw}")
+
+        with self.step("reporter: the tracking code opens the case, status received, one file"):
+            self.reporter_open_status("zh")
+            check(self.reporter_status() == "received", f"data-status is received (got {self.reporter_status()!r})")
+            check(self.q("#case-status").text.strip() == "已收到", f"status text 已收到 ({self.q('#case-status').text!r})")
+            body = self.q("main").text
+            check(f"{self.t('zh', 'evidence_count')} 1" in body, "the status page counts one piece of evidence")
+            self.shot("status-received")
+
+        with self.step("head: signs in with password and TOTP"):
+            self.login("head")
+            self.open_case_from_inbox("head")
+            self.state_is("state_submitted")
+            check(self.marks["narrative"] in self.q("#report").text, "the head reads the narrative")
+            check("周某" in self.q("#report").text, "the head sees the person reported")
+            check("contracts-list.txt" in self.q("#files").text, "the head sees the uploaded file")
+            self.shot("case-received")
+
+        with self.step("head: registers the report"):
+            form = self.form("/act/register")
+            Select(self.q("select#reg-category", form)).select_by_value(CATEGORY)
+            self.act("register", {"textarea#reg-text": "您的举报已登记，我们将按规定办理。"})
+            self.state_is("state_registered")
+            h1 = self.h1()
+            check(re.search(r"JB-\d{4}-\d{6}", h1) is not None, f"the case page shows its register number ({h1!r})")
+
+        with self.step("head: proposes an investigation to the approvers"):
+            self.act("propose", {"textarea#summary": "采购合同拆分规避招标，涉及金额约六万元，建议立项调查。"})
+            self.state_is("state_awaiting_approval")
+
+        with self.step("head: signs out; the same TOTP code is refused on replay"):
+            self.logout()
+            self.fill("input#login", "head")
+            self.fill("input#password", a["head"]["password"])
+            self.fill("input#totp", self.auth.replay("head"))
+            self.submit(self.q("form[action*='/console/login']"))
+            check(self.path().startswith("/console/login"), "a replayed code does not sign in")
+            check(self.t("zh", "login_refused") in " ".join(self.errors()), f"the refusal is shown ({self.errors()})")
+            self.shot("login-replay-refused")
+
+        for login, lang, last in (("chairman", "zh", False), ("secretary", "en", True)):
+            with self.step(f"{login}: approves the investigation ({lang})"):
+                self.login(login, lang)
+                self.open_case_from_inbox(login)
+                self.state_is("state_awaiting_approval")
+                self.act("approve", shot=f"case-approved-{login}")
+                self.state_is("state_investigating" if last else "state_awaiting_approval")
+                if last:
+                    check(self.t(lang, "approved_by") in self.q("dl.facts").text, "both approvals are listed")
+                self.logout()
+
+        with self.step("head: designates inspector1 (李娜)"):
+            self.login("head")
+            self.open_case_from_inbox("head")
+            self.state_is("state_investigating")
+            form = self.form("/act/designate")
+            Select(self.q("select#inspector", form)).select_by_visible_text(INSPECTOR_NAME)
+            self.submit(form)
+            self.expect_flash_done("designate")
+            self.shot("case-designated")
+            check(INSPECTOR_NAME in self.q("dl.facts").text, f"{INSPECTOR_NAME} is listed as investigator")
+            self.logout()
+
+        with self.step("inspector1: messages the reporter (en)"):
+            self.login("inspector1", "en")
+            self.open_case_from_inbox("inspector1")
+            self.state_is("state_investigating")
+            self.act("message", {"textarea#message": self.marks["message"]}, shot="case-message-sent")
+            check(self.marks["message"] in self.q("#messages").text, "the message is on the case page")
+            self.logout()
+
+        with self.step("reporter: reads the message and replies"):
+            self.reporter_open_status("zh")
+            check(self.reporter_status() == "investigating", f"data-status is investigating (got {self.reporter_status()!r})")
+            messages = self.q("#messages")
+            check(self.marks["message"] in messages.text, "the inspector's message is shown to the reporter")
+            check(self.has("#messages article.from-department"), "the message is marked as from the department")
+            self.shot("status-with-message")
+            form = self.q("form[action*='/status/reply']")
+            self.fill("textarea#reply", self.marks["reply"], within=form)
+            self.submit(form)
+            self.expect_no_error("reply")
+            check(self.path().split("?")[0] == "/status", f"after the reply the status page is shown (at {self.path()})")
+            mine = [m.text for m in self.qa("#messages article.from-reporter")]
+            check(any(self.marks["reply"] in m for m in mine), f"the reply is listed as the reporter's ({mine})")
+            self.shot("status-replied")
+
+        with self.step("inspector1: sees the reply and files the investigation report"):
+            self.login("inspector1", "en")
+            self.open_case_from_inbox("inspector1")
+            check(any(self.marks["reply"] in m.text for m in self.qa("#messages article.from-reporter")),
+                  "the reporter's reply is on the inspector's case page")
+            self.act("report", {"textarea#ir": self.marks["ir"]})
+            self.state_is("state_reported")
+            check(self.marks["ir"] in self.q("#investigation-report").text, "the investigation report is shown")
+            self.logout()
+
+        with self.step("head: sees the reply, submits the report to the leaders"):
+            self.login("head")
+            self.open_case_from_inbox("head")
+            check(any(self.marks["reply"] in m.text for m in self.qa("#messages article.from-reporter")),
+                  "the reporter's reply is on the head's case page")
+            self.act("submit")
+            check(self.t("zh", "report_submitted") in self.q("#investigation-report").text, "the report is marked as submitted")
+
+        with self.step("head: concludes the case as substantiated"):
+            form = self.form("/act/conclude")
+            self.q("input[name=outcome][value=substantiated]", form).click()
+            self.act("conclude", {"textarea#conclude-text": "经调查，您反映的问题属实，感谢您的举报。"})
+            self.state_is("state_concluded", "outcome_substantiated")
+
+        with self.step("head: assesses the reward on a verified loss of 60000"):
+            self.act("reward-assess", {"input#loss": "60000"}, shot="case-reward-assessed")
+            text = self.q("#reward").text
+            check(self.t("zh", "reward_state_assessed") in text, f"reward state is assessed ({text!r})")
+
+        with self.step("head: proposes a reward of 3000"):
+            self.act("reward-propose", {"input#amount": "3000"}, shot="case-reward-proposed")
+            text = self.q("#reward").text
+            check(self.t("zh", "reward_state_proposed") in text, f"reward state is proposed ({text!r})")
+            self.logout()
+
+        for login, lang, last in (("chairman", "zh", False), ("secretary", "en", True)):
+            with self.step(f"{login}: approves the reward ({lang})"):
+                self.login(login, lang)
+                self.open_case_from_inbox(login)
+                self.act("reward-approve", shot=f"case-reward-approved-{login}")
+                text = self.q("#reward").text
+                if last:
+                    check(self.t(lang, "reward_state_approved") in text, f"reward state is approved ({text!r})")
+                else:
+                    check(self.t(lang, "reward_state_proposed") in text, f"reward still awaits the other seat ({text!r})")
+                self.logout()
+
+        with self.step("reporter: sees the substantiated conclusion and the approved reward"):
+            self.reporter_open_status("zh")
+            check(self.reporter_status() == "concluded_substantiated",
+                  f"data-status is concluded_substantiated (got {self.reporter_status()!r})")
+            check(self.has("#reward [data-reward='approved']"), "the approved reward is shown")
+            ref = self.q("code#claim-ref").text.strip()
+            check(ref != "", "a claim reference is shown")
+            check("3000" in self.q("#reward").text.replace(",", ""), f"the reward amount 3000 is shown ({self.q('#reward').text!r})")
+            self.shot("status-concluded-reward")
+            print(f"  claim reference {ref}")
+
+        self.gallery()
+
+    # ------------------------------------------------------------ the main pages, both languages, both widths
+
+    def both_widths(self, name: str) -> None:
+        for width in (DESKTOP, PHONE):
+            self.set_width(width)
+            self.shot(name)
+        self.set_width(DESKTOP)
+
+    def switch_language(self, to: str) -> None:
+        self.click_and_wait(self.q(f"header a[hreflang='{to}']"))
+        check(self.lang() == to, f"the language link switches the page to {to} (html lang {self.lang()!r})")
+
+    def gallery(self) -> None:
+        with self.step("gallery: reporter pages in zh and en at 1280 and 390 px"):
+            for lang in ("zh", "en"):
+                self.driver.delete_all_cookies()
+                self.go(f"/?lang={lang}")
+                check(self.h1() == self.t(lang, "landing_title"), f"landing title in {lang}")
+                self.both_widths("gallery-landing")
+                self.go(f"/report?lang={lang}")
+                check(self.h1() == self.t(lang, "report_title"), f"report title in {lang}")
+                self.both_widths("gallery-report-form")
+            # A second, short report in English for the English receipt (a receipt is shown once).
+            self.go("/report?lang=en")
+            Select(self.q("select#category")).select_by_value(CATEGORY)
+            self.fill("textarea#narrative", "E2E second report, in English, for the receipt screenshots.")
+            self.submit(self.q("form[action*='/report']"))
+            self.expect_no_error("second report")
+            check(self.h1() == self.t("en", "receipt_title"), "English receipt title")
+            self.both_widths("gallery-receipt")
+            # And a third, in Chinese, so that the gallery has the receipt in both languages.
+            self.go("/report?lang=zh")
+            Select(self.q("select#category")).select_by_value(CATEGORY)
+            self.fill("textarea#narrative", "E2E 第三份举报，用于中文回执截图。")
+            self.submit(self.q("form[action*='/report']"))
+            self.expect_no_error("third report")
+            check(self.h1() == self.t("zh", "receipt_title"), "Chinese receipt title")
+            self.both_widths("gallery-receipt")
+            self.reporter_open_status("zh")
+            self.both_widths("gallery-status")
+            self.switch_language("en")
+            check(self.reporter_status() == "concluded_substantiated", "the English status page shows the same case")
+            check(self.q("#case-status").text.strip() == "concluded: substantiated", f"English status text ({self.q('#case-status').text!r})")
+            self.both_widths("gallery-status")
+
+        with self.step("gallery: console pages in zh and en at 1280 and 390 px"):
+            for lang in ("zh", "en"):
+                self.driver.delete_all_cookies()
+                self.go(f"/console/login?lang={lang}")
+                check(self.h1() == self.t(lang, "console_login_title"), f"console login title in {lang}")
+                self.both_widths("gallery-console-login")
+            self.login("head", "zh")
+            self.both_widths("gallery-inbox")
+            self.switch_language("en")
+            check(self.h1() == self.t("en", "inbox_title"), "English inbox title")
+            self.both_widths("gallery-inbox")
+            self.open_case_from_inbox("head")
+            check(self.lang() == "en", "the case opens in English from the English inbox")
+            self.both_widths("gallery-case")
+            self.switch_language("zh")
+            self.both_widths("gallery-case")
+            self.logout()
+
+
+class StopRun(Exception):
+    pass
+
+
+def wait_for(base: str, seconds: float) -> None:
+    deadline = time.time() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/?lang=en", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.time() > deadline:
+            raise Failure(f"the server at {base} did not answer within {seconds:.0f} s")
+        time.sleep(0.3)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--accounts", required=True)
+    parser.add_argument("--i18n", required=True)
+    parser.add_argument("--shots", required=True)
+    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--chromedriver", default=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    args = parser.parse_args()
+
+    started = time.time()
+    run = None
+    passed = failed = 0
+    try:
+        _self_test_totp()
+        wait_for(args.base, 30)
+        run = Run(args)
+        print(f"screenshots: {run.shots}", flush=True)
+        run.story()
+    except StopRun:
+        pass
+    except Exception as error:  # noqa: BLE001 - setup failures count as a failed step
+        print(f"FAIL: setup: {error}", flush=True)
+        traceback.print_exc()
+        failed += 1
+    finally:
+        if run is not None:
+            passed += run.passed
+            failed += run.failed
+            try:
+                run.driver.quit()
+            except Exception:  # noqa: BLE001
+                pass
+            shutil.rmtree(run.tmp, ignore_errors=True)
+            if run.layout_notes:
+                print(f"layout notes ({len(run.layout_notes)}):")
+                for note in run.layout_notes:
+                    print(f"  {note}")
+            print(f"screenshots: {run.shots} ({run.shot_no} files)")
+    print(f"browser part took {time.time() - started:.0f} s")
+    total = os.environ.get("E2E_STARTED")
+    if total:
+        print(f"e2e took {time.time() - float(total):.0f} s in all (build, server start and browser)")
+    print(f"e2e: {passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
