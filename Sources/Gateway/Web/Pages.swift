@@ -25,7 +25,11 @@ public struct Pages: Sendable {
         full["demo"] = .bool(demo)
         full["zh_page"] = .bool(language == .zh)
         full["organisation"] = .text(settings().organisation)
-        full["switch_url"] = .text(request.path + "?lang=" + other.rawValue)
+        // After a form post the page's own address may not answer GET (a case action); the
+        // switch then points at the page the form was on.
+        var path = request.path
+        if request.method != .get, let act = path.range(of: "/act/") { path = String(path[..<act.lowerBound]) }
+        full["switch_url"] = .text(path + "?lang=" + other.rawValue)
         full["switch_lang"] = .text(other.rawValue)
         let html = try library.render(name, language: language, context: .object(full))
         var response = Response.html(html, status: status)

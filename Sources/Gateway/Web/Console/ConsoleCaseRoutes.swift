@@ -218,9 +218,9 @@ struct ConsoleCaseRoutes: Sendable {
             "ref": .text(c.ref), "register": .text(c.registerNumber.description), "received": .text(c.receivedOn.description),
             "category": .text(categoryText(c.category, language)), "channel": .text(pages.text("via_\(c.channel)", request)),
             "state": .text(stateText(c.facts.state, c.facts.outcome, request)),
-            "approvals": .text(c.facts.approvals.map { pages.text("seat_\($0.rawValue)", request) }.sorted().joined(separator: "、")),
+            "approvals": .text(c.facts.approvals.map { pages.text("seat_\($0.rawValue)", request) }.sorted().joined(separator: language == .zh ? "、" : ", ")),
             "real_name": .bool(c.realName), "confidential": .bool(c.confidential),
-            "my_part": .text(c.capacities.map { pages.text("capacity_\($0)", request) }.sorted().joined(separator: "、")),
+            "my_part": .text(c.capacities.map { pages.text("capacity_\($0)", request) }.sorted().joined(separator: language == .zh ? "、" : ", ")),
             "report": [
                 "narrative": .text(content?.narrative ?? ""), "when": .text(content?.when ?? ""), "where": .text(content?.whereText ?? ""),
                 "people": .text(content?.people ?? ""), "loss": .text(content?.estimatedLoss ?? ""),
@@ -234,7 +234,7 @@ struct ConsoleCaseRoutes: Sendable {
                                                                    "selected": .bool($0.id == c.category)] }),
             "inspectors": .list(inspectors.map { ["id": .text(String($0.id)), "name": .text($0.displayName),
                                                   "designated": .bool(designated.contains($0.id))] }),
-            "designated": .text(inspectors.filter { designated.contains($0.id) }.map(\.displayName).joined(separator: "、")),
+            "designated": .text(inspectors.filter { designated.contains($0.id) }.map(\.displayName).joined(separator: language == .zh ? "、" : ", ")),
             "identity_requests": .list(requests.map { r in
                 ["id": .text(String(r.id)), "who": .text(names[r.accountID] ?? ""), "reason": .text(r.reason),
                  "state": .text(pages.text("request_\(r.state)", request)), "pending": .bool(r.state == "pending")]
@@ -273,6 +273,7 @@ struct ConsoleCaseRoutes: Sendable {
                 "band": .text(band.map { "\($0.minimum.yuanText) – \($0.maximum.yuanText)" } ?? ""),
                 "amount": .text(record?.amount?.yuanText ?? ""), "claim_ref": .text(record?.claimRef ?? ""),
                 "can_propose": .bool(record?.state == "assessed" || record?.state == "proposed"),
+                "can_assess": .bool(record == nil || record?.state == "assessed" || record?.state == "excluded" || record?.state == "proposed"),
                 "can_approve": .bool(record?.state == "proposed" && c.seat.map { !(record?.approvals.contains($0) ?? true) } == true),
                 "can_pay": .bool(record?.state == "approved"),
                 "kinds": .list(PriorKnowledge.Kind.allCases.map { ["id": .text($0.rawValue), "label": .text(pages.text("prior_\($0.rawValue)", request))] }),
