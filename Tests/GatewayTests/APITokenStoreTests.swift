@@ -106,8 +106,8 @@ final class APITokenStoreTests: XCTestCase {
             let row = try XCTUnwrap(try db.queryOne("SELECT salt, key_sealed FROM api_tokens WHERE name = 'one'"))
             try db.execute("UPDATE api_tokens SET salt = ?, key_sealed = ? WHERE name = 'two'",
                            [.blob(try row.blob("salt") ?? []), .blob(try row.blob("key_sealed") ?? [])])
-            try db.execute("UPDATE api_tokens SET token_hash = ? WHERE name = 'two'", [.blob(try APIToken.hash(try XCTUnwrap(APIToken.decode(first))))])
             try db.execute("DELETE FROM api_tokens WHERE name = 'one'")
+            try db.execute("UPDATE api_tokens SET token_hash = ? WHERE name = 'two'", [.blob(try APIToken.hash(try XCTUnwrap(APIToken.decode(first))))])
         }
         XCTAssertEqual(try inbox(first), 401)
         XCTAssertEqual(try inbox(second), 401)
