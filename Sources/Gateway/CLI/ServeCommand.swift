@@ -5,7 +5,7 @@ import HTTPCore
 import Vault
 
 extension CandorCLI {
-    static let serveOptions: Set<String> = commonOptions.union(["templates", "host", "port", "tls-cert", "tls-key"])
+    static let serveOptions: Set<String> = commonOptions.union(["templates", "openapi", "host", "port", "tls-cert", "tls-key"])
 
     static func serveCommand(_ args: Arguments) throws -> Int32 {
         try args.rejectUnknown(serveOptions)
@@ -26,7 +26,13 @@ extension CandorCLI {
         var options = GatewayApp.Options()
         options.demo = demo
         options.secureCookies = tls != nil
+<<<<<<< HEAD
         options.settingsFile = folders(args).settings
+=======
+        // The API's contract sits in docs/ beside the templates folder unless named.
+        let openAPI = args.value("openapi") ?? templates.deletingLastPathComponent().appendingPathComponent("docs/openapi.json").path
+        options.openAPIPath = FileManager.default.fileExists(atPath: openAPI) || args.value("openapi") != nil ? openAPI : nil
+>>>>>>> api
         let app = try GatewayApp(ledger: ledger, templates: templates, options: options)
         var limits = HTTPLimits()
         limits.maxStreamedBody = options.uploads.maxRequestBytes

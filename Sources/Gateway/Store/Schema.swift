@@ -208,6 +208,24 @@ enum Schema {
             ) STRICT;
             """)
         }
+        m.register("0006-api-tokens") { db in
+            try db.execute("""
+            -- Staff API tokens: the token only as its SHA-256; the account's private key sealed under
+            -- a key derived from the token (HKDF, per-row salt), so the row is useless without the
+            -- token and deleting the row revokes it for good.
+            CREATE TABLE api_tokens(
+              id INTEGER PRIMARY KEY,
+              account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+              name TEXT NOT NULL,
+              token_hash BLOB NOT NULL UNIQUE,
+              salt BLOB NOT NULL,
+              key_sealed BLOB NOT NULL,
+              created_day INTEGER NOT NULL,
+              last_used_day INTEGER
+            ) STRICT;
+            CREATE INDEX api_tokens_account ON api_tokens(account_id);
+            """)
+        }
         return m
     }
 }

@@ -9,6 +9,9 @@ public final class GatewayApp: Sendable {
     public let pages: Pages
     public let reporterSessions: ReporterSessions
     public let staffSessions: StaffSessions
+    public let apiReporterSessions: APIReporterSessions
+    /// Every route registered under `/api/v1`, as the OpenAPI document names them.
+    public let apiRoutes: [APIRoute]
     let lookupGate: LookupGateHandle
     public let handler: RouteTable
 
@@ -19,8 +22,13 @@ public final class GatewayApp: Sendable {
         public var lookupSlots = 1
         public var lookupQueue = 8
         public var staffIdleSeconds: Int64 = 30 * 60
+<<<<<<< HEAD
         /// The settings file the server loaded; the admin's changes are written back to it.
         public var settingsFile: URL?
+=======
+        /// `docs/openapi.json`, served at `/api/v1/openapi.json`; nil answers that route 404.
+        public var openAPIPath: String?
+>>>>>>> api
         public init() {}
     }
 
@@ -31,7 +39,9 @@ public final class GatewayApp: Sendable {
         reporterSessions = ReporterSessions(secureCookie: options.secureCookies, clock: ledger.clock)
         lookupGate = LookupGateHandle(slots: options.lookupSlots, queue: options.lookupQueue)
         staffSessions = StaffSessions(idle: options.staffIdleSeconds, secureCookie: options.secureCookies, clock: ledger.clock)
+        apiReporterSessions = APIReporterSessions(clock: ledger.clock)
         let router = Router()
+        router.use(APIJSON.errors)
         router.use(GatewayApp.sameOriginPosts)
         router.use(GatewayApp.errorPages(pages))
         router.get("/static/*", handler: try StaticFiles(root: templates.appendingPathComponent("static").path,
@@ -44,7 +54,14 @@ public final class GatewayApp: Sendable {
         ConsoleAuditRoutes(ledger: ledger, pages: pages).register(on: console)
         ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads).register(on: console)
         ConsoleOfflineRoutes(ledger: ledger, pages: pages, limits: options.uploads).register(on: console)
+<<<<<<< HEAD
         ConsoleStatsRoutes(ledger: ledger, pages: pages).register(on: console)
+=======
+        APITokenConsoleRoutes(ledger: ledger, pages: pages, sessions: staffSessions).register(on: console)
+        apiRoutes = APIRoutes(ledger: ledger, pages: pages, reporterSessions: apiReporterSessions, staffSessions: staffSessions,
+                              gate: lookupGate, limits: options.uploads,
+                              openAPI: try APIRoutes.loadDocument(options.openAPIPath)).register(on: router)
+>>>>>>> api
         handler = router.makeHandler()
     }
 

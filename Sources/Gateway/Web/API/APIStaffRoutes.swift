@@ -1,0 +1,215 @@
+import Casework
+import Foundation
+import HTTPCore
+
+/// The department's tools as JSON, under the same access policy as the console: every case
+/// route opens the case through `Ledger.staffCase` (grant, then policy, then workflow, each
+/// refusal audited) and acts through the same Ledger functions. A case the account does not hold
+/// is 404, as in the console; an action its part or the case's state does not allow is 403; an
+/// action the Ledger refuses is 422 with the Ledger's message.
+struct APIStaffRoutes: Sendable {
+    let ledger: Ledger
+    let pages: Pages
+    /// The console's routes, for what both show: the inbox query, `can`, the deadlines.
+    let console: ConsoleCaseRoutes
+
+    func register(on api: APIRouteRecorder) {
+        api.on(.get, "/staff/inbox") { try self.inbox($0) }
+        api.on(.get, "/staff/cases/:ref") { try self.caseView($0) }
+        api.on(.post, "/staff/cases/:ref/actions/:action") { try self.act($0) }
+    }
+
+    /// The actions the API offers, by name, and the policy action each is checked as.
+    static let actions: [String: CaseAction] = ConsoleCaseRoutes.actionMap.filter { $0.key != "identity-show" }
+
+    func text(_ key: String, _ request: Request) -> String { pages.library.text(key, APIReporterRoutes.language(request)) }
+
+    func staff(_ request: Request) throws -> APIStaff {
+        guard let staff = request.apiStaff else { throw APIError.unauthorized("Sign in first.") }
+        return staff
+    }
+
+    static func deadlines(_ list: [DeadlineStatus]) -> JSONValue {
+        .array(list.map { ["kind": .string($0.kind.rawValue), "due": .string($0.due.description), "state": .string($0.state.rawValue),
+                           "met_on": .optional($0.metOn?.description)] })
+    }
+
+    // MARK: inbox
+
+    /// The cases this account holds a grant for (none for an admin or auditor, who never hold one).
+    func inbox(_ request: Request) throws -> Response {
+        let staff = try staff(request)
+        let cases = try console.listed(for: staff.account.id).map { l -> JSONValue in
+            ["ref": .string(l.ref), "register_number": .string(l.register), "received_on": .string(l.received.description),
+             "category": .string(l.category), "channel": .string(l.channel), "state": .string(l.state.rawValue),
+             "outcome": .optional(l.outcome?.rawValue), "capacities": .array(l.capacities.sorted().map(JSONValue.string)),
+             "approvals": .array(l.approvals.map(\.rawValue).sorted().map(JSONValue.string)),
+             "deadlines": APIStaffRoutes.deadlines(l.deadlines)]
+        }
+        return APIJSON.response(["account": ["login": .string(staff.account.login), "role": .string(staff.account.role.rawValue)],
+                                 "cases": .array(cases)])
+    }
+
+    // MARK: one case
+
+    func open(_ request: Request, _ action: CaseAction) throws -> StaffCase {
+        let staff = try staff(request)
+        let ref = request.parameters["ref"] ?? ""
+        switch try ledger.staffCase(ref: ref, accountID: staff.account.id, key: staff.key, action: action) {
+        case .granted(let c): return c
+        case .notFound: throw APIError(.notFound, text("case_not_found", request))
+        case .refused(let why): throw APIError(.forbidden, why)
+        }
+    }
+
+    /// What the case page shows this account, and the same audit entry (`case_view`).
+    func caseView(_ request: Request) throws -> Response {
+        let c = try open(request, .view)
+        var kinds: [BlobKind] = [.report, .accused, .summary, .messageToReporter, .messageFromReporter, .investigationReport, .sanction]
+        let readsNotes = console.can(.readNotes, c)
+        if readsNotes { kinds += [.note, .interview] }
+        let blobs = try ledger.staffRead(c, kinds: kinds)
+        _ = try ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "case_view", caseRef: c.ref, at: now)
+        }
+        let content = try blobs.first { $0.kind == .report }.map { try JSONBytes.decode(ReportContent.self, Array($0.text.utf8)) }
+        let accused = try blobs.first { $0.kind == .accused }.map { try JSONBytes.decode([AccusedPerson].self, Array($0.text.utf8)) } ?? []
+        func entries(_ k: [BlobKind]) -> JSONValue {
+            .array(blobs.filter { k.contains($0.kind) }.map { b in
+                ["kind": .string(b.kind.rawValue), "author": .string(b.author), "day": .string(b.day.description), "text": .string(b.text)]
+            })
+        }
+        let files = try ledger.attachments(c).map { f -> JSONValue in
+            ["file": .string(f.file), "name": .string(f.meta.fileName), "content_type": .string(f.meta.contentType),
+             "size": .int(f.meta.size), "author": .string(f.author), "day": .string(f.day.description),
+             "internal": .bool(f.internalOnly), "metadata_stripped": f.meta.metadataStripped.map(JSONValue.bool) ?? .null]
+        }
+        let requests = c.realName && (console.can(.decideIdentityRequest, c) || console.can(.requestIdentity, c)) ? try ledger.identityRequests(c) : []
+        let allowed = APIStaffRoutes.actions.filter { console.can($0.value, c) }.map(\.key).sorted()
+        return APIJSON.response([
+            "ref": .string(c.ref), "register_number": .string(c.registerNumber.description),
+            "received_on": .string(c.receivedOn.description), "category": .string(c.category), "channel": .string(c.channel),
+            "state": .string(c.facts.state.rawValue), "outcome": .optional(c.facts.outcome?.rawValue),
+            "approvals": .array(c.facts.approvals.map(\.rawValue).sorted().map(JSONValue.string)),
+            "capacities": .array(c.capacities.sorted().map(JSONValue.string)),
+            "real_name": .bool(c.realName), "confidential": .bool(c.confidential),
+            "report": content.map { r in
+                ["narrative": .string(r.narrative), "when": .string(r.when), "where": .string(r.whereText),
+                 "people": .string(r.people), "loss": .string(r.estimatedLoss)]
+            } ?? .null,
+            "accused": .array(accused.map { ["name": .string($0.name), "post": .string($0.post)] }),
+            "summary": entries([.summary]), "messages": entries([.messageToReporter, .messageFromReporter]),
+            "notes": readsNotes ? entries([.note, .interview]) : .null,
+            "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),
+            "files": .array(files),
+            "identity_requests": .array(requests.map { ["id": .int($0.id), "account_id": .int($0.accountID), "state": .string($0.state), "reason": .string($0.reason)] }),
+            "deadlines": APIStaffRoutes.deadlines(try console.caseDeadlines(c)),
+            "reward": try rewardValue(c),
+            "allowed_actions": .array(allowed.map(JSONValue.string)),
+        ])
+    }
+
+    func rewardValue(_ c: StaffCase) throws -> JSONValue {
+        guard c.facts.outcome == .substantiated, let r = try ledger.reward(c) else { return .null }
+        return ["state": .string(r.state), "verified_loss_fen": .int(r.verifiedLoss.value), "exclusions": .array(r.exclusions.map(JSONValue.string)),
+                "amount_fen": r.amount.map { .int($0.value) } ?? .null, "approvals": .array(r.approvals.map(\.rawValue).sorted().map(JSONValue.string)),
+                "claim_ref": .optional(r.claimRef), "paid_on": .optional(r.paidOn?.description),
+                "band": r.band.map { ["minimum_fen": .int($0.minimum.value), "maximum_fen": .int($0.maximum.value)] } ?? .null]
+    }
+
+    // MARK: actions
+
+    /// Every field any action takes; each action reads the ones it needs.
+    struct ActionBody: Decodable {
+        struct Prior: Decodable {
+            var kind: String
+            var day: String
+        }
+        var text: String?
+        var category: String?
+        var outcome: String?
+        var inspector: Int64?
+        var request: Int64?
+        var grant: Bool?
+        var amount: String?
+        var loss: String?
+        var prior: [Prior]?
+        var same_matter: [String]?
+    }
+
+    func act(_ request: Request) throws -> Response {
+        _ = try staff(request)
+        guard let name = request.parameters["action"], let action = APIStaffRoutes.actions[name] else {
+            throw APIError(.notFound, "No such action.")
+        }
+        // Every field is optional, so an action that needs none may come without a body.
+        let body = try request.bodyBytes().isEmpty && request.headers["Content-Type"] == nil
+            ? ActionBody() : APIJSON.decode(ActionBody.self, request)
+        let c = try open(request, action)
+        let text = body.text ?? ""
+        func refuse(_ message: String, field: String? = nil) -> APIError {
+            APIError(.unprocessableContent, message, fields: field.map { [.init(field: $0, message: message)] } ?? [])
+        }
+        func required() throws -> String {
+            guard !text.allSatisfy(\.isWhitespace) else { throw refuse(self.text("text_required", request), field: "text") }
+            return text
+        }
+        guard text.unicodeScalars.count <= ReportDraft.Limits.narrative else { throw refuse(self.text("reply_too_long", request), field: "text") }
+        do {
+            switch name {
+            case "register": try ledger.register(c, category: body.category, message: body.text)
+            case "not-actionable": try ledger.markNotActionable(c, message: text)
+            case "propose": try ledger.propose(c, summary: text)
+            case "approve": try ledger.decideApproval(c, approve: true, message: nil)
+            case "refuse": try ledger.decideApproval(c, approve: false, message: text)
+            case "designate":
+                guard let id = body.inspector else { throw refuse(self.text("choose_inspector", request), field: "inspector") }
+                try ledger.designate(c, inspectorID: id)
+            case "note", "interview": try ledger.addNote(c, kind: name == "note" ? .note : .interview, text: try required())
+            case "message": try ledger.messageReporter(c, text: try required())
+            case "suspend": try ledger.suspend(c, message: text)
+            case "resume": try ledger.resume(c)
+            case "report": try ledger.fileReport(c, text: try required())
+            case "submit": try ledger.submitToLeaders(c)
+            case "conclude":
+                guard let outcome = body.outcome.flatMap(Outcome.init(rawValue:)) else {
+                    throw refuse(self.text("choose_outcome", request), field: "outcome")
+                }
+                try ledger.conclude(c, outcome: outcome, message: body.text)
+            case "sanction": try ledger.recordSanction(c, text: try required())
+            case "close": try ledger.closeCase(c)
+            case "recuse": try ledger.recuse(c, reason: text)
+            case "identity-request": try ledger.requestIdentity(c, reason: text)
+            case "identity-decide":
+                guard let id = body.request else { throw refuse("Name the identity request.", field: "request") }
+                try ledger.decideIdentityRequest(c, requestID: id, grant: body.grant == true, headKey: try staff(request).key)
+            case "reward-assess":
+                let loss: Fen
+                do { loss = try Fen(parsingYuan: body.loss ?? "") } catch { throw refuse(error.description, field: "loss") }
+                let prior = try (body.prior ?? []).map { p -> PriorKnowledge in
+                    guard let kind = PriorKnowledge.Kind(rawValue: p.kind), let day = Day(p.day) else {
+                        throw refuse(self.text("reward_prior_invalid", request), field: "prior")
+                    }
+                    return PriorKnowledge(kind: kind, recordedOn: day)
+                }
+                let same = try (body.same_matter ?? []).map { word -> RegisterNumber in
+                    guard let n = RegisterNumber(word) else { throw refuse(self.text("reward_register_invalid", request), field: "same_matter") }
+                    return n
+                }
+                _ = try ledger.assessReward(c, verifiedLoss: loss, prior: prior, sameMatter: same)
+            case "reward-propose":
+                let amount: Fen
+                do { amount = try Fen(parsingYuan: body.amount ?? "") } catch { throw refuse(error.description, field: "amount") }
+                try ledger.proposeReward(c, amount: amount)
+            case "reward-approve": try ledger.approveReward(c)
+            case "reward-paid": try ledger.recordRewardPayment(c)
+            default: throw APIError(.notFound, "No such action.")
+            }
+        } catch let refused as Ledger.ActionRefused {
+            throw APIError(.unprocessableContent, refused.description)
+        }
+        let row = try ledger.pool.read { db in try db.queryOne("SELECT state, outcome FROM cases WHERE id = ?", [.integer(c.caseID)]) }
+        return APIJSON.response(["ref": .string(c.ref), "action": .string(name), "state": .optional(try row?.string("state")),
+                                 "outcome": .optional(try row?.string("outcome"))])
+    }
+}
