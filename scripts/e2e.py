@@ -188,7 +188,17 @@ class Run:
         """Clicks something that loads a new page, and waits until the old page is gone."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 60).until(staleness_of(old))
+
+        def navigated(_driver) -> bool:
+            # chromedriver reports a node from the unloaded page either as a stale element or,
+            # in a narrow window while the new document is attached, as an "inspector error".
+            try:
+                old.tag_name
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, 60).until(navigated)
         WebDriverWait(self.driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "body"))
 
     def submit(self, form) -> None:

@@ -26,13 +26,10 @@ extension CandorCLI {
         var options = GatewayApp.Options()
         options.demo = demo
         options.secureCookies = tls != nil
-<<<<<<< HEAD
         options.settingsFile = folders(args).settings
-=======
         // The API's contract sits in docs/ beside the templates folder unless named.
         let openAPI = args.value("openapi") ?? templates.deletingLastPathComponent().appendingPathComponent("docs/openapi.json").path
         options.openAPIPath = FileManager.default.fileExists(atPath: openAPI) || args.value("openapi") != nil ? openAPI : nil
->>>>>>> api
         let app = try GatewayApp(ledger: ledger, templates: templates, options: options)
         var limits = HTTPLimits()
         limits.maxStreamedBody = options.uploads.maxRequestBytes

@@ -22,13 +22,10 @@ public final class GatewayApp: Sendable {
         public var lookupSlots = 1
         public var lookupQueue = 8
         public var staffIdleSeconds: Int64 = 30 * 60
-<<<<<<< HEAD
         /// The settings file the server loaded; the admin's changes are written back to it.
         public var settingsFile: URL?
-=======
         /// `docs/openapi.json`, served at `/api/v1/openapi.json`; nil answers that route 404.
         public var openAPIPath: String?
->>>>>>> api
         public init() {}
     }
 
@@ -54,14 +51,11 @@ public final class GatewayApp: Sendable {
         ConsoleAuditRoutes(ledger: ledger, pages: pages).register(on: console)
         ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads).register(on: console)
         ConsoleOfflineRoutes(ledger: ledger, pages: pages, limits: options.uploads).register(on: console)
-<<<<<<< HEAD
         ConsoleStatsRoutes(ledger: ledger, pages: pages).register(on: console)
-=======
         APITokenConsoleRoutes(ledger: ledger, pages: pages, sessions: staffSessions).register(on: console)
         apiRoutes = APIRoutes(ledger: ledger, pages: pages, reporterSessions: apiReporterSessions, staffSessions: staffSessions,
                               gate: lookupGate, limits: options.uploads,
                               openAPI: try APIRoutes.loadDocument(options.openAPIPath)).register(on: router)
->>>>>>> api
         handler = router.makeHandler()
     }
 
