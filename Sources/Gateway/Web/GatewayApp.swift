@@ -1,6 +1,8 @@
 import Casework
 import Foundation
 import HTTPCore
+import SQLiteDB
+import Vault
 
 /// The whole web application: the router with its groups and middleware. Built once per server;
 /// tests call `router.handle` directly.
@@ -77,6 +79,16 @@ public final class GatewayApp: Sendable {
         return try next(request)
     }
 
+    /// SQLITE_FULL, spelled here so that Gateway need not import the C module.
+    static let sqliteFull: Int32 = 13
+
+    static func storageFull(_ pages: Pages, _ request: Request) -> Response {
+        var r = pages.error(request, status: .serviceUnavailable, title: "503", message: pages.text("disk_full", request),
+                            back: request.path.hasPrefix("/console") ? "/console" : "/report")
+        r.headers.set("Retry-After", "600")
+        return r
+    }
+
     /// Errors as pages in the visitor's language; nothing of the request is echoed.
     static func errorPages(_ pages: Pages) -> Middleware {
         { request, next in
@@ -86,6 +98,22 @@ public final class GatewayApp: Sendable {
                 var r = pages.error(request, status: error.status, title: "\(error.status.code)", message: error.message)
                 for field in error.headers { r.headers.set(field.name, field.value) }
                 return r
+            } catch let error as SQLiteError where error.code == GatewayApp.sqliteFull {
+                // The database could not grow (SQLITE_FULL): like a full files folder, a 503 that
+                // says so and when to retry, not a bare 500. Nothing was committed.
+                return storageFull(pages, request)
+            } catch let failure as FileStore.Failure where failure.diskFull {
+                return storageFull(pages, request)
+            } catch let error as VaultError {
+                // A sealed record that fails its authentication tag (or is cut short) is damaged or
+                // altered: say so, instead of a bare 500 that reads like a bug. Other cases still open.
+                switch error {
+                case .authenticationFailed, .malformedInput:
+                    return pages.error(request, status: .internalServerError, title: pages.text("record_damaged_title", request),
+                                       message: pages.text("record_damaged", request), back: request.path.hasPrefix("/console") ? "/console" : "/")
+                default:
+                    throw error
+                }
             }
         }
     }
