@@ -40,6 +40,7 @@ public final class GatewayApp: Sendable {
         let console = router.group("/console", middleware: [ConsoleAuthRoutes.requireStaff(staffSessions, pages)])
         ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads).register(on: console)
         ConsoleOfflineRoutes(ledger: ledger, pages: pages, limits: options.uploads).register(on: console)
+        ConsoleMailRoutes(ledger: ledger, pages: pages).register(on: console)
         handler = router.makeHandler()
     }
 
