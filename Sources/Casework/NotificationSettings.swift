@@ -63,6 +63,8 @@ public struct NotificationSettings: Equatable, Sendable, Codable {
         if !(consoleURL.hasPrefix("https://") || consoleURL.hasPrefix("http://")) || consoleURL.contains(where: { $0.isWhitespace }) {
             out.append("notifications.console_url must be an http(s) address without spaces")
         }
+        // Every notice is padded to one length; a longer link would make the padding fail.
+        if consoleURL.utf8.count > 400 { out.append("notifications.console_url is longer than 400 bytes") }
         let parts = from.split(separator: "@", omittingEmptySubsequences: false)
         if parts.count != 2 || parts[0].isEmpty || parts[1].isEmpty || from.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) {
             out.append("notifications.from must be an address of the form name@domain")

@@ -66,15 +66,15 @@ public struct MailMessage: Sendable, Equatable {
         return Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
     }
 
-    /// RFC 2047 encoded words, each at most 45 bytes of UTF-8 (60 base64 characters) so that
-    /// a folded line stays under 78 characters; a character is never split across words.
+    /// RFC 2047 encoded words, each at most 39 bytes of UTF-8 (52 base64 characters) so that
+    /// even the first line, after "Subject: ", stays under 78; a character is never split.
     static func encodedWords(_ text: String) -> String {
         if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) && !text.contains("=?") { return text }
         var words: [[UInt8]] = []
         var chunk: [UInt8] = []
         for character in text {
             let bytes = Array(String(character).utf8)
-            if chunk.count + bytes.count > 45 {
+            if chunk.count + bytes.count > 39 {
                 words.append(chunk)
                 chunk = []
             }
