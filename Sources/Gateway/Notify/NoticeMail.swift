@@ -17,19 +17,19 @@ enum NoticeMail {
         let text: String
         switch kind {
         case .immediate:
-            text = "控制台有待办事项。\nSomething is waiting for you in the console.\n\n\(consoleURL)\n"
+            text = "控制台有待办事项。\r\nSomething is waiting for you in the console.\r\n\r\n\(consoleURL)\r\n"
         case .digest:
-            text = "请打开控制台查看是否有待办事项。\nOpen the console to see whether anything is waiting.\n\n\(consoleURL)\n"
+            text = "请打开控制台查看是否有待办事项。\r\nOpen the console to see whether anything is waiting.\r\n\r\n\(consoleURL)\r\n"
         }
         return padded(text)
     }
 
-    /// Pads with spaces on a final line to exactly `bodyLength` bytes; a console URL so long
-    /// that the text does not fit is cut at the settings check, not here, so this never grows.
+    /// Pads with spaces on a final line to exactly `bodyLength` bytes as sent (CRLF line ends);
+    /// the settings check keeps the console URL short enough that the text always fits.
     static func padded(_ text: String) -> String {
-        let used = text.utf8.count + 1
+        let used = text.utf8.count + 2
         guard used < bodyLength else { return text }
-        return text + String(repeating: " ", count: bodyLength - used) + "\n"
+        return text + String(repeating: " ", count: bodyLength - used) + "\r\n"
     }
 
     static func message(_ kind: Kind, to address: String, settings: Settings, now: Int64) throws -> MailMessage {
