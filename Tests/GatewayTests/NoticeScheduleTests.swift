@@ -63,6 +63,9 @@ final class NoticeScheduleTests: XCTestCase {
         XCTAssertEqual(try w.ledger.scanDeadlines(now: now + 5 * 86400 + 3600), 0, "at most once a day")
         XCTAssertEqual(try w.ledger.scanDeadlines(now: now + 9 * 86400), 1, "passed")
         XCTAssertEqual(try w.ledger.queuedLogins(), ["head", "head"])
+        let marks = try w.ledger.pool.read { db in try db.query("SELECT mark FROM outbox").compactMap { try $0.string("mark") } }
+        XCTAssertEqual(marks.count, 2)
+        XCTAssertTrue(marks.allSatisfy { $0.hasPrefix("deadline|") && $0.count == 9 + 64 }, "keyed: the outbox names no case")
         // Registered: the deadline is met and nothing more is said.
         let head = try XCTUnwrap(try w.ledger.account(login: "head"))
         let key = try XCTUnwrap(try w.ledger.unlockKey(accountID: head.id, password: World.password))

@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import SQLiteDB
+import Vault
 
 /// The notices no request causes: the daily digest and the deadline reminders. Both are marked
 /// with their day, so running the schedule again (every pass, after a restart, on two servers by
@@ -57,12 +58,19 @@ extension Ledger {
                 due.append((try row.int64("id") ?? 0, status.kind.rawValue, accounts))
             }
         }
-        let found = due
         let day = today.ordinal
+        // The mark is keyed (HMAC under the audit key, which lives in Keys/, not in the
+        // database), so the outbox never names a case to someone holding only the database.
+        let key = audit.key
+        let marked = try due.map { item in
+            (item.accounts, try Dictionary(uniqueKeysWithValues: item.accounts.map { account in
+                (account, "deadline|" + hex(try HMAC.sha256(key: key, message: Array("candor/notice-mark/v1|\(item.caseID)|\(item.kind)|\(account)|\(day)".utf8))))
+            }))
+        }
         return try pool.write { db in
             var queued = 0
-            for item in found {
-                queued += try Outbox.enqueue(db, accounts: item.accounts, at: now) { "deadline|\(item.caseID)|\(item.kind)|\($0)|\(day)" }
+            for (accounts, marks) in marked {
+                queued += try Outbox.enqueue(db, accounts: accounts, at: now) { marks[$0] }
             }
             return queued
         }
