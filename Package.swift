@@ -26,13 +26,15 @@ let package = Package(
         // HTTPCore uses OpenSSL for TLS only; it knows nothing of Vault or of whistleblowing.
         .target(name: "HTTPCore", dependencies: ["COpenSSL"]),
         .target(name: "Casework"),
-        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB"]),
+        .target(name: "Courier", dependencies: ["COpenSSL"]),
+        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier"]),
         .executableTarget(name: "candor", dependencies: ["Gateway", "Vault", "SQLiteDB", "Casework", "HTTPCore"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault"]),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB"],
+        .testTarget(name: "CourierTests", dependencies: ["Courier", "COpenSSL"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "COpenSSL"],
                     exclude: ["Fixtures/make_qr_fixtures.py"]),
     ],
     swiftLanguageModes: [.v6]

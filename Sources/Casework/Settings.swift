@@ -48,11 +48,14 @@ public struct Settings: Equatable, Sendable, Codable {
     /// Offset of the organisation's time zone from UTC, in minutes (China: 480). Submission days
     /// and deadlines are counted in it.
     public var utcOffsetMinutes: Int
+    /// Staff e-mail notices (docs/configuration.md); off unless a transport is chosen.
+    public var notifications: NotificationSettings
 
     enum CodingKeys: String, CodingKey {
         case organisation, channels, categories, deadlines, calendar
         case rewardBands = "reward_bands", alternates, retention
         case utcOffsetMinutes = "utc_offset_minutes"
+        case notifications
     }
 
     public static let defaultCategories: [Category] = [
@@ -80,7 +83,7 @@ public struct Settings: Equatable, Sendable, Codable {
 
     public init(organisation: String, channels: Channels, categories: [Category], deadlines: DeadlineRules,
                 calendar: WorkingCalendar, rewardBands: RewardBands, alternates: Alternates,
-                retention: RetentionRules, utcOffsetMinutes: Int) {
+                retention: RetentionRules, utcOffsetMinutes: Int, notifications: NotificationSettings = NotificationSettings()) {
         self.organisation = organisation
         self.channels = channels
         self.categories = categories
@@ -90,6 +93,7 @@ public struct Settings: Equatable, Sendable, Codable {
         self.alternates = alternates
         self.retention = retention
         self.utcOffsetMinutes = utcOffsetMinutes
+        self.notifications = notifications
     }
 
     public struct Invalid: Error, Equatable, Sendable, CustomStringConvertible {
@@ -156,6 +160,7 @@ public struct Settings: Equatable, Sendable, Codable {
         guard (-14 * 60...14 * 60).contains(utcOffsetMinutes) else {
             throw Invalid(description: "settings: utc_offset_minutes must be within ±840")
         }
+        if let problem = notifications.problems().first { throw Invalid(description: "settings: \(problem)") }
     }
 
     public func encodedJSON() throws -> [UInt8] {

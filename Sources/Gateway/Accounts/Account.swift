@@ -14,8 +14,11 @@ public struct Account: Sendable, Equatable {
     public var publicKey: [UInt8]
     public var totpEnrolled: Bool
     public var disabled: Bool
+    /// Where notices go; nil: none are sent.
+    public var email: String?
+    public var notify: NotifyPreference
 
-    static let columns = "id, login, display_name, employee_id, role, seat, public_key, totp_enrolled, disabled"
+    static let columns = "id, login, display_name, employee_id, role, seat, public_key, totp_enrolled, disabled, email, notify"
 
     init(row: Row) throws {
         id = try row.int64("id") ?? 0
@@ -27,6 +30,8 @@ public struct Account: Sendable, Equatable {
         publicKey = try row.blob("public_key") ?? []
         totpEnrolled = try row.bool("totp_enrolled") ?? false
         disabled = try row.bool("disabled") ?? true
+        email = try row.string("email")
+        notify = NotifyPreference(rawValue: try row.string("notify") ?? "") ?? .none
     }
 
     var rosterEntry: RosterEntry {

@@ -18,7 +18,7 @@ public enum CandorCLI {
             Command(name: "init", summary: "create the data folder, the database, the keys (pepper, audit key, recovery key pair) and the first admin", run: initCommand),
             Command(name: "serve", summary: "run the gateway (--templates, --host 127.0.0.1, --port 8080, --tls-cert/--tls-key)", run: serveCommand),
             Command(name: "demo", summary: "build a demo organisation in the data folder if there is none, print its logins, serve on 127.0.0.1", run: demoCommand),
-            Command(name: "user", summary: "user add|list|disable|enable|reset: manage staff accounts", run: userCommand),
+            Command(name: "user", summary: "user add|list|disable|enable|reset|email: manage staff accounts and where their notices go", run: userCommand),
             Command(name: "recover", summary: "re-seal cases for a staff member with the offline recovery key", run: recoverCommand),
             Command(name: "audit", summary: "audit verify: check the audit log's hash chain; exits 1 on any break", run: auditCommand),
             Command(name: "backup", summary: "backup DIR: a consistent copy of the data while the server runs (not the key folder)", run: backupCommand),
@@ -71,6 +71,7 @@ public enum CandorCLI {
             "user:   user add LOGIN --name NAME --role head|inspector|approver|admin|auditor [--seat chairman|party_secretary]",
             "             [--employee-id ID] [--password-file FILE]",
             "        user list | user disable LOGIN | user enable LOGIN | user reset LOGIN [--password-file FILE]",
+            "        user email LOGIN ADDRESS [--notify immediate|digest|none]   (ADDRESS - removes it)",
             "recover: --recovery-key FILE --to LOGIN (--case REF | --all-assigned)",
             "audit:  audit verify",
             "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
@@ -156,14 +157,15 @@ public enum CandorCLI {
     }
 
     static func userCommand(_ args: Arguments) throws -> Int32 {
-        try args.rejectUnknown(commonOptions.union(["name", "role", "seat", "employee-id", "password-file"]))
+        try args.rejectUnknown(commonOptions.union(["name", "role", "seat", "employee-id", "password-file", "notify"]))
         let ledger = try openLedger(args)
         defer { try? ledger.close() }
         switch args.positional.first {
         case "list":
             for a in try ledger.accounts() {
                 Terminal.say([a.login, a.role.rawValue, a.seat?.rawValue ?? "-", a.displayName, a.employeeID ?? "-",
-                              a.disabled ? "disabled" : (a.totpEnrolled ? "active" : "active (TOTP not enrolled)")].joined(separator: "\t"))
+                              a.disabled ? "disabled" : (a.totpEnrolled ? "active" : "active (TOTP not enrolled)"),
+                              a.email.map { "\($0) (\(a.notify.rawValue))" } ?? "no e-mail"].joined(separator: "\t"))
             }
             return 0
         case "add":
@@ -182,6 +184,8 @@ public enum CandorCLI {
                                                    role: role, seat: seat, password: try password(args, for: login), actor: "cli")
             Terminal.say("Created \(account.login) (\(account.role.rawValue)). They enrol TOTP at their first login.")
             return 0
+        case "email":
+            return try userEmail(ledger, args)
         case "disable", "enable":
             guard args.positional.count == 2 else { throw Arguments.Invalid(description: "usage: candor user disable LOGIN") }
             try ledger.setDisabled(login: args.positional[1], args.positional[0] == "disable", actor: "cli")
@@ -190,7 +194,7 @@ public enum CandorCLI {
         case "reset":
             return try userResetCommand(ledger, args)
         default:
-            throw Arguments.Invalid(description: "usage: candor user add|list|disable|enable|reset …")
+            throw Arguments.Invalid(description: "usage: candor user add|list|disable|enable|reset|email …")
         }
     }
 

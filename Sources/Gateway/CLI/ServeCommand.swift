@@ -36,10 +36,16 @@ extension CandorCLI {
         let host = args.value("host", default: "127.0.0.1")
         let port = try args.int("port", default: 8080)
         let server = Server(configuration: ServerConfiguration(host: host, port: port, limits: limits, tls: tls), handler: app.handler)
+        // Notices go from their own thread; requests only queue them. Made before the server
+        // starts, so an unreadable password file stops start-up with its reason.
+        let worker = try MailTransports.make(ledger.settings.notifications).map { NotificationWorker(ledger: ledger, transport: $0) }
         try server.start()
         server.installSignalHandlers()
+        worker?.start()
+        if worker != nil { Terminal.say("Sending staff notices by \(ledger.settings.notifications.transport.rawValue).") }
         Terminal.say("Candor\(demo ? " demo" : "") serving on \(tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ (SIGTERM or Ctrl-C to stop)")
         server.waitUntilStopped()
+        worker?.stop()
         try ledger.close()
         Terminal.say("stopped")
         return 0

@@ -111,6 +111,7 @@ extension Ledger {
         let author = "staff:\(c.accountID)"
         let audit = self.audit
         let now = clock()
+        let notify = notifying
         try transition(c, .propose, input: .init(summary: summary)) { db, today in
             try Ledger.insertBlob(db, caseID: c.caseID, kind: .summary, blob: sealedSummary, author: author, day: today)
             for (seat, accountID, sealed) in grants {
@@ -120,6 +121,8 @@ extension Ledger {
                                [.integer(c.caseID), .integer(accountID), .text(seat.rawValue)])
                 try audit.append(db, actor: author, action: "grant", caseRef: c.ref, detail: "account=\(accountID) capacity=\(seat.rawValue)", at: now)
             }
+            // An approval waits for each seat holder.
+            if notify { try Outbox.enqueue(db, accounts: grants.map(\.1), at: now) }
         }
     }
 

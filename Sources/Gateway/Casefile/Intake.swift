@@ -152,6 +152,7 @@ extension Ledger {
         let sealedAttachments = attachments
         let now = clock()
         let audit = self.audit
+        let notify = settings.notifications.enabled
 
         let sequence: Int64 = try pool.write { db in
             let seq = try self.nextSequence(db, "register:\(year)")
@@ -183,6 +184,9 @@ extension Ledger {
             for id in intakeIDs {
                 try db.execute("INSERT INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'intake')", [.integer(caseID), .integer(id)])
             }
+            // A new report in the intake holders' inbox; queued with the report, so neither
+            // exists without the other.
+            if notify { try Outbox.enqueue(db, accounts: intakeIDs, at: now) }
             for attachment in sealedAttachments {
                 try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, 0, ?, ?)",
                                [.integer(caseID), .text(attachment.file), .text(author), .integer(Int64(today.ordinal)), .blob(attachment.meta)])

@@ -74,14 +74,22 @@ extension Ledger {
     /// The reporter's reply. Dated to the day only, like the report.
     public func reporterReply(_ reporter: ReporterCase, text: String) throws {
         try addBlob(caseID: reporter.caseID, ref: reporter.ref, caseKey: reporter.caseKey, kind: .messageFromReporter,
-                    author: "reporter", plaintext: Array(text.utf8))
+                    author: "reporter", plaintext: Array(text.utf8), then: notifyHolders(caseID: reporter.caseID))
     }
 
     /// Evidence the reporter adds later: the files were streamed into `staging`, sealed with the
     /// case key the reporter unlocked.
     public func reporterAddEvidence(_ reporter: ReporterCase, staging: IntakeStaging) throws {
         try attach(caseID: reporter.caseID, ref: reporter.ref, caseKey: reporter.caseKey, staging: staging,
-                   author: "reporter", internalOnly: false)
+                   author: "reporter", internalOnly: false, then: notifyHolders(caseID: reporter.caseID))
+    }
+
+    /// Queues a notice for everyone holding the case, in the transaction that stores what the
+    /// reporter sent; nil (nothing to do) with notifications off.
+    func notifyHolders(caseID: Int64) -> (@Sendable (Database) throws -> Void)? {
+        guard notifying else { return nil }
+        let now = clock()
+        return { db in try Outbox.enqueue(db, accounts: try Outbox.holders(db, caseID: caseID), at: now) }
     }
 
     /// A staging area that seals with an existing case's key, for files added to that case.

@@ -132,10 +132,13 @@ extension Ledger {
         do { try RewardRule.checkAmount(amount, in: band) } catch { throw ActionRefused(description: error.description) }
         let now = clock()
         let audit = self.audit
+        let notify = notifying
         try pool.write { db in
             try db.execute("UPDATE rewards SET state = 'proposed', amount_fen = ?, approvals = '' WHERE case_id = ?",
                            [.integer(amount.value), .integer(c.caseID)])
             try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_propose", caseRef: c.ref, detail: "amount_fen=\(amount.value)", at: now)
+            // A reward waits for both seats' approval.
+            if notify { try Outbox.enqueue(db, accounts: try Outbox.seatHolders(db, caseID: c.caseID), at: now) }
         }
     }
 

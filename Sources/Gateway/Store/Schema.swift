@@ -208,6 +208,33 @@ enum Schema {
             ) STRICT;
             """)
         }
+        m.register("0005-notifications") { db in
+            try db.execute("""
+            -- Where a staff member is told that something waits in the console, and how often.
+            -- The address is not secret; what the notices say is the same for everyone.
+            ALTER TABLE accounts ADD COLUMN email TEXT;
+            ALTER TABLE accounts ADD COLUMN notify TEXT NOT NULL DEFAULT 'immediate'
+              CHECK (notify IN ('immediate','digest','none'));
+
+            -- Notices waiting to go, sent, or given up on. A row names an account and a kind,
+            -- never a case: the mail itself names none. `mark` makes a scheduled notice (a
+            -- digest, a deadline reminder) idempotent for its day.
+            CREATE TABLE outbox(
+              id INTEGER PRIMARY KEY,
+              account_id INTEGER NOT NULL REFERENCES accounts(id),
+              kind TEXT NOT NULL CHECK (kind IN ('immediate','digest')),
+              state TEXT NOT NULL CHECK (state IN ('queued','sent','failed')),
+              attempts INTEGER NOT NULL DEFAULT 0,
+              created_at INTEGER NOT NULL,
+              next_attempt_at INTEGER NOT NULL,
+              last_attempt_at INTEGER,
+              sent_at INTEGER,
+              last_error TEXT,
+              mark TEXT UNIQUE
+            ) STRICT;
+            CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+            """)
+        }
         m.register("0006-api-tokens") { db in
             try db.execute("""
             -- Staff API tokens: the token only as its SHA-256; the account's private key sealed under

@@ -58,6 +58,7 @@ public final class GatewayApp: Sendable {
         apiRoutes = APIRoutes(ledger: ledger, pages: pages, reporterSessions: apiReporterSessions, staffSessions: staffSessions,
                               gate: lookupGate, limits: options.uploads,
                               openAPI: try APIRoutes.loadDocument(options.openAPIPath)).register(on: router)
+        ConsoleMailRoutes(ledger: ledger, pages: pages).register(on: console)
         handler = router.makeHandler()
     }
 

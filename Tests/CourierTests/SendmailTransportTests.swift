@@ -1,0 +1,55 @@
+import Foundation
+import XCTest
+@testable import Courier
+
+final class SendmailTransportTests: XCTestCase {
+    var dir = ""
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "candor-sendmail-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func script(_ body: String) throws -> String {
+        let path = dir + "/fake-sendmail"
+        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
+        return path
+    }
+
+    func message() throws -> MailMessage {
+        MailMessage(from: try MailAddress("candor@example.org"), to: try MailAddress("head@example.org"),
+                    subject: "Something is waiting for you in the console", body: "x\n", date: 1_795_000_000)
+    }
+
+    func testMessageGoesToTheProgramsStandardInputWithItsArguments() throws {
+        let out = dir + "/out.eml"
+        let path = try script("echo \"$@\" > \"\(dir)/args\"; cat > \"\(out)\"")
+        let m = try message()
+        try SendmailTransport(path: path, arguments: ["-t", "-i"]).send(m)
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: out))), try m.rendered())
+        XCTAssertEqual(try String(contentsOfFile: dir + "/args", encoding: .utf8), "-t -i\n")
+    }
+
+    func testNonZeroExitIsAnErrorWithStatusAndStderr() throws {
+        let path = try script("cat > /dev/null; echo 'queue full' >&2; exit 75")
+        XCTAssertThrowsError(try SendmailTransport(path: path).send(try message())) { error in
+            XCTAssertEqual(String(describing: error), "sendmail: \(path) exited with status 75: queue full")
+        }
+    }
+
+    func testMissingProgram() throws {
+        XCTAssertThrowsError(try SendmailTransport(path: dir + "/none").send(try message())) { error in
+            guard case .sendmail? = error as? CourierError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testHungProgramIsKilledAtTheTimeout() throws {
+        let path = try script("sleep 30")
+        let started = Date()
+        XCTAssertThrowsError(try SendmailTransport(path: path, timeout: 0.5).send(try message()))
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+    }
+}
