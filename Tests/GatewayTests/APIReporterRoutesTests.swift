@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import Synchronization
 import XCTest
 @testable import Gateway
 
@@ -143,10 +144,28 @@ final class APIReporterRoutesTests: XCTestCase {
         options.lookupSlots = 1
         options.lookupQueue = 0
         app = try GatewayApp(ledger: world.ledger, templates: templatesFolder, options: options)
-        let code = TrackingCode.generate { _ in (0..<32).map { _ in UInt8.random(in: 0...249) } }
-        let r = try post("/api/v1/reporter/session", ["code": code.grouped])
-        XCTAssertEqual(r.status.code, 503)
-        XCTAssertEqual(r.headers["Retry-After"], "5")
+        // One derivation may run and none may wait: of several at once, the others are refused.
+        let statuses = Mutex<[(Int, String?)]>([])
+        let handler = app.handler
+        let threads = (0..<6).map { _ in
+            Thread {
+                let code = TrackingCode.generate { _ in (0..<32).map { _ in UInt8.random(in: 0...249) } }
+                let body = Array("{\"code\": \"\(code.grouped)\"}".utf8)
+                if let request = try? Request(method: .post, target: "/api/v1/reporter/session",
+                                              headers: ["Host": "127.0.0.1", "Content-Type": "application/json"], body: body),
+                   let r = try? handler.handle(request) {
+                    statuses.withLock { $0.append((r.status.code, r.headers["Retry-After"])) }
+                }
+            }
+        }
+        threads.forEach { $0.start() }
+        let deadline = Date().addingTimeInterval(30)
+        while statuses.withLock({ $0.count }) < 6 && Date() < deadline { usleep(10_000) }
+        let seen = statuses.withLock { $0 }
+        XCTAssertEqual(seen.count, 6)
+        XCTAssertTrue(seen.contains { $0.0 == 503 }, "\(seen.map(\.0))")
+        for (status, retry) in seen where status == 503 { XCTAssertEqual(retry, "5") }
+        XCTAssertTrue(seen.allSatisfy { $0.0 == 503 || $0.0 == 404 })
     }
 
     func testBadBodiesAndMissingSessions() throws {

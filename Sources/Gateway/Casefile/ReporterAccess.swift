@@ -12,32 +12,77 @@ public struct ReporterCase: Sendable {
     let caseKey: SecureBytes
 }
 
-/// Bounds the work tracking-code lookups can claim: at most `slots` derivations at once and at
-/// most `queue` waiting. Beyond that a lookup is answered "busy, try again" at once, so a flood
-/// of wrong codes can take the lookup slots but never the cores that submissions and staff need,
-/// and a correct code waits at most `queue / slots` derivations.
+/// Bounds the work tracking-code lookups can claim. Derivations run on `slots` worker threads at
+/// a lower scheduling priority (nice +10), so a flood of wrong codes takes only the CPU that
+/// submissions and staff leave idle; at most `queue` lookups wait, and beyond that a lookup is
+/// answered "busy, try again" at once. A correct code waits at most `queue / slots` derivations,
+/// and longer only while the machine is busy with reports, which come first.
 final class LookupGate: Sendable {
-    private let slots: DispatchSemaphore
-    private let waiting = Atomic<Int>(0)
-    let queueLimit: Int
+    /// The shared state the workers hold; the gate closes it when it goes away.
+    private final class Queue: Sendable {
+        let jobs = Mutex<(pending: [@Sendable () -> Void], closed: Bool)>(([], false))
+        let ready = DispatchSemaphore(value: 0)
+    }
 
-    init(slots: Int, queue: Int) {
-        self.slots = DispatchSemaphore(value: slots)
+    private let queue = Queue()
+    private let admitted = Atomic<Int>(0)
+    private let started = Atomic<Bool>(false)
+    let slots: Int
+    let queueLimit: Int
+    let nice: Int32
+
+    init(slots: Int, queue: Int, nice: Int32 = 10) {
+        self.slots = max(1, slots)
         queueLimit = queue
+        self.nice = nice
+    }
+
+    deinit {
+        queue.jobs.withLock { $0.closed = true }
+        for _ in 0..<slots { queue.ready.signal() }
     }
 
     struct Busy: Error {}
 
-    func run<T>(_ body: () throws -> T) throws -> T {
-        let ahead = waiting.wrappingAdd(1, ordering: .relaxed).oldValue
-        guard ahead < queueLimit else {
-            waiting.wrappingSubtract(1, ordering: .relaxed)
-            throw Busy()
+    private func startWorkers() {
+        guard !started.exchange(true, ordering: .acquiring) else { return }
+        for _ in 0..<slots {
+            let q = queue, nice = self.nice
+            let thread = Thread {
+                // On Linux the nice value is per thread and `who` 0 is the calling thread: only this worker is deprioritised.
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
+                while true {
+                    q.ready.wait()
+                    let next = q.jobs.withLock { state -> (@Sendable () -> Void)? in
+                        state.closed || state.pending.isEmpty ? nil : state.pending.removeFirst()
+                    }
+                    guard let job = next else {
+                        if q.jobs.withLock({ $0.closed }) { return }
+                        continue
+                    }
+                    job()
+                }
+            }
+            thread.stackSize = 256 * 1024
+            thread.start()
         }
-        slots.wait()
-        waiting.wrappingSubtract(1, ordering: .relaxed)
-        defer { slots.signal() }
-        return try body()
+    }
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+        let ahead = admitted.wrappingAdd(1, ordering: .relaxed).oldValue
+        defer { admitted.wrappingSubtract(1, ordering: .relaxed) }
+        guard ahead < queueLimit + slots else { throw Busy() }
+        startWorkers()
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<T, any Error>?>(nil)
+        queue.jobs.withLock { $0.pending.append {
+            let r = Result { try body() }
+            result.withLock { $0 = r }
+            done.signal()
+        } }
+        queue.ready.signal()
+        done.wait()
+        return try result.withLock { $0! }.get()
     }
 }
 
@@ -60,7 +105,8 @@ extension Ledger {
         do { code = try TrackingCode(parsing: input) } catch { return .failure(.mistyped) }
         let derived: TrackingKeys
         do {
-            derived = try gate.gate.run { try TrackingKeys.derive(code: code, pepper: keys.pepper) }
+            let pepper = keys.pepper
+            derived = try gate.gate.run { try TrackingKeys.derive(code: code, pepper: pepper) }
         } catch is LookupGate.Busy {
             return .failure(.busy)
         }

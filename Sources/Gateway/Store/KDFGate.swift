@@ -21,15 +21,14 @@ final class KDFGate: Sendable {
 }
 
 public enum MemoryTuning {
-    /// Large buffers (scrypt's 16 MiB) are mapped and unmapped each time rather than kept in the
-    /// heap: glibc's adaptive threshold would otherwise move them into arenas that never shrink.
-    /// Fewer arenas keep many connection threads from each holding their own.
+    /// Fewer arenas keep many connection threads from each holding their own copy of scrypt's
+    /// 16 MiB buffer; with the KDF gates, at most a few such buffers are ever live. (Forcing them
+    /// into fresh mappings instead cost a page fault per 4 KiB on every derivation.)
     public static func apply() {
         // <malloc.h> is not part of Swift's Glibc module; mallopt is looked up by name instead.
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(-3, 256 * 1024) // M_MMAP_THRESHOLD
-        _ = mallopt(-8, 2)          // M_ARENA_MAX
+        _ = mallopt(-8, 2) // M_ARENA_MAX
     }
 }
