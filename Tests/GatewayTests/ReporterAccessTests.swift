@@ -7,9 +7,9 @@ import XCTest
 final class ReporterAccessTests: XCTestCase {
     func testLookupsRunDeprioritisedAndABusyGateRefusesAtOnce() throws {
         let gate = LookupGate(slots: 1, queue: 0)
-        // The derivation runs on a worker thread with nice +10, not on the request's thread.
+        // The derivation runs on a worker thread with nice +19, not on the request's thread.
         let nice = try gate.run { Int(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)) }
-        XCTAssertEqual(nice, 10)
+        XCTAssertEqual(nice, 19)
         XCTAssertEqual(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), 0, "the caller keeps its priority")
 
         let release = DispatchSemaphore(value: 0)

@@ -13,7 +13,7 @@ public struct ReporterCase: Sendable {
 }
 
 /// Bounds the work tracking-code lookups can claim. Derivations run on `slots` worker threads at
-/// a lower scheduling priority (nice +10), so a flood of wrong codes takes only the CPU that
+/// the lowest scheduling priority (nice +19), so a flood of wrong codes takes only the CPU that
 /// submissions and staff leave idle; at most `queue` lookups wait, and beyond that a lookup is
 /// answered "busy, try again" at once. A correct code waits at most `queue / slots` derivations,
 /// and longer only while the machine is busy with reports, which come first.
@@ -30,11 +30,14 @@ final class LookupGate: Sendable {
     let slots: Int
     let queueLimit: Int
     let nice: Int32
+    /// Seconds a refused lookup waits before it is answered.
+    let tarpit: Double
 
-    init(slots: Int, queue: Int, nice: Int32 = 10) {
+    init(slots: Int, queue: Int, nice: Int32 = 19, tarpit: Double = 0) {
         self.slots = max(1, slots)
         queueLimit = queue
         self.nice = nice
+        self.tarpit = tarpit
     }
 
     deinit {
@@ -108,6 +111,11 @@ extension Ledger {
             let pepper = keys.pepper
             derived = try gate.gate.run { try TrackingKeys.derive(code: code, pepper: pepper) }
         } catch is LookupGate.Busy {
+            // A tarpit: the refused request holds its connection idle for a moment before the
+            // answer. A sleeping thread costs no CPU, and a flood on N connections can then ask
+            // at most N times a second, so the work it claims is bounded by its connections,
+            // not by its speed. A person who meets it just waits a second longer.
+            if gate.gate.tarpit > 0 { usleep(UInt32(gate.gate.tarpit * 1_000_000)) }
             return .failure(.busy)
         }
         let lookupID = derived.lookupID
@@ -134,5 +142,5 @@ extension Ledger {
 /// The gate as the server holds it: one per process.
 public final class LookupGateHandle: Sendable {
     let gate: LookupGate
-    public init(slots: Int = 1, queue: Int = 8) { gate = LookupGate(slots: slots, queue: queue) }
+    public init(slots: Int = 1, queue: Int = 8, tarpit: Double = 0) { gate = LookupGate(slots: slots, queue: queue, tarpit: tarpit) }
 }

@@ -23,6 +23,8 @@ public final class GatewayApp: Sendable {
         public var uploads = UploadLimits()
         public var lookupSlots = 1
         public var lookupQueue = 8
+        /// Seconds a lookup refused as busy waits before its answer (see `LookupGate`).
+        public var lookupTarpit: Double = 1
         public var staffIdleSeconds: Int64 = 30 * 60
         /// The settings file the server loaded; the admin's changes are written back to it.
         public var settingsFile: URL?
@@ -36,7 +38,7 @@ public final class GatewayApp: Sendable {
         let library = try TemplateLibrary(directory: templates)
         pages = Pages(library: library, demo: options.demo, settings: { [ledger] in ledger.settings })
         reporterSessions = ReporterSessions(secureCookie: options.secureCookies, clock: ledger.clock)
-        lookupGate = LookupGateHandle(slots: options.lookupSlots, queue: options.lookupQueue)
+        lookupGate = LookupGateHandle(slots: options.lookupSlots, queue: options.lookupQueue, tarpit: options.lookupTarpit)
         staffSessions = StaffSessions(idle: options.staffIdleSeconds, secureCookie: options.secureCookies, clock: ledger.clock)
         apiReporterSessions = APIReporterSessions(clock: ledger.clock)
         let router = Router()

@@ -1,10 +1,12 @@
 import Casework
 import Foundation
 import HTTPCore
+import Synchronization
 
 /// The reporter's side (arts. 2–5, 9, 11, 15, 16): the landing page, the report form, the
 /// receipt, and the status page opened with the tracking code.
 struct ReporterRoutes: Sendable {
+    let busyPages = CachedPages()
     let ledger: Ledger
     let pages: Pages
     let sessions: ReporterSessions
@@ -165,9 +167,14 @@ struct ReporterRoutes: Sendable {
         case .failure(.notFound):
             return try again("code_not_found", .notFound)
         case .failure(.busy):
-            var r = try again("code_busy", .serviceUnavailable)
-            r.headers.set("Retry-After", "5")
-            return r
+            // Under a flood this is most answers: rendered once per language, then only copied.
+            let language = pages.language(request)
+            let bytes = try busyPages.page(language) {
+                var r = try again("code_busy", .serviceUnavailable)
+                r.headers.set("Retry-After", "5")
+                return r
+            }
+            return bytes
         case .success(let reporter):
             let cookie = try sessions.create(reporter)
             var r = Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")
@@ -264,4 +271,16 @@ public struct UploadLimits: Sendable {
     public var maxFiles: Int = 20
     public var maxRequestBytes: Int = 1024 * 1024 * 1024
     public init() {}
+}
+
+/// Responses that are the same for every request of a language, rendered on first use.
+final class CachedPages: Sendable {
+    private let pages = Mutex<[Language: Response]>([:])
+
+    func page(_ language: Language, render: () throws -> Response) throws -> Response {
+        if let cached = pages.withLock({ $0[language] }) { return cached }
+        let fresh = try render()
+        pages.withLock { $0[language] = fresh }
+        return fresh
+    }
 }
