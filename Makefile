@@ -18,13 +18,13 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 test: deps
 	$(SWIFT) test
 
 run: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	.build/release/candor demo --data $(DATA) --keys $(KEYS) --templates Templates --host 127.0.0.1 --port 8080
 
 fuzz: deps

@@ -17,7 +17,7 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check schemathesis
 fi
-swift build -c release
+swift build -c release --static-swift-stdlib
 
 WORK=$(mktemp -d /tmp/candor-api-fuzz.XXXXXX)
 SERVER_PID=

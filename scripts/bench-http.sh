@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== building release"
-swift build -c release 2>&1 | grep -E "warning:|error:|Compiling|Build complete" || true
+swift build -c release --static-swift-stdlib 2>&1 | grep -E "warning:|error:|Compiling|Build complete" || true
 BIN=.build/release/candor
 
 start_ours() {

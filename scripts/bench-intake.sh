@@ -39,7 +39,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "== building release"
-swift build -c release 2>&1 | grep -E "warning:|error:|Build complete" || true
+swift build -c release --static-swift-stdlib 2>&1 | grep -E "warning:|error:|Build complete" || true
 BIN=.build/release/candor
 [ -x "$BIN" ] || { echo "no $BIN after the build" >&2; exit 1; }
 

@@ -33,7 +33,7 @@ fi
 
 echo "== building release"
 build_log=$(mktemp)
-if ! swift build -c release >"$build_log" 2>&1; then
+if ! swift build -c release --static-swift-stdlib >"$build_log" 2>&1; then
   cat "$build_log"; rm -f "$build_log"
   echo "e2e: 0 passed, 1 failed"; exit 1
 fi
