@@ -80,13 +80,9 @@ struct ReporterRoutes: Sendable {
         var keep = false
         defer { if !keep { staging.discard() } }
         let fields: FormFields
-        do {
-            fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
-        } catch let failure as FileStore.Failure where failure.diskFull {
-            return diskFull(request)
-        } catch let error as FormError {
-            return pages.error(request, status: HTTPStatus(error.status), title: pages.text("form_has_errors", request),
-                               message: error.message, back: "/report")
+        switch try readForm(request, staging: staging, back: "/report") {
+        case .fields(let f): fields = f
+        case .refused(let r): return r
         }
         let draft = fields.reportDraft()
         let errors = draft.validate(categories: ledger.settings.categories)
@@ -106,6 +102,24 @@ struct ReporterRoutes: Sendable {
             "received_on": .text(receipt.receivedOn.description),
             "files_unclean": .bool(staging.files.contains { $0.meta.metadataStripped != true }),
         ])
+    }
+
+    enum ReadForm {
+        case fields(FormFields)
+        case refused(Response)
+    }
+
+    /// Reads a form whose files stream into `staging`; a full disk or a malformed body becomes
+    /// the page that says so (the caller's `staging` is discarded by its own `defer`).
+    func readForm(_ request: Request, staging: IntakeStaging, back: String) throws -> ReadForm {
+        do {
+            return .fields(try FormFields.read(request, staging: staging, store: ledger.files, limits: limits))
+        } catch let failure as FileStore.Failure where failure.diskFull {
+            return .refused(diskFull(request))
+        } catch let error as FormError {
+            return .refused(pages.error(request, status: HTTPStatus(error.status), title: pages.text("form_has_errors", request),
+                                        message: error.message, back: back))
+        }
     }
 
     func diskFull(_ request: Request) -> Response {
@@ -231,13 +245,9 @@ struct ReporterRoutes: Sendable {
         var keep = false
         defer { if !keep { staging.discard() } }
         let fields: FormFields
-        do {
-            fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
-        } catch let failure as FileStore.Failure where failure.diskFull {
-            return diskFull(request)
-        } catch let error as FormError {
-            return pages.error(request, status: HTTPStatus(error.status), title: pages.text("form_has_errors", request),
-                               message: error.message, back: "/status")
+        switch try readForm(request, staging: staging, back: "/status") {
+        case .fields(let f): fields = f
+        case .refused(let r): return r
         }
         guard case .live = session(request, csrf: fields.first("csrf")) else {
             return pages.error(request, status: .forbidden, title: pages.text("stale_form_title", request),
