@@ -71,10 +71,29 @@ final class ConsoleCaseRoutesTests: XCTestCase {
         cw.world.settings.alternates = Alternates(intake: "inspector2", chairman: "secretary")
         try cw.reopen()
         let receipt = try newCase(accused: [AccusedPerson(name: "王建国", post: "负责人"), AccusedPerson(name: "赵敏", post: "董事长")])
+        for login in ["head", "chairman"] {
+            let s = try cw.signIn(login)
+            let denied = try auditCount("access_denied")
+            for (method, path) in everyCaseRoute(receipt.caseRef) where !path.hasSuffix("/evidence") {
+                let r = method == .get ? try cw.call(.get, path, cookie: s.cookie)
+                    : try cw.call(.post, path, cookie: s.cookie, form: [("csrf", s.csrf), ("text", "x"), ("outcome", "substantiated"), ("on", "1")])
+                XCTAssertEqual(r.status.code, 404, "\(login) \(method) \(path)")
+            }
+            XCTAssertEqual(try auditCount("access_denied"), denied + everyCaseRoute(receipt.caseRef).count - 1, login)
+        }
+        // The alternates took their places instead.
+        let alternate = try cw.signIn("inspector2")
+        XCTAssertEqual(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: alternate.cookie).status.code, 200)
+    }
+
+    func testLegalHold() throws {
+        let receipt = try newCase()
         let head = try cw.signIn("head")
-        XCTAssertEqual(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie).status.code, 404)
-        let chairman = try cw.signIn("chairman")
-        XCTAssertEqual(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: chairman.cookie).status.code, 404)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "legal-hold", [("on", "1")]).status.code, 303)
+        XCTAssertEqual(try cw.ledger.pool.read { db in try db.scalar("SELECT legal_hold FROM cases", as: Int.self) }, 1)
+        XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie)).contains("解除法律保全"))
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "legal-hold", [("on", "0")]).status.code, 303)
+        XCTAssertEqual(try cw.ledger.pool.read { db in try db.scalar("SELECT legal_hold FROM cases", as: Int.self) }, 0)
     }
 
     func testDesignatedInspectorCannotReachAnotherCase() throws {

@@ -242,6 +242,7 @@ struct ConsoleCaseRoutes: Sendable {
             "identity": identity.map { ["name": .text($0.name), "phone": .text($0.phone), "other": .text($0.otherContact)] } ?? .text(""),
             "report_submitted": .bool(c.facts.reportSubmittedToLeaders),
             "concluded": .bool(c.facts.state == .concluded),
+            "legal_hold": .bool(c.legalHold),
             "deadlines": .list(try caseDeadlines(c).map { d in
                 ["kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)), "due": .text(d.due.description),
                  "state": .text(pages.text("deadline_state_\(d.state.rawValue)", request)), "overdue": .bool(d.state == .overdue)]
@@ -290,7 +291,7 @@ struct ConsoleCaseRoutes: Sendable {
         "sanction": .recordSanction, "close": .conclude, "recuse": .declareRecusal, "identity-request": .requestIdentity,
         "identity-decide": .decideIdentityRequest, "identity-show": .readIdentity,
         "reward-assess": .assessReward, "reward-propose": .proposeReward, "reward-approve": .approveReward,
-        "reward-paid": .recordPayment,
+        "reward-paid": .recordPayment, "legal-hold": .setLegalHold,
     ]
 
     func act(_ request: Request) throws -> Response {
@@ -374,6 +375,7 @@ struct ConsoleCaseRoutes: Sendable {
                 do { amount = try Fen(parsingYuan: form.first("amount") ?? "") } catch { throw Ledger.ActionRefused(description: error.description) }
                 try ledger.proposeReward(c, amount: amount)
             case "reward-approve": try ledger.approveReward(c)
+            case "legal-hold": try ledger.setLegalHold(c, on: form.first("on") == "1")
             case "reward-paid": try ledger.recordRewardPayment(c)
             case "identity-show":
                 guard let identity = try ledger.readIdentity(c, key: staff.session.key) else {
