@@ -199,7 +199,7 @@ public enum CandorCLI {
     }
 
     static func benchServerCommand(_ args: Arguments) throws -> Int32 {
-        try args.rejectUnknown(["port"])
+        try args.rejectUnknown(commonOptions.union(["port"]))  // --data and --keys are accepted and unused: it serves no data
         try runBenchServer(port: try args.int("port", default: 8081))
         return 0
     }
