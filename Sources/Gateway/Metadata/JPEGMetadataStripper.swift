@@ -26,7 +26,7 @@
 ///
 /// Memory: at most 18 bytes are held (marker, length and the 14-byte APP0 prefix); segment
 /// payloads and entropy-coded data are copied or skipped by count as they arrive.
-public struct JPEGMetadataStripper: StreamTransformer, Sendable {
+public struct JPEGMetadataStripper: LatchingStripper, Sendable {
     public struct Options: Sendable, Equatable {
         public var keepICCProfile: Bool
         public init(keepICCProfile: Bool = true) {
@@ -61,11 +61,10 @@ public struct JPEGMetadataStripper: StreamTransformer, Sendable {
     private var state: State = .signature
     private var buffer: [UInt8] = []
     private var segmentCode: UInt8 = 0
-    private var consumed: UInt64 = 0
+    var lifecycle = StreamLifecycle(format: "JPEG")
+    static var outputSlack: Int { 20 }
     private var sawFrame = false
     private var sawScan = false
-    private var failure: MetadataError?
-    private var finished = false
 
     public init(options: Options = Options()) {
         self.options = options
@@ -75,47 +74,22 @@ public struct JPEGMetadataStripper: StreamTransformer, Sendable {
     /// Bytes held between calls; bounded by 18 whatever the input.
     var bufferedByteCount: Int { buffer.count }
 
-    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] {
-        try checkUsable()
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 20)
-        do {
-            try bytes.withUnsafeBufferPointer { try process($0, into: &out) }
-        } catch let error as MetadataError {
-            failure = error
-            throw error
-        }
-        consumed += UInt64(bytes.count)
-        return out
-    }
+    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] { try latchedFeed(bytes) }
 
-    public mutating func finish() throws -> [UInt8] {
-        try checkUsable()
-        finished = true
-        let message: String
+    public mutating func finish() throws -> [UInt8] { try latchedFinish() }
+
+    var truncation: String? {
         switch state {
-        case .done: return []
-        case .signature: message = buffer.isEmpty ? "the file is empty" : "the file ends inside the SOI marker"
-        case .marker, .markerCode: message = "the file ends between segments, before EOI"
-        case .length: message = "the file ends inside the length field of marker 0x\(hex(segmentCode))"
-        case .prefix, .copy, .skip: message = "the file ends inside the segment of marker 0x\(hex(segmentCode))"
-        case .entropy, .entropyFF: message = "the file ends inside entropy-coded data, before EOI"
+        case .done: return nil
+        case .signature: return buffer.isEmpty ? "the file is empty" : "the file ends inside the SOI marker"
+        case .marker, .markerCode: return "the file ends between segments, before EOI"
+        case .length: return "the file ends inside the length field of marker 0x\(hex(segmentCode))"
+        case .prefix, .copy, .skip: return "the file ends inside the segment of marker 0x\(hex(segmentCode))"
+        case .entropy, .entropyFF: return "the file ends inside entropy-coded data, before EOI"
         }
-        let error = MetadataError(.truncated, format: "JPEG", offset: consumed, message)
-        failure = error
-        throw error
     }
 
-    private func checkUsable() throws {
-        if let failure { throw failure }
-        if finished { throw MetadataError(.misuse, format: "JPEG", offset: consumed, "used after finish()") }
-    }
-
-    private func error(_ kind: MetadataError.Kind, _ message: String, at index: Int) -> MetadataError {
-        MetadataError(kind, format: "JPEG", offset: consumed + UInt64(index), message)
-    }
-
-    private mutating func process(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) throws {
+    mutating func process(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) throws {
         let n = p.count
         var i = 0
         while i < n {

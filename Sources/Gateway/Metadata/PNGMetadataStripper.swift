@@ -23,7 +23,7 @@
 /// failed transform, see `StreamTransformer`). Dropped chunks are skipped by count and their CRC
 /// is not checked: nothing of them reaches the output, and a wrong length lands on a chunk header
 /// that fails the checks above. At most 8 bytes are held between calls.
-public struct PNGMetadataStripper: StreamTransformer, Sendable {
+public struct PNGMetadataStripper: LatchingStripper, Sendable {
     public struct Options: Sendable, Equatable {
         public var keepICCProfile: Bool
         public init(keepICCProfile: Bool = true) {
@@ -60,9 +60,8 @@ public struct PNGMetadataStripper: StreamTransformer, Sendable {
     private var crc = CRC32()
     private var chunkCount = 0
     private var sawIDAT = false
-    private var consumed: UInt64 = 0
-    private var failure: MetadataError?
-    private var finished = false
+    var lifecycle = StreamLifecycle(format: "PNG")
+    static var outputSlack: Int { 8 }
 
     public init(options: Options = Options()) {
         self.options = options
@@ -72,45 +71,20 @@ public struct PNGMetadataStripper: StreamTransformer, Sendable {
     /// Bytes held between calls; bounded by 8 whatever the input.
     var bufferedByteCount: Int { buffer.count }
 
-    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] {
-        try checkUsable()
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 8)
-        do {
-            try bytes.withUnsafeBufferPointer { try process($0, into: &out) }
-        } catch let error as MetadataError {
-            failure = error
-            throw error
-        }
-        consumed += UInt64(bytes.count)
-        return out
-    }
+    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] { try latchedFeed(bytes) }
 
-    public mutating func finish() throws -> [UInt8] {
-        try checkUsable()
-        finished = true
-        let message: String
+    public mutating func finish() throws -> [UInt8] { try latchedFinish() }
+
+    var truncation: String? {
         switch state {
-        case .done: return []
-        case .signature: message = buffer.isEmpty ? "the file is empty" : "the file ends inside the signature"
-        case .header: message = buffer.isEmpty ? "the file ends before IEND" : "the file ends inside a chunk header"
-        case .data, .crc, .skip: message = "the file ends inside the \(chunkType) chunk"
+        case .done: return nil
+        case .signature: return buffer.isEmpty ? "the file is empty" : "the file ends inside the signature"
+        case .header: return buffer.isEmpty ? "the file ends before IEND" : "the file ends inside a chunk header"
+        case .data, .crc, .skip: return "the file ends inside the \(chunkType) chunk"
         }
-        let error = MetadataError(.truncated, format: "PNG", offset: consumed, message)
-        failure = error
-        throw error
     }
 
-    private func checkUsable() throws {
-        if let failure { throw failure }
-        if finished { throw MetadataError(.misuse, format: "PNG", offset: consumed, "used after finish()") }
-    }
-
-    private func error(_ kind: MetadataError.Kind, _ message: String, at index: Int) -> MetadataError {
-        MetadataError(kind, format: "PNG", offset: consumed + UInt64(index), message)
-    }
-
-    private mutating func process(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) throws {
+    mutating func process(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) throws {
         let n = p.count
         var i = 0
         while i < n {

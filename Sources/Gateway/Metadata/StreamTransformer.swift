@@ -54,3 +54,62 @@ public struct MetadataError: Error, CustomStringConvertible, Sendable, Equatable
 
     public var description: String { "\(format) metadata stripping failed at byte \(offset): \(message)" }
 }
+
+/// What every stripper keeps beside its parser: how far into the input it is (for error offsets),
+/// and the rule that once it has failed or finished it refuses further use with the same error.
+struct StreamLifecycle: Sendable {
+    let format: String
+    fileprivate(set) var consumed: UInt64 = 0
+    fileprivate var failure: MetadataError?
+    fileprivate var finished = false
+
+    init(format: String) { self.format = format }
+
+    func check() throws {
+        if let failure { throw failure }
+        if finished { throw MetadataError(.misuse, format: format, offset: consumed, "used after finish()") }
+    }
+
+    func error(_ kind: MetadataError.Kind, _ message: String, at index: Int) -> MetadataError {
+        MetadataError(kind, format: format, offset: consumed + UInt64(index), message)
+    }
+}
+
+/// A stripper: a byte parser (`process`) wrapped in a `StreamLifecycle`.
+protocol LatchingStripper: StreamTransformer {
+    var lifecycle: StreamLifecycle { get set }
+    /// Room to reserve beyond the input (headers re-emitted from the internal buffer).
+    static var outputSlack: Int { get }
+    mutating func process(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) throws
+    /// Why the stream is incomplete if it ended now; nil when it may end here.
+    var truncation: String? { get }
+}
+
+extension LatchingStripper {
+    mutating func latchedFeed(_ bytes: [UInt8]) throws -> [UInt8] {
+        try lifecycle.check()
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + Self.outputSlack)
+        do {
+            try bytes.withUnsafeBufferPointer { try process($0, into: &out) }
+        } catch let error as MetadataError {
+            lifecycle.failure = error
+            throw error
+        }
+        lifecycle.consumed += UInt64(bytes.count)
+        return out
+    }
+
+    mutating func latchedFinish() throws -> [UInt8] {
+        try lifecycle.check()
+        lifecycle.finished = true
+        guard let message = truncation else { return [] }
+        let error = MetadataError(.truncated, format: lifecycle.format, offset: lifecycle.consumed, message)
+        lifecycle.failure = error
+        throw error
+    }
+
+    func error(_ kind: MetadataError.Kind, _ message: String, at index: Int) -> MetadataError {
+        lifecycle.error(kind, message, at: index)
+    }
+}
