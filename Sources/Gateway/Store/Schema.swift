@@ -150,32 +150,18 @@ enum Schema {
             """)
         }
         m.register("0003-purge") { db in
-            try db.execute("""
-            -- The day a closed case was crypto-shredded; the row stays as a tombstone so the
-            -- register's numbering and the statistics stay continuous.
-            ALTER TABLE cases ADD COLUMN purged_day INTEGER;
-
-            -- Nothing may be sealed into a purged case again: a reporter or staff session still
-            -- holding its key in memory must not bring content back after the purge.
-            CREATE TRIGGER blobs_not_after_purge BEFORE INSERT ON blobs
-              WHEN (SELECT purged_day FROM cases WHERE id = NEW.case_id) IS NOT NULL
-              BEGIN SELECT RAISE(ABORT, 'this case was purged'); END;
-            CREATE TRIGGER attachments_not_after_purge BEFORE INSERT ON attachments
-              WHEN (SELECT purged_day FROM cases WHERE id = NEW.case_id) IS NOT NULL
-              BEGIN SELECT RAISE(ABORT, 'this case was purged'); END;
-            CREATE TRIGGER grants_not_after_purge BEFORE INSERT ON grants
-              WHEN (SELECT purged_day FROM cases WHERE id = NEW.case_id) IS NOT NULL
-              BEGIN SELECT RAISE(ABORT, 'this case was purged'); END;
-            CREATE TRIGGER identity_grants_not_after_purge BEFORE INSERT ON identity_grants
-              WHEN (SELECT purged_day FROM cases WHERE id = NEW.case_id) IS NOT NULL
-              BEGIN SELECT RAISE(ABORT, 'this case was purged'); END;
-            CREATE TRIGGER assignments_not_after_purge BEFORE INSERT ON assignments
-              WHEN (SELECT purged_day FROM cases WHERE id = NEW.case_id) IS NOT NULL
-              BEGIN SELECT RAISE(ABORT, 'this case was purged'); END;
-            CREATE TRIGGER identity_requests_not_after_purge BEFORE INSERT ON identity_requests
-              WHEN (SELECT purged_day FROM cases WHERE id = NEW.case_id) IS NOT NULL
-              BEGIN SELECT RAISE(ABORT, 'this case was purged'); END;
-            """)
+            // The day a closed case was crypto-shredded; the row stays as a tombstone so the
+            // register's numbering and the statistics stay continuous.
+            try db.execute("ALTER TABLE cases ADD COLUMN purged_day INTEGER")
+            // Nothing may be sealed into a purged case again: a reporter or staff session still
+            // holding its key in memory must not bring content back after the purge.
+            for table in ["blobs", "attachments", "grants", "identity_grants", "assignments", "identity_requests"] {
+                try db.execute("""
+                CREATE TRIGGER \(table)_not_after_purge BEFORE INSERT ON \(table)
+                  WHEN (SELECT purged_day FROM cases WHERE id = NEW.case_id) IS NOT NULL
+                  BEGIN SELECT RAISE(ABORT, 'this case was purged'); END;
+                """)
+            }
         }
         m.register("0004-rewards") { db in
             try db.execute("""
