@@ -20,7 +20,9 @@ struct APIStaffRoutes: Sendable {
     }
 
     /// The actions the API offers, by name, and the policy action each is checked as.
-    static let actions: [String: CaseAction] = ConsoleCaseRoutes.actionMap.filter { $0.key != "identity-show" }
+    /// The actions `docs/openapi.json` documents (`ActionName`): the console's, less re-grant and
+    /// legal hold, which stay on the case page, and identity-show, which is a read.
+    static let actions: [String: CaseAction] = CaseActionDesk.actions.filter { $0.key != "regrant" && $0.key != "legal-hold" }
 
     func text(_ key: String, _ request: Request) -> String { pages.library.text(key, APIReporterRoutes.language(request)) }
 
@@ -146,65 +148,22 @@ struct APIStaffRoutes: Sendable {
         let body = try request.bodyBytes().isEmpty && request.headers["Content-Type"] == nil
             ? ActionBody() : APIJSON.decode(ActionBody.self, request)
         let c = try open(request, action)
-        let text = body.text ?? ""
-        func refuse(_ message: String, field: String? = nil) -> APIError {
-            APIError(.unprocessableContent, message, fields: field.map { [.init(field: $0, message: message)] } ?? [])
-        }
-        func required() throws -> String {
-            guard !text.allSatisfy(\.isWhitespace) else { throw refuse(self.text("text_required", request), field: "text") }
-            return text
-        }
-        guard text.unicodeScalars.count <= ReportDraft.Limits.narrative else { throw refuse(self.text("reply_too_long", request), field: "text") }
+        var input = CaseActionInput()
+        input.text = body.text
+        input.category = body.category
+        input.outcome = body.outcome
+        input.account = body.inspector
+        input.requestID = body.request
+        input.grant = body.grant == true
+        input.amount = body.amount
+        input.loss = body.loss
+        input.prior = (body.prior ?? []).map { ($0.kind, $0.day) }
+        input.sameMatter = body.same_matter ?? []
         do {
-            switch name {
-            case "register": try ledger.register(c, category: body.category, message: body.text)
-            case "not-actionable": try ledger.markNotActionable(c, message: text)
-            case "propose": try ledger.propose(c, summary: text)
-            case "approve": try ledger.decideApproval(c, approve: true, message: nil)
-            case "refuse": try ledger.decideApproval(c, approve: false, message: text)
-            case "designate":
-                guard let id = body.inspector else { throw refuse(self.text("choose_inspector", request), field: "inspector") }
-                try ledger.designate(c, inspectorID: id)
-            case "note", "interview": try ledger.addNote(c, kind: name == "note" ? .note : .interview, text: try required())
-            case "message": try ledger.messageReporter(c, text: try required())
-            case "suspend": try ledger.suspend(c, message: text)
-            case "resume": try ledger.resume(c)
-            case "report": try ledger.fileReport(c, text: try required())
-            case "submit": try ledger.submitToLeaders(c)
-            case "conclude":
-                guard let outcome = body.outcome.flatMap(Outcome.init(rawValue:)) else {
-                    throw refuse(self.text("choose_outcome", request), field: "outcome")
-                }
-                try ledger.conclude(c, outcome: outcome, message: body.text)
-            case "sanction": try ledger.recordSanction(c, text: try required())
-            case "close": try ledger.closeCase(c)
-            case "recuse": try ledger.recuse(c, reason: text)
-            case "identity-request": try ledger.requestIdentity(c, reason: text)
-            case "identity-decide":
-                guard let id = body.request else { throw refuse("Name the identity request.", field: "request") }
-                try ledger.decideIdentityRequest(c, requestID: id, grant: body.grant == true, headKey: try staff(request).key)
-            case "reward-assess":
-                let loss: Fen
-                do { loss = try Fen(parsingYuan: body.loss ?? "") } catch { throw refuse(error.description, field: "loss") }
-                let prior = try (body.prior ?? []).map { p -> PriorKnowledge in
-                    guard let kind = PriorKnowledge.Kind(rawValue: p.kind), let day = Day(p.day) else {
-                        throw refuse(self.text("reward_prior_invalid", request), field: "prior")
-                    }
-                    return PriorKnowledge(kind: kind, recordedOn: day)
-                }
-                let same = try (body.same_matter ?? []).map { word -> RegisterNumber in
-                    guard let n = RegisterNumber(word) else { throw refuse(self.text("reward_register_invalid", request), field: "same_matter") }
-                    return n
-                }
-                _ = try ledger.assessReward(c, verifiedLoss: loss, prior: prior, sameMatter: same)
-            case "reward-propose":
-                let amount: Fen
-                do { amount = try Fen(parsingYuan: body.amount ?? "") } catch { throw refuse(error.description, field: "amount") }
-                try ledger.proposeReward(c, amount: amount)
-            case "reward-approve": try ledger.approveReward(c)
-            case "reward-paid": try ledger.recordRewardPayment(c)
-            default: throw APIError(.notFound, "No such action.")
-            }
+            try CaseActionDesk.perform(name, on: c, input: input, key: try staff(request).key, ledger: ledger)
+        } catch let bad as CaseActionInputError {
+            let message = [bad.key.map { self.text($0, request) }, bad.detail.isEmpty ? nil : bad.detail].compactMap { $0 }.joined(separator: " ")
+            throw APIError(.unprocessableContent, message, fields: [.init(field: bad.field, message: message)])
         } catch let refused as Ledger.ActionRefused {
             throw APIError(.unprocessableContent, refused.description)
         }

@@ -283,16 +283,7 @@ struct ConsoleCaseRoutes: Sendable {
 
     // MARK: actions
 
-    static let actionMap: [String: CaseAction] = [
-        "regrant": .designate,
-        "register": .register, "not-actionable": .markNotActionable, "propose": .propose, "approve": .decideApproval,
-        "refuse": .decideApproval, "designate": .designate, "note": .addNote, "interview": .addNote, "message": .messageReporter,
-        "suspend": .suspend, "resume": .resume, "report": .fileReport, "submit": .submitToLeaders, "conclude": .conclude,
-        "sanction": .recordSanction, "close": .conclude, "recuse": .declareRecusal, "identity-request": .requestIdentity,
-        "identity-decide": .decideIdentityRequest, "identity-show": .readIdentity,
-        "reward-assess": .assessReward, "reward-propose": .proposeReward, "reward-approve": .approveReward,
-        "reward-paid": .recordPayment, "legal-hold": .setLegalHold,
-    ]
+    static let actionMap: [String: CaseAction] = CaseActionDesk.actions.merging(["identity-show": .readIdentity]) { a, _ in a }
 
     func act(_ request: Request) throws -> Response {
         guard let staff = request.staff, let name = request.parameters["action"], let action = ConsoleCaseRoutes.actionMap[name] else {
@@ -305,91 +296,49 @@ struct ConsoleCaseRoutes: Sendable {
         case .response(let r): return r
         case .ok(let opened): c = opened
         }
-        let text = form.first("text") ?? ""
         do {
-            guard text.unicodeScalars.count <= ReportDraft.Limits.narrative else {
-                throw Ledger.ActionRefused(description: pages.text("reply_too_long", request))
-            }
             switch name {
-            case "register": try ledger.register(c, category: form.first("category"), message: form.first("text"))
-            case "not-actionable": try ledger.markNotActionable(c, message: text)
-            case "propose": try ledger.propose(c, summary: text)
-            case "approve": try ledger.decideApproval(c, approve: true, message: nil)
-            case "refuse": try ledger.decideApproval(c, approve: false, message: text)
-            case "designate":
-                guard let id = Int64(form.first("inspector") ?? "") else { throw Ledger.ActionRefused(description: pages.text("choose_inspector", request)) }
-                try ledger.designate(c, inspectorID: id)
-            case "regrant":
-                guard let id = Int64(form.first("account") ?? "") else { throw Ledger.ActionRefused(description: pages.text("choose_inspector", request)) }
-                try ledger.regrant(c, to: id, headKey: staff.session.key)
-            case "note", "interview":
-                guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
-                try ledger.addNote(c, kind: name == "note" ? .note : .interview, text: text)
-            case "message":
-                guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
-                try ledger.messageReporter(c, text: text)
-            case "suspend": try ledger.suspend(c, message: text)
-            case "resume": try ledger.resume(c)
-            case "report":
-                guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
-                try ledger.fileReport(c, text: text)
-            case "submit": try ledger.submitToLeaders(c)
-            case "conclude":
-                guard let outcome = Outcome(rawValue: form.first("outcome") ?? "") else {
-                    throw Ledger.ActionRefused(description: pages.text("choose_outcome", request))
-                }
-                try ledger.conclude(c, outcome: outcome, message: form.first("text"))
-            case "sanction":
-                guard !text.allSatisfy(\.isWhitespace) else { throw Ledger.ActionRefused(description: pages.text("text_required", request)) }
-                try ledger.recordSanction(c, text: text)
-            case "close": try ledger.closeCase(c)
-            case "recuse":
-                try ledger.recuse(c, reason: text)
-                sessions.update(staff.id) { $0.flash = pages.text("recused", request) }
-                return Response.redirect(to: "/console?lang=\(pages.language(request).rawValue)")
-            case "identity-request": try ledger.requestIdentity(c, reason: text)
-            case "identity-decide":
-                guard let id = Int64(form.first("request") ?? "") else { throw HTTPError(.badRequest, "No request named.") }
-                try ledger.decideIdentityRequest(c, requestID: id, grant: form.first("grant") == "1", headKey: staff.session.key)
-            case "reward-assess":
-                let loss: Fen
-                do { loss = try Fen(parsingYuan: form.first("loss") ?? "") } catch { throw Ledger.ActionRefused(description: error.description) }
-                var prior: [PriorKnowledge] = []
-                for i in 0..<3 {
-                    guard let kindText = form.first("prior_kind_\(i)"), !kindText.isEmpty else { continue }
-                    guard let kind = PriorKnowledge.Kind(rawValue: kindText), let day = Day(form.first("prior_day_\(i)") ?? "") else {
-                        throw Ledger.ActionRefused(description: pages.text("reward_prior_invalid", request))
-                    }
-                    prior.append(PriorKnowledge(kind: kind, recordedOn: day))
-                }
-                var same: [RegisterNumber] = []
-                for word in (form.first("same_matter") ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" || $0 == "\n" }) {
-                    guard let n = RegisterNumber(String(word)) else {
-                        throw Ledger.ActionRefused(description: pages.text("reward_register_invalid", request) + " " + String(word))
-                    }
-                    same.append(n)
-                }
-                try ledger.assessReward(c, verifiedLoss: loss, prior: prior, sameMatter: same)
-            case "reward-propose":
-                let amount: Fen
-                do { amount = try Fen(parsingYuan: form.first("amount") ?? "") } catch { throw Ledger.ActionRefused(description: error.description) }
-                try ledger.proposeReward(c, amount: amount)
-            case "reward-approve": try ledger.approveReward(c)
-            case "legal-hold": try ledger.setLegalHold(c, on: form.first("on") == "1")
-            case "reward-paid": try ledger.recordRewardPayment(c)
             case "identity-show":
                 guard let identity = try ledger.readIdentity(c, key: staff.session.key) else {
                     throw Ledger.ActionRefused(description: pages.text("identity_unavailable", request))
                 }
                 return try casePage(request, error: nil, status: .ok, identity: identity)
             default:
-                throw HTTPError(.notFound)
+                try CaseActionDesk.perform(name, on: c, input: ConsoleCaseRoutes.input(form), key: staff.session.key, ledger: ledger)
+                if name == "recuse" {
+                    sessions.update(staff.id) { $0.flash = pages.text("recused", request) }
+                    return Response.redirect(to: "/console?lang=\(pages.language(request).rawValue)")
+                }
             }
+        } catch let bad as CaseActionInputError {
+            let said = [bad.key.map { pages.text($0, request) }, bad.detail.isEmpty ? nil : bad.detail].compactMap { $0 }.joined(separator: " ")
+            return try casePage(request, error: said, status: .unprocessableContent)
         } catch let refused as Ledger.ActionRefused {
             return try casePage(request, error: refused.description, status: .unprocessableContent)
         }
         sessions.update(staff.id) { $0.flash = pages.text("done", request) }
         return Response.redirect(to: "/console/case/\(c.ref)?lang=\(pages.language(request).rawValue)")
+    }
+
+    /// The case page's form fields as the action desk reads them (three prior-knowledge rows;
+    /// same-matter register numbers separated by commas or spaces).
+    static func input(_ form: FormFields) -> CaseActionInput {
+        var input = CaseActionInput()
+        input.text = form.first("text")
+        input.category = form.first("category")
+        input.outcome = form.first("outcome")
+        input.account = Int64(form.first("inspector") ?? form.first("account") ?? "")
+        input.requestID = Int64(form.first("request") ?? "")
+        input.grant = form.first("grant") == "1"
+        input.amount = form.first("amount")
+        input.loss = form.first("loss")
+        input.on = form.first("on") == "1"
+        for i in 0..<3 {
+            if let kind = form.first("prior_kind_\(i)"), !kind.isEmpty { input.prior.append((kind, form.first("prior_day_\(i)") ?? "")) }
+        }
+        input.sameMatter = (form.first("same_matter") ?? "")
+            .split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" || $0 == "\n" }).map(String.init)
+        return input
     }
 
     func addEvidence(_ request: Request) throws -> Response {
