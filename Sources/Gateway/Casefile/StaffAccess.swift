@@ -144,3 +144,30 @@ extension Ledger {
         }
     }
 }
+
+/// A case as a staff member reads it: the report, the accused and the sealed pieces this
+/// account may see (internal notes only where the policy lets it read them).
+struct CaseReading {
+    typealias Piece = (kind: BlobKind, author: String, day: Day, text: String)
+    let content: ReportContent?
+    let accused: [AccusedPerson]
+    let pieces: [Piece]
+    let readsNotes: Bool
+
+    func pieces(_ kinds: [BlobKind]) -> [Piece] { pieces.filter { kinds.contains($0.kind) } }
+}
+
+extension Ledger {
+    /// Decrypts what the case page (or the API's case view) shows, and audits the view.
+    func readCase(_ c: StaffCase, readsNotes: Bool) throws -> CaseReading {
+        var kinds: [BlobKind] = [.report, .accused, .summary, .messageToReporter, .messageFromReporter, .investigationReport, .sanction]
+        if readsNotes { kinds += [.note, .interview] }
+        let pieces = try staffRead(c, kinds: kinds)
+        _ = try pool.write { [audit, now = clock()] db in
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "case_view", caseRef: c.ref, at: now)
+        }
+        let content = try pieces.first { $0.kind == .report }.map { try JSONBytes.decode(ReportContent.self, Array($0.text.utf8)) }
+        let accused = try pieces.first { $0.kind == .accused }.map { try JSONBytes.decode([AccusedPerson].self, Array($0.text.utf8)) } ?? []
+        return CaseReading(content: content, accused: accused, pieces: pieces, readsNotes: readsNotes)
+    }
+}

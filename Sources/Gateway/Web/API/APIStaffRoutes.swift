@@ -67,17 +67,10 @@ struct APIStaffRoutes: Sendable {
     /// What the case page shows this account, and the same audit entry (`case_view`).
     func caseView(_ request: Request) throws -> Response {
         let c = try open(request, .view)
-        var kinds: [BlobKind] = [.report, .accused, .summary, .messageToReporter, .messageFromReporter, .investigationReport, .sanction]
-        let readsNotes = console.can(.readNotes, c)
-        if readsNotes { kinds += [.note, .interview] }
-        let blobs = try ledger.staffRead(c, kinds: kinds)
-        _ = try ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
-            try audit.append(db, actor: "staff:\(c.accountID)", action: "case_view", caseRef: c.ref, at: now)
-        }
-        let content = try blobs.first { $0.kind == .report }.map { try JSONBytes.decode(ReportContent.self, Array($0.text.utf8)) }
-        let accused = try blobs.first { $0.kind == .accused }.map { try JSONBytes.decode([AccusedPerson].self, Array($0.text.utf8)) } ?? []
+        let reading = try ledger.readCase(c, readsNotes: console.can(.readNotes, c))
+        let (content, accused, readsNotes) = (reading.content, reading.accused, reading.readsNotes)
         func entries(_ k: [BlobKind]) -> JSONValue {
-            .array(blobs.filter { k.contains($0.kind) }.map { b in
+            .array(reading.pieces(k).map { b in
                 ["kind": .string(b.kind.rawValue), "author": .string(b.author), "day": .string(b.day.description), "text": .string(b.text)]
             })
         }

@@ -179,23 +179,17 @@ struct ConsoleCaseRoutes: Sendable {
         }
         guard let staff = request.staff else { throw HTTPError(.unauthorized) }
         let language = pages.language(request)
-        var kinds: [BlobKind] = [.report, .accused, .summary, .messageToReporter, .messageFromReporter, .investigationReport, .sanction]
-        let readsNotes = can(.readNotes, c)
-        if readsNotes { kinds += [.note, .interview] }
-        let blobs = try ledger.staffRead(c, kinds: kinds)
-        _ = try ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
-            try audit.append(db, actor: "staff:\(c.accountID)", action: "case_view", caseRef: c.ref, at: now)
-        }
-        let content = try blobs.first { $0.kind == .report }.map { try JSONBytes.decode(ReportContent.self, Array($0.text.utf8)) }
-        let accused = try blobs.first { $0.kind == .accused }.map { try JSONBytes.decode([AccusedPerson].self, Array($0.text.utf8)) } ?? []
-        let names = Dictionary(uniqueKeysWithValues: try ledger.accounts().map { ($0.id, $0.displayName) })
+        let reading = try ledger.readCase(c, readsNotes: can(.readNotes, c))
+        let (content, accused, readsNotes) = (reading.content, reading.accused, reading.readsNotes)
+        let accounts = try ledger.accounts()
+        let names = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0.displayName) })
         func author(_ a: String) -> String {
             if a == "reporter" { return pages.text("from_reporter", request) }
             if a.hasPrefix("staff:"), let id = Int64(a.dropFirst(6)) { return names[id] ?? a }
             return a
         }
         func entries(_ k: [BlobKind]) -> TemplateValue {
-            .list(blobs.filter { k.contains($0.kind) }.map { b in
+            .list(reading.pieces(k).map { b in
                 ["kind": .text(pages.text("kind_\(b.kind.rawValue)", request)), "author": .text(author(b.author)),
                  "day": .text(b.day.description), "text": .text(b.text), "from_reporter": .bool(b.kind == .messageFromReporter)]
             })
@@ -205,7 +199,7 @@ struct ConsoleCaseRoutes: Sendable {
              "author": .text(author(f.author)), "day": .text(f.day.description), "internal": .bool(f.internalOnly),
              "unclean": .bool(f.meta.metadataStripped != true)]
         }
-        let inspectors = try ledger.accounts().filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && $0.id != c.accountID }
+        let inspectors = accounts.filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && $0.id != c.accountID }
         let designated = Set(try ledger.pool.read { db in
             try db.query("SELECT account_id FROM assignments WHERE case_id = ? AND capacity = 'inspector'", [.integer(c.caseID)]).compactMap { try $0.int64("account_id") }
         })
