@@ -115,8 +115,7 @@ extension Ledger {
         try transition(c, .propose, input: .init(summary: summary)) { db, today in
             try Ledger.insertBlob(db, caseID: c.caseID, kind: .summary, blob: sealedSummary, author: author, day: today)
             for (seat, accountID, sealed) in grants {
-                try db.execute("INSERT OR REPLACE INTO grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
-                               [.integer(c.caseID), .text(Holder.account(accountID)), .integer(accountID), .blob(sealed)])
+                try Ledger.storeGrant(db, .caseKey, caseID: c.caseID, holder: Holder.account(accountID), account: accountID, sealed: sealed)
                 try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, ?)",
                                [.integer(c.caseID), .integer(accountID), .text(seat.rawValue)])
                 try audit.append(db, actor: author, action: "grant", caseRef: c.ref, detail: "account=\(accountID) capacity=\(seat.rawValue)", at: now)
@@ -158,8 +157,7 @@ extension Ledger {
         let now = clock()
         let audit = self.audit
         try pool.write { db in
-            try db.execute("INSERT OR REPLACE INTO grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
-                           [.integer(c.caseID), .text(holder), .integer(inspectorID), .blob(sealed)])
+            try Ledger.storeGrant(db, .caseKey, caseID: c.caseID, holder: holder, account: inspectorID, sealed: sealed)
             try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'inspector')",
                            [.integer(c.caseID), .integer(inspectorID)])
             try audit.append(db, actor: "staff:\(c.accountID)", action: "designate", caseRef: c.ref, detail: "account=\(inspectorID)", at: now)

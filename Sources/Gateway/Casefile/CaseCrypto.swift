@@ -1,3 +1,4 @@
+import SQLiteDB
 import Vault
 
 /// How a case's pieces are sealed (DESIGN.md, "Keys and encryption"). Every label binds the
@@ -76,4 +77,19 @@ public enum BlobKind: String, CaseIterable, Sendable {
     case rewardDecision = "reward_decision"
 
     static let reporterVisible: [BlobKind] = [.messageToReporter, .messageFromReporter]
+}
+
+extension Ledger {
+    enum GrantTable: String {
+        /// The case key sealed for a holder.
+        case caseKey = "grants"
+        /// A real-name reporter's identity key sealed for a holder.
+        case identity = "identity_grants"
+    }
+
+    /// Stores (or replaces) one sealed key for one holder of a case: every grant goes through here.
+    static func storeGrant(_ db: Database, _ table: GrantTable, caseID: Int64, holder: String, account: Int64?, sealed: [UInt8]) throws {
+        try db.execute("INSERT OR REPLACE INTO \(table.rawValue)(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
+                       [.integer(caseID), .text(holder), account.map(SQLValue.integer) ?? .null, .blob(sealed)])
+    }
 }

@@ -74,8 +74,7 @@ extension Ledger {
             try db.execute("UPDATE identity_requests SET state = ?, decided_by = ? WHERE id = ? AND state = 'pending'",
                            [.text(grant ? "granted" : "refused"), .integer(c.accountID), .integer(requestID)])
             if let sealed {
-                try db.execute("INSERT OR REPLACE INTO identity_grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
-                               [.integer(c.caseID), .text(Holder.account(request.accountID)), .integer(request.accountID), .blob(sealed)])
+                try Ledger.storeGrant(db, .identity, caseID: c.caseID, holder: Holder.account(request.accountID), account: request.accountID, sealed: sealed)
             }
             try audit.append(db, actor: "staff:\(c.accountID)", action: grant ? "identity_grant" : "identity_refuse",
                              caseRef: c.ref, detail: "request=\(requestID) account=\(request.accountID)", at: now)

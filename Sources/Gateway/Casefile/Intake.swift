@@ -174,12 +174,10 @@ extension Ledger {
                                [.integer(caseID), .text(identity.slot), .text(author), .integer(Int64(today.ordinal)), .blob(identity.sealed)])
             }
             for grant in sealedGrants {
-                try db.execute("INSERT INTO grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
-                               [.integer(caseID), .text(grant.holder), grant.account.map(SQLValue.integer) ?? .null, .blob(grant.sealed)])
+                try Ledger.storeGrant(db, .caseKey, caseID: caseID, holder: grant.holder, account: grant.account, sealed: grant.sealed)
             }
             for grant in sealedIdentityGrants {
-                try db.execute("INSERT INTO identity_grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
-                               [.integer(caseID), .text(grant.holder), grant.account.map(SQLValue.integer) ?? .null, .blob(grant.sealed)])
+                try Ledger.storeGrant(db, .identity, caseID: caseID, holder: grant.holder, account: grant.account, sealed: grant.sealed)
             }
             for id in intakeIDs {
                 try db.execute("INSERT INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'intake')", [.integer(caseID), .integer(id)])

@@ -41,11 +41,9 @@ extension Ledger {
         let audit = self.audit
         let identity = sealedIdentity
         try pool.write { db in
-            try db.execute("INSERT OR REPLACE INTO grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
-                           [.integer(caseID), .text(holder), .integer(accountID), .blob(sealed)])
+            try Ledger.storeGrant(db, .caseKey, caseID: caseID, holder: holder, account: accountID, sealed: sealed)
             if let identity {
-                try db.execute("INSERT OR REPLACE INTO identity_grants(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
-                               [.integer(caseID), .text(holder), .integer(accountID), .blob(identity)])
+                try Ledger.storeGrant(db, .identity, caseID: caseID, holder: holder, account: accountID, sealed: identity)
             }
             try audit.append(db, actor: "staff:\(c.accountID)", action: "regrant", caseRef: ref,
                              detail: "account=\(accountID) identity=\(identity == nil ? 0 : 1)", at: now)
