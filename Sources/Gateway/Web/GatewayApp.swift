@@ -85,9 +85,17 @@ public final class GatewayApp: Sendable {
     /// SQLITE_FULL, spelled here so that Gateway need not import the C module.
     static let sqliteFull: Int32 = 13
 
+    /// Where an error page sends the visitor back to: the page the failed form was on.
+    static func back(_ request: Request) -> String {
+        var path = request.path
+        for suffix in ["/evidence", "/reply", "/end"] where path.hasSuffix(suffix) { path = String(path.dropLast(suffix.count)) }
+        if let act = path.range(of: "/act/") { path = String(path[..<act.lowerBound]) }
+        return path
+    }
+
     static func storageFull(_ pages: Pages, _ request: Request) -> Response {
         var r = pages.error(request, status: .serviceUnavailable, title: "503", message: pages.text("disk_full", request),
-                            back: request.path.hasPrefix("/console") ? "/console" : "/report")
+                            back: back(request))
         r.headers.set("Retry-After", "600")
         return r
     }
@@ -101,6 +109,10 @@ public final class GatewayApp: Sendable {
                 var r = pages.error(request, status: error.status, title: "\(error.status.code)", message: error.message)
                 for field in error.headers { r.headers.set(field.name, field.value) }
                 return r
+            } catch let error as FormError {
+                // A body that does not parse or is over a limit: what to fix, on the form's page.
+                return pages.error(request, status: HTTPStatus(error.status), title: pages.text("form_has_errors", request),
+                                   message: error.message, back: back(request))
             } catch let error as SQLiteError where error.code == GatewayApp.sqliteFull {
                 // The database could not grow (SQLITE_FULL): like a full files folder, a 503 that
                 // says so and when to retry, not a bare 500. Nothing was committed.

@@ -27,8 +27,7 @@ public struct Pages: Sendable {
         full["organisation"] = .text(settings().organisation)
         // After a form post the page's own address may not answer GET (a case action); the
         // switch then points at the page the form was on.
-        var path = request.path
-        if request.method != .get, let act = path.range(of: "/act/") { path = String(path[..<act.lowerBound]) }
+        let path = request.method == .get ? request.path : GatewayApp.back(request)
         full["switch_url"] = .text(path + "?lang=" + other.rawValue)
         full["switch_lang"] = .text(other.rawValue)
         let html = try library.render(name, language: language, context: .object(full))

@@ -79,54 +79,20 @@ struct ReporterRoutes: Sendable {
         let staging = try ledger.beginIntake()
         var keep = false
         defer { if !keep { staging.discard() } }
-        let fields: FormFields
-        switch try readForm(request, staging: staging, back: "/report") {
-        case .fields(let f): fields = f
-        case .refused(let r): return r
-        }
+        let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
         let draft = fields.reportDraft()
         let errors = draft.validate(categories: ledger.settings.categories)
         guard errors.isEmpty else {
             // Nothing is lost but the files, which a page cannot hand back: the form says so.
             return try reportForm(request, draft: draft, errors: errors, hadFiles: staging.fileCount > 0, status: .unprocessableContent)
         }
-        let receipt: Receipt
-        do {
-            receipt = try ledger.submit(draft, staging: staging)
-        } catch let failure as FileStore.Failure where failure.diskFull {
-            return diskFull(request)
-        }
+        let receipt = try ledger.submit(draft, staging: staging)
         keep = true
         return try pages.render("receipt", request, title: pages.text("receipt_title", request), [
             "code": .text(receipt.code?.grouped ?? ""),
             "received_on": .text(receipt.receivedOn.description),
             "files_unclean": .bool(staging.files.contains { $0.meta.metadataStripped != true }),
         ])
-    }
-
-    enum ReadForm {
-        case fields(FormFields)
-        case refused(Response)
-    }
-
-    /// Reads a form whose files stream into `staging`; a full disk or a malformed body becomes
-    /// the page that says so (the caller's `staging` is discarded by its own `defer`).
-    func readForm(_ request: Request, staging: IntakeStaging, back: String) throws -> ReadForm {
-        do {
-            return .fields(try FormFields.read(request, staging: staging, store: ledger.files, limits: limits))
-        } catch let failure as FileStore.Failure where failure.diskFull {
-            return .refused(diskFull(request))
-        } catch let error as FormError {
-            return .refused(pages.error(request, status: HTTPStatus(error.status), title: pages.text("form_has_errors", request),
-                                        message: error.message, back: back))
-        }
-    }
-
-    func diskFull(_ request: Request) -> Response {
-        var r = pages.error(request, status: .serviceUnavailable, title: "503",
-                            message: pages.text("disk_full", request), back: "/report")
-        r.headers.set("Retry-After", "600")
-        return r
     }
 
     // MARK: status
@@ -244,11 +210,7 @@ struct ReporterRoutes: Sendable {
         let staging = ledger.beginEvidence(entry.reporter)
         var keep = false
         defer { if !keep { staging.discard() } }
-        let fields: FormFields
-        switch try readForm(request, staging: staging, back: "/status") {
-        case .fields(let f): fields = f
-        case .refused(let r): return r
-        }
+        let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
         guard case .live = session(request, csrf: fields.first("csrf")) else {
             return pages.error(request, status: .forbidden, title: pages.text("stale_form_title", request),
                                message: pages.text("stale_form", request), back: "/status")

@@ -345,12 +345,7 @@ struct ConsoleCaseRoutes: Sendable {
         let staging = ledger.beginStaffEvidence(c)
         var keep = false
         defer { if !keep { staging.discard() } }
-        let fields: FormFields
-        do {
-            fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
-        } catch let error as FormError {
-            throw HTTPError(HTTPStatus(error.status), error.message)
-        }
+        let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
         guard fields.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         guard staging.fileCount > 0 else { return try casePage(request, error: pages.text("no_file_chosen", request), status: .unprocessableContent) }
         try ledger.attachStaffEvidence(c, staging: staging)

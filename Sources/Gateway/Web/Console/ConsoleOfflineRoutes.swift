@@ -62,12 +62,7 @@ struct ConsoleOfflineRoutes: Sendable {
         let staging = try ledger.beginIntake()
         var keep = false
         defer { if !keep { staging.discard() } }
-        let fields: FormFields
-        do {
-            fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
-        } catch let error as FormError {
-            throw HTTPError(HTTPStatus(error.status), error.message)
-        }
+        let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
         guard fields.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         let channel = Channel(rawValue: fields.first("channel") ?? "").flatMap { ConsoleOfflineRoutes.channels.contains($0) ? $0 : nil } ?? .letter
         let issueCode = fields.first("issue_code") == "1"
