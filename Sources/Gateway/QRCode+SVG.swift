@@ -18,7 +18,7 @@ extension QRCode {
         precondition(quietZone >= 0, "quietZone must not be negative")
         let extent = size + 2 * quietZone
         let pixels = extent * moduleSize
-        let label = Self.xmlEscaped(title)
+        let label = HTMLEscape.xml(title)
 
         // One sub-path per horizontal run of dark modules: far fewer path
         // commands than one square per module, and no seams between squares.
@@ -43,28 +43,5 @@ extension QRCode {
         <path fill="#000" d="\(d)"/>\
         </svg>
         """
-    }
-
-    /// Escapes the five XML special characters so that text is safe both as
-    /// element content and inside a double- or single-quoted attribute.
-    static func xmlEscaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default:
-                // XML 1.0 (§2.2) forbids most C0 controls even as references;
-                // drop them rather than emit a document a parser rejects.
-                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" { continue }
-                if scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 }

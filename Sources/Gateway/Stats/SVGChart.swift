@@ -70,7 +70,7 @@ enum SVGChart {
         value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
     }
 
-    static func xml(_ text: String) -> String { QRCode.xmlEscaped(text) }
+    static func xml(_ text: String) -> String { HTMLEscape.xml(text) }
 
     static func svg(width: Int, height: Int, title: String, body: String) -> TrustedHTML {
         let label = xml(title)
