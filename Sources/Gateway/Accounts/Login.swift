@@ -55,7 +55,7 @@ extension Ledger {
         }
         guard let row, let account = try? Account(row: row) else {
             // Spend the same scrypt work as a real check, and count failures the same way.
-            _ = PasswordHash.verify(password, against: dummyHash)
+            _ = PasswordHash.verify(password, against: try dummyHash)
             var state = phantomFailures.get(login)
             if state.lockedUntil > now { return .failure(.locked(seconds: state.lockedUntil - now)) }
             state.count += 1
@@ -65,7 +65,7 @@ extension Ledger {
         }
         let lockedUntil = try row.int64("locked_until") ?? 0
         if lockedUntil > now {
-            _ = PasswordHash.verify(password, against: dummyHash)
+            _ = PasswordHash.verify(password, against: try dummyHash)
             try recordLoginFailure(account.id, reason: "locked", now: now, count: false)
             return .failure(.locked(seconds: lockedUntil - now))
         }

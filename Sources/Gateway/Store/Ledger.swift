@@ -18,7 +18,16 @@ public final class Ledger: Sendable {
     /// scrypt cost for staff passwords and private-key encryption.
     let passwordParameters: ScryptParameters
     /// A hash of nothing, at the same cost: checked for unknown logins so they take as long.
-    let dummyHash: String
+    /// Made on first need, not at every open (a CLI command that never logs in pays nothing).
+    private let dummyHashCache = Mutex<String?>(nil)
+    var dummyHash: String {
+        get throws {
+            if let hash = dummyHashCache.withLock({ $0 }) { return hash }
+            let hash = try PasswordHash.make(password: "candor-no-such-account", parameters: passwordParameters)
+            dummyHashCache.withLock { $0 = $0 ?? hash }
+            return hash
+        }
+    }
     let phantomFailures = PhantomFailures()
     /// Submissions' scrypt derivations, at most one per core at a time.
     let kdfGate = KDFGate()
@@ -34,7 +43,6 @@ public final class Ledger: Sendable {
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
         self.dataFolder = dataFolder
         self.passwordParameters = passwordParameters
-        dummyHash = try PasswordHash.make(password: "candor-no-such-account", parameters: passwordParameters)
         self.keys = keys
         self.clock = clock
         currentSettings = Mutex(settings)
