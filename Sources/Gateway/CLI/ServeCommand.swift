@@ -15,7 +15,6 @@ extension CandorCLI {
 
     /// Runs the gateway until SIGTERM or SIGINT, then finishes requests in flight.
     static func serve(_ ledger: Ledger, _ args: Arguments, demo: Bool) throws -> Int32 {
-        MemoryTuning.apply()
         let templates = URL(fileURLWithPath: args.value("templates", default: "./Templates"))
         var tls: TLSConfiguration?
         switch (args.value("tls-cert"), args.value("tls-key")) {

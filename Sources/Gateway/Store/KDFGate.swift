@@ -19,16 +19,3 @@ final class KDFGate: Sendable {
         return try body()
     }
 }
-
-public enum MemoryTuning {
-    /// Fewer arenas keep many connection threads from each holding their own copy of scrypt's
-    /// 16 MiB buffer; with the KDF gates, at most a few such buffers are ever live. (Forcing them
-    /// into fresh mappings instead cost a page fault per 4 KiB on every derivation.)
-    public static func apply() {
-        // <malloc.h> is not part of Swift's Glibc module; mallopt is looked up by name instead.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(-8, 2) // M_ARENA_MAX
-    }
-}
