@@ -6,8 +6,8 @@
 #   FUZZ_TARGETS="multipart" scripts/fuzz.sh     # some targets
 #   Fuzz/<target>/main.swift is the target; Fuzz/<target>/corpus/ its committed seeds.
 #
-# A target whose parser source is not in the tree yet is skipped with a message; that is
-# the only reason a target is skipped. Binaries and working corpora go to .build/fuzz/
+# A target whose parser source is missing, an empty FUZZ_TARGETS, or a target that ran no
+# inputs is a failure, not a skip: a green run means every named target was fuzzed. Binaries and working corpora go to .build/fuzz/
 # (the committed seeds are never written to), crashing inputs to fuzz-out/<target>/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -80,7 +80,11 @@ build_server_target() {
 }
 
 mkdir -p "$OUT"
-ran=() skipped=() failed=()
+ran=() failed=()
+if [[ -z "${FUZZ_TARGETS//[[:space:]]/}" ]]; then
+    echo "FUZZ_TARGETS is empty: nothing would be fuzzed" >&2
+    exit 1
+fi
 for target in $FUZZ_TARGETS; do
     echo "== $target"
     if [[ ! -f "Fuzz/$target/main.swift" ]]; then
@@ -90,8 +94,8 @@ for target in $FUZZ_TARGETS; do
     fi
     needed=$(required_source "$target")
     if [[ -n "$needed" && ! -f "$needed" ]]; then
-        echo "skipped: $needed not present"
-        skipped+=("$target ($needed not present)")
+        echo "  FAILED: $needed not present, so the target cannot be built" >&2
+        failed+=("$target ($needed not present)")
         continue
     fi
 
@@ -126,6 +130,11 @@ for target in $FUZZ_TARGETS; do
         failed+=("$target (exit $status, input ${saved:-unknown})")
         continue
     fi
+    if [[ ! "${execs:-}" =~ ^[0-9]+$ || "$execs" -eq 0 ]]; then
+        echo "  FAILED: no inputs were executed (see $log)" >&2
+        failed+=("$target (no executions)")
+        continue
+    fi
     echo "  ok: ${execs:-?} executions, ${speed:-?} exec/s, corpus $(ls "$work/corpus" | wc -l) inputs"
     ran+=("$target: ${FUZZ_SECONDS}s, ${execs:-?} execs, ${speed:-?} exec/s")
 done
@@ -133,6 +142,5 @@ done
 echo
 echo "== fuzz summary"
 for line in "${ran[@]}"; do echo "ran      $line"; done
-for line in "${skipped[@]}"; do echo "skipped  $line"; done
 for line in "${failed[@]}"; do echo "FAILED   $line"; done
-[[ ${#failed[@]} -eq 0 ]]
+[[ ${#failed[@]} -eq 0 && ${#ran[@]} -gt 0 ]]

@@ -85,43 +85,64 @@ final class ServerLifecycleTests: XCTestCase {
         XCTAssertTrue(c.isClosedByPeer())
     }
 
+    /// Shutdown closes idle connections at once and lets a request in flight finish: the handler
+    /// is held until the idle connection has been seen closed, so the order is certain.
     func testGracefulShutdownLetsInFlightRequestFinish() throws {
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let server = try startServer(handler: HandlerClosure { _ in
-            usleep(500_000)
+            entered.signal()
+            _ = release.wait(timeout: .now() + 10)
             return .text("finished")
         })
         let port = server.port
         let idle = try TestClient(port: port)
         let c = try TestClient(port: port)
         c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        usleep(100_000)
+        XCTAssertEqual(entered.wait(timeout: .now() + 5), .success)
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             server.shutdown()
             done.signal()
         }
+        XCTAssertTrue(idle.isClosedByPeer(), "shutdown has begun")
+        XCTAssertEqual(done.wait(timeout: .now()), .timedOut, "shutdown waits for the request in flight")
+        release.signal()
         let r = c.readResponse()
         XCTAssertEqual(r?.text, "finished")
         XCTAssertEqual(r?.header("Connection"), "close")
-        XCTAssertTrue(idle.isClosedByPeer())
         XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
         XCTAssertThrowsError(try TestClient(port: port))
     }
 
+    /// A handler stuck reading a body that never comes is cut off by the shutdown deadline. The
+    /// body-rate grace is far longer than the test's hang guard, so only the deadline can end it.
     func testShutdownDeadlineCutsOffStuckHandlers() throws {
         var limits = HTTPLimits()
         limits.shutdownDeadline = 0.3
+        limits.bodyRateGrace = 600
+        let entered = DispatchSemaphore(value: 0)
+        let failed = DispatchSemaphore(value: 0)
         let server = try startServer(limits: limits, handler: HandlerClosure { req in
-            _ = try req.bodyBytes()
+            entered.signal()
+            do { _ = try req.bodyBytes() } catch {
+                failed.signal()
+                throw error
+            }
             return .text("never")
         })
         let c = try TestClient(port: server.port)
         c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")
-        usleep(100_000)
-        let start = Date()
-        server.shutdown()
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        XCTAssertEqual(entered.wait(timeout: .now() + 5), .success)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            server.shutdown()
+            done.signal()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success, "shutdown returned")
+        XCTAssertEqual(failed.wait(timeout: .now()), .success, "the handler's read was cut off, not completed")
         XCTAssertEqual(server.activeConnections, 0)
+        XCTAssertTrue(c.isClosedByPeer())
     }
 
     func testSignalHandlersInstall() throws {

@@ -43,22 +43,30 @@ final class TLSTransportTests: XCTestCase {
         fclose(kf)
     }
 
-    /// Connects, handshakes with at most `maxVersion`, sends `request`; returns the reply text
-    /// or nil if the handshake failed.
+    /// Connects, handshakes with at most `maxVersion`, sends `request`; returns the reply text and
+    /// the version, or, if it failed, nil and why (OpenSSL's reasons, or that TCP did not connect).
     func tlsRequest(port: Int, maxVersion: Int32, request: String) -> (String?, String?) {
+        let (reply, versionOrFailure, connected) = tlsAttempt(port: port, maxVersion: maxVersion, request: request)
+        return connected ? (reply, versionOrFailure) : (nil, nil)
+    }
+
+    func tlsAttempt(port: Int, maxVersion: Int32, request: String) -> (reply: String?, detail: String?, connected: Bool) {
         let ctx = SSL_CTX_new(TLS_client_method())
         defer { SSL_CTX_free(ctx) }
         // The client may go lower than the server allows, so the server's refusal is what is tested.
         SSL_CTX_set_security_level(ctx, 0)
         _ = candor_ssl_ctx_set_proto_range(ctx, candor_tls1_1_version(), maxVersion)
         SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0")
-        guard let c = try? TestClient(port: port) else { return (nil, nil) }
+        guard let c = try? TestClient(port: port) else { return (nil, "TCP connect failed", false) }
         let ssl = SSL_new(ctx)
         defer { SSL_free(ssl) }
         SSL_set_fd(ssl, c.fd)
         guard SSL_connect(ssl) == 1 else {
-            ERR_clear_error()
-            return (nil, nil)
+            var reasons: [String] = []
+            while case let e = ERR_get_error(), e != 0 {
+                reasons.append(ERR_reason_error_string(e).map { String(cString: $0) } ?? "error \(e)")
+            }
+            return (nil, reasons.isEmpty ? "handshake failed without a reason" : reasons.joined(separator: "; "), false)
         }
         let version = String(cString: SSL_get_version(ssl))
         _ = request.withCString { SSL_write(ssl, $0, Int32(strlen($0))) }
@@ -69,7 +77,7 @@ final class TLSTransportTests: XCTestCase {
             if n <= 0 { break }
             reply += buf[0..<Int(n)]
         }
-        return (String(decoding: reply, as: UTF8.self), version)
+        return (String(decoding: reply, as: UTF8.self), version, true)
     }
 
     func testHandshakeAndRequestOverTLS13And12() throws {
@@ -87,12 +95,21 @@ final class TLSTransportTests: XCTestCase {
         XCTAssertTrue(r12?.hasSuffix("secure /y") ?? false)
     }
 
+    /// The server refuses TLS 1.1 with a protocol-version alert, and the same client, allowed
+    /// TLS 1.2, is served by the same server: the refusal is about the version, nothing else.
     func testTLS11Refused() throws {
         let server = try startServer(tls: TLSConfiguration(certificatePath: dir + "/cert.pem", privateKeyPath: dir + "/key.pem"),
-                                     handler: HandlerClosure { _ in .text("no") })
+                                     handler: HandlerClosure { _ in .text("yes") })
         defer { server.shutdown() }
-        let (reply, _) = tlsRequest(port: server.port, maxVersion: candor_tls1_1_version(), request: "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        XCTAssertNil(reply)
+        let refused = tlsAttempt(port: server.port, maxVersion: candor_tls1_1_version(), request: "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertFalse(refused.connected)
+        XCTAssertNil(refused.reply)
+        XCTAssertTrue(refused.detail?.contains("alert protocol version") ?? false, "refused for another reason: \(refused.detail ?? "-")")
+        let control = tlsAttempt(port: server.port, maxVersion: candor_tls1_2_version(),
+                                 request: "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        XCTAssertTrue(control.connected, "the control handshake failed: \(control.detail ?? "-")")
+        XCTAssertEqual(control.detail, "TLSv1.2")
+        XCTAssertTrue(control.reply?.hasSuffix("yes") ?? false)
     }
 
     func testBadKeyFailsAtStart() {

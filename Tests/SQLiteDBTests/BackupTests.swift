@@ -38,16 +38,24 @@ final class BackupTests: TemporaryDirectoryTestCase {
         let progress = Mutex<[BackupProgress]>([])
         let stop = Atomic<Bool>(false)
         let writes = Atomic<Int>(0)
+        let failures = Mutex<[String]>([])
+        let writesAtStep = Mutex<[Int]>([])
         let writer = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             while !stop.load(ordering: .relaxed) {
-                _ = try? pool.write { try $0.execute("INSERT INTO t VALUES (randomblob(2000))") }
-                writes.add(1, ordering: .relaxed)
+                // Every write must succeed while the backup runs; a failure is recorded, not hidden.
+                do {
+                    try pool.write { try $0.execute("INSERT INTO t VALUES (randomblob(2000))") }
+                    writes.add(1, ordering: .relaxed)
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
             }
             writer.signal()
         }
         try pool.backup(to: path("copy.sqlite"), pagesPerStep: 8) { step in
             progress.withLock { $0.append(step) }
+            writesAtStep.withLock { $0.append(writes.load(ordering: .relaxed)) }
             // Give the writer room to commit between steps.
             usleep(500)
         }
@@ -59,7 +67,13 @@ final class BackupTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(steps.last?.remainingPages, 0)
         XCTAssertGreaterThan(steps.first?.totalPages ?? 0, 100)
         XCTAssertEqual(Set(steps.map(\.totalPages)).count, 1, "one snapshot: the page count never changed")
-        XCTAssertGreaterThan(writes.load(ordering: .relaxed), 0)
+        let failed = failures.withLock { $0 }
+        XCTAssertEqual(failed.count, 0, "writes failed during the backup, first: \(failed.first ?? "-")")
+        let counted = writesAtStep.withLock { $0 }
+        XCTAssertGreaterThan((counted.last ?? 0) - (counted.first ?? 0), 0, "writes committed between the backup's first and last steps")
+        let total = writes.load(ordering: .relaxed)
+        XCTAssertEqual(try pool.read { try $0.scalar("SELECT count(*) FROM t", as: Int.self) }, (before ?? 0) + total,
+                       "every write the writer counted is in the database")
 
         let copy = try openDatabase("copy.sqlite")
         XCTAssertEqual(try copy.integrityCheck(), [])
