@@ -146,21 +146,28 @@ final class APIReporterRoutesTests: XCTestCase {
         app = try GatewayApp(ledger: world.ledger, templates: templatesFolder, options: options)
         // One derivation may run and none may wait: of several at once, the others are refused.
         let statuses = Mutex<[(Int, String?)]>([])
+        let failures = Mutex<[String]>([])
+        let finished = DispatchSemaphore(value: 0)
         let handler = app.handler
         let threads = (0..<6).map { _ in
             Thread {
+                defer { finished.signal() }
                 let code = TrackingCode.generate { _ in (0..<32).map { _ in UInt8.random(in: 0...249) } }
                 let body = Array("{\"code\": \"\(code.grouped)\"}".utf8)
-                if let request = try? Request(method: .post, target: "/api/v1/reporter/session",
-                                              headers: ["Host": "127.0.0.1", "Content-Type": "application/json"], body: body),
-                   let r = try? handler.handle(request) {
+                do {
+                    let request = try Request(method: .post, target: "/api/v1/reporter/session",
+                                              headers: ["Host": "127.0.0.1", "Content-Type": "application/json"], body: body)
+                    let r = try handler.handle(request)
                     statuses.withLock { $0.append((r.status.code, r.headers["Retry-After"])) }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
                 }
             }
         }
         threads.forEach { $0.start() }
-        let deadline = Date().addingTimeInterval(30)
-        while statuses.withLock({ $0.count }) < 6 && Date() < deadline { usleep(10_000) }
+        // Each thread reports when it is done; the bound only guards against a hang.
+        for _ in threads { XCTAssertEqual(finished.wait(timeout: .now() + 60), .success) }
+        XCTAssertEqual(failures.withLock { $0 }, [])
         let seen = statuses.withLock { $0 }
         XCTAssertEqual(seen.count, 6)
         XCTAssertTrue(seen.contains { $0.0 == 503 }, "\(seen.map(\.0))")
