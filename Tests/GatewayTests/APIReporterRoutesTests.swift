@@ -144,35 +144,30 @@ final class APIReporterRoutesTests: XCTestCase {
         options.lookupSlots = 1
         options.lookupQueue = 0
         app = try GatewayApp(ledger: world.ledger, templates: templatesFolder, options: options)
-        // One derivation may run and none may wait: of several at once, the others are refused.
-        let statuses = Mutex<[(Int, String?)]>([])
-        let failures = Mutex<[String]>([])
-        let finished = DispatchSemaphore(value: 0)
-        let handler = app.handler
-        let threads = (0..<6).map { _ in
-            Thread {
-                defer { finished.signal() }
-                let code = TrackingCode.generate { _ in (0..<32).map { _ in UInt8.random(in: 0...249) } }
-                let body = Array("{\"code\": \"\(code.grouped)\"}".utf8)
-                do {
-                    let request = try Request(method: .post, target: "/api/v1/reporter/session",
-                                              headers: ["Host": "127.0.0.1", "Content-Type": "application/json"], body: body)
-                    let r = try handler.handle(request)
-                    statuses.withLock { $0.append((r.status.code, r.headers["Retry-After"])) }
-                } catch {
-                    failures.withLock { $0.append("\(error)") }
-                }
-            }
+        // One derivation may run and none may wait. The only slot is held here until the test
+        // lets go, so the lookup below is certain to meet a full gate.
+        let running = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holderDone = DispatchSemaphore(value: 0)
+        let gate = app.lookupGate.gate
+        Thread.detachNewThread {
+            _ = try? gate.run { running.signal(); _ = release.wait(timeout: .now() + 60); return 0 }
+            holderDone.signal()
         }
-        threads.forEach { $0.start() }
-        // Each thread reports when it is done; the bound only guards against a hang.
-        for _ in threads { XCTAssertEqual(finished.wait(timeout: .now() + 60), .success) }
-        XCTAssertEqual(failures.withLock { $0 }, [])
-        let seen = statuses.withLock { $0 }
-        XCTAssertEqual(seen.count, 6)
-        XCTAssertTrue(seen.contains { $0.0 == 503 }, "\(seen.map(\.0))")
-        for (status, retry) in seen where status == 503 { XCTAssertEqual(retry, "5") }
-        XCTAssertTrue(seen.allSatisfy { $0.0 == 503 || $0.0 == 404 })
+        XCTAssertEqual(running.wait(timeout: .now() + 10), .success)
+        func lookup() throws -> Response {
+            let code = TrackingCode.generate { _ in (0..<32).map { _ in UInt8.random(in: 0...249) } }
+            return try post("/api/v1/reporter/session", ["code": code.grouped])
+        }
+        let busy = try lookup()
+        XCTAssertEqual(busy.status.code, 503)
+        XCTAssertEqual(busy.headers["Retry-After"], "5")
+        release.signal()
+        XCTAssertEqual(holderDone.wait(timeout: .now() + 10), .success)
+        // With the slot free again the same kind of lookup is admitted and simply finds nothing.
+        let admitted = try lookup()
+        XCTAssertEqual(admitted.status.code, 404)
+        XCTAssertNil(admitted.headers["Retry-After"])
     }
 
     func testBadBodiesAndMissingSessions() throws {
