@@ -106,7 +106,7 @@ final class FaultTests: XCTestCase {
             XCTAssertTrue(page.text.contains("Files sent: \(receipt.file == nil ? 0 : 1)<"), "\(receipt.tag): the status page counts its file")
         }
         last.signal(SIGTERM)
-        XCTAssertEqual(last.waitForExit(timeout: 30), 0, last.output)
+        XCTAssertEqual(last.waitForExit(timeout: 60), 0, last.output)
 
         // The restarts swept what the kills left: no .part, and no file without its row.
         let files = try FaultTests.storedFiles(world.dataFolder)
@@ -243,7 +243,7 @@ final class FaultTests: XCTestCase {
         for _ in 0..<uploaders {
             XCTAssertEqual(finished.wait(timeout: .now() + 300), .success, "every uploader returns once the server is gone")
         }
-        XCTAssertNotNil(server.waitForExit(timeout: 30))
+        XCTAssertNotNil(server.waitForExit(timeout: 60))
         XCTAssertEqual(server.process.terminationReason, .uncaughtSignal, "the server ended by the kill: \(server.output.suffix(500))")
         XCTAssertEqual(server.process.terminationStatus, SIGKILL)
         let partAtDeath = halfPart.flatMap { name in try? FaultTests.storedFiles(data).contains(name) ? name : nil }

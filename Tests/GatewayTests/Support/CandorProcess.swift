@@ -61,9 +61,10 @@ final class CandorProcess {
 
     func signal(_ sig: Int32) { _ = Glibc.kill(pid, sig) }
 
-    /// The exit status, or nil if it is still running after `timeout` (then it is killed).
+    /// The exit status, or nil if it is still running after `timeout` (then it is killed). The
+    /// timeout only stops a hang, so it is generous: tests share a busy CPU.
     @discardableResult
-    func waitForExit(timeout: TimeInterval = 20) -> Int32? {
+    func waitForExit(timeout: TimeInterval = 60) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning {
@@ -75,7 +76,7 @@ final class CandorProcess {
     }
 
     /// Runs a command to its end: its exit status (nil on timeout) and everything it printed.
-    static func run(_ arguments: [String], in folder: URL, timeout: TimeInterval = 20) throws -> (status: Int32?, output: String) {
+    static func run(_ arguments: [String], in folder: URL, timeout: TimeInterval = 60) throws -> (status: Int32?, output: String) {
         let p = try CandorProcess(arguments, log: folder.appendingPathComponent("run-\(UUID().uuidString).log"))
         let status = p.waitForExit(timeout: timeout)
         return (status, p.output)
