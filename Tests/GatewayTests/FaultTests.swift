@@ -482,6 +482,7 @@ final class FaultTests: XCTestCase {
                                       "--templates", templatesFolder.path, "--port", "0"], log: ours.root.appendingPathComponent("fine.log"))
         XCTAssertGreaterThan(try fine.waitForPort(), 0)
         fine.signal(SIGTERM)
-        XCTAssertEqual(fine.waitForExit(timeout: 60), 0)
+        let status = fine.waitForExit(timeout: 60)
+        XCTAssertEqual(status, 0, "SIGTERM right after start: nil is a lost SIGTERM; signal: \(fine.process.terminationReason == .uncaughtSignal); \(fine.output)")
     }
 }
