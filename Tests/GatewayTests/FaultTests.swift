@@ -164,8 +164,6 @@ final class FaultTests: XCTestCase {
             filesCompared += 1
         }
         XCTAssertGreaterThanOrEqual(filesCompared, 2 * filesKilledAfter, "files compared byte for byte")
-        // Kept when the test fails, for the server logs in it.
-        if (testRun?.failureCount ?? 1) == 0 { try? FileManager.default.removeItem(at: world.root) }
     }
 
     /// One server life. An upload is sent half-way and held there until the server has written
