@@ -45,7 +45,7 @@ final class CandorProcess {
     var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     /// The port from "serving on http://127.0.0.1:PORT/", once the server listens.
-    func waitForPort(timeout: TimeInterval = 30) throws -> Int {
+    func waitForPort(timeout: TimeInterval = 60) throws -> Int {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let text = output
@@ -61,9 +61,10 @@ final class CandorProcess {
 
     func signal(_ sig: Int32) { _ = Glibc.kill(pid, sig) }
 
-    /// The exit status, or nil if it is still running after `timeout` (then it is killed).
+    /// The exit status, or nil if it is still running after `timeout` (then it is killed). The
+    /// timeout only stops a hang, so it is generous: tests share a busy CPU.
     @discardableResult
-    func waitForExit(timeout: TimeInterval = 20) -> Int32? {
+    func waitForExit(timeout: TimeInterval = 60) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning {
@@ -75,7 +76,7 @@ final class CandorProcess {
     }
 
     /// Runs a command to its end: its exit status (nil on timeout) and everything it printed.
-    static func run(_ arguments: [String], in folder: URL, timeout: TimeInterval = 20) throws -> (status: Int32?, output: String) {
+    static func run(_ arguments: [String], in folder: URL, timeout: TimeInterval = 60) throws -> (status: Int32?, output: String) {
         let p = try CandorProcess(arguments, log: folder.appendingPathComponent("run-\(UUID().uuidString).log"))
         let status = p.waitForExit(timeout: timeout)
         return (status, p.output)
@@ -89,16 +90,16 @@ final class CandorProcess {
     }
 }
 
-/// HTTP over a loopback socket with timeouts, sending the body in pieces with a pause between
-/// them, so a test can have an upload in flight when it kills the server.
-enum SlowWire {
-    struct Failed: Error, CustomStringConvertible { let description: String }
+/// One HTTP/1.1 request over a loopback socket, written in as many steps as the test likes, so
+/// a test can stop part-way through a body and act on what it knows it has sent.
+final class WireRequest {
+    private let fd: Int32
 
-    static func send(port: Int, method: String, path: String, headers: [(String, String)] = [], body: [UInt8] = [],
-                     piece: Int = Int.max, pause: useconds_t = 0, timeout: Int = 15) throws -> WireResponse {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failed(description: "socket: \(errno)") }
-        defer { close(fd) }
+    /// Connects and sends the head; the body follows in `send` calls.
+    init(port: Int, method: String, path: String, headers: [(String, String)] = [], contentLength: Int?,
+         timeout: Int = 30) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SlowWire.Failed(description: "socket: \(errno)") }
         // A dead server must fail the call, not hang the test.
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -108,59 +109,95 @@ enum SlowWire {
         addr.sin_port = UInt16(port).bigEndian
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard ok == 0 else { throw Failed(description: "connect: \(String(cString: strerror(errno)))") }
+        guard ok == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw SlowWire.Failed(description: "connect: \(reason)")
+        }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (n, v) in headers { head += "\(n): \(v)\r\n" }
-        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
+        if let contentLength { head += "Content-Length: \(contentLength)\r\n" }
         head += "\r\n"
-        try sendAll(fd, Array(head.utf8))
-        var offset = 0
-        while offset < body.count {
-            let end = min(body.count, offset + piece)
-            try sendAll(fd, Array(body[offset..<end]))
-            offset = end
-            if offset < body.count && pause > 0 { usleep(pause) }
+        do { try send(Array(head.utf8)[...]) } catch { close(fd); throw error }
+    }
+
+    deinit { close(fd) }
+
+    /// Returns once the kernel has taken every byte; the server may not have read them yet.
+    func send(_ bytes: ArraySlice<UInt8>) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw SlowWire.Failed(description: "send: \(String(cString: strerror(errno)))") }
+            sent += n
         }
+    }
+
+    /// Reads to the end of the connection (the request said `Connection: close`).
+    func response() throws -> WireResponse {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0 { throw Failed(description: "recv: \(String(cString: strerror(errno)))") }
+            if n < 0 { throw SlowWire.Failed(description: "recv: \(String(cString: strerror(errno)))") }
             if n == 0 { break }
             data += buffer[0..<n]
         }
-        guard let split = data.firstRange(of: Array("\r\n\r\n".utf8)) else { throw Failed(description: "no response (\(data.count) bytes)") }
+        guard let split = data.firstRange(of: Array("\r\n\r\n".utf8)) else { throw SlowWire.Failed(description: "no response (\(data.count) bytes)") }
         let lines = String(decoding: data[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let parts = lines[0].split(separator: " ")
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw Failed(description: "bad status line") }
+        guard parts.count >= 2, let status = Int(parts[1]) else { throw SlowWire.Failed(description: "bad status line") }
         let fields = lines.dropFirst().compactMap { line -> (String, String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         return WireResponse(status: status, headers: fields, body: Array(data[split.upperBound...]))
     }
+}
 
-    private static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw Failed(description: "send: \(String(cString: strerror(errno)))") }
-            sent += n
-        }
+/// HTTP over a loopback socket with timeouts, for a server the test may kill at any moment.
+enum SlowWire {
+    struct Failed: Error, CustomStringConvertible { let description: String }
+
+    static func send(port: Int, method: String, path: String, headers: [(String, String)] = [], body: [UInt8] = [],
+                     timeout: Int = 30) throws -> WireResponse {
+        let request = try WireRequest(port: port, method: method, path: path, headers: headers,
+                                      contentLength: !body.isEmpty || method == "POST" ? body.count : nil, timeout: timeout)
+        try request.send(body[...])
+        return try request.response()
     }
 
-    /// Opens a case with its tracking code over the wire: the status code of `POST /status`,
-    /// retried while the lookup gate answers 503 "busy".
-    static func openStatus(port: Int, code: String) throws -> Int {
-        for _ in 0..<50 {
+    /// Opens a case with its tracking code over the wire, retried while the lookup gate answers
+    /// 503 "busy": the answer to `POST /status`, a 303 with the session cookie when the code opens.
+    static func openCase(port: Int, code: String) throws -> WireResponse {
+        for _ in 0..<100 {
             let r = try send(port: port, method: "POST", path: "/status",
                              headers: [("Content-Type", "application/x-www-form-urlencoded")],
                              body: Array("code=\(code.replacingOccurrences(of: " ", with: "+"))".utf8))
             if r.status == 503 && r.header("Retry-After") != nil { usleep(100_000); continue }
-            return r.status
+            return r
         }
-        return 503
+        throw Failed(description: "the lookup gate answered busy 100 times in a row")
     }
+
+    static func openStatus(port: Int, code: String) throws -> Int { try openCase(port: port, code: code).status }
+}
+
+/// Polls `condition` until it holds or `timeout` passes. The deadline only keeps a broken run from
+/// hanging: callers assert on the outcome, never on how long it took.
+func eventually(timeout: TimeInterval = 120, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(10_000)
+    }
+    return try condition()
+}
+
+/// Set by CI (`.ci/run` exports CI=true): checks that may skip on a developer's machine must run.
+var runningInCI: Bool {
+    let value = (ProcessInfo.processInfo.environment["CI"] ?? "").lowercased()
+    return !value.isEmpty && value != "false" && value != "0"
 }
 
 /// A small file system for a data folder that must fill up: tmpfs, or a loop-mounted ext4 image
