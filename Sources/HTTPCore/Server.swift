@@ -2,6 +2,9 @@ import Dispatch
 import Glibc
 import Synchronization
 
+/// The write end of the pipe through which a SIGTERM or SIGINT handler wakes the shutdown thread.
+private let signalWake = Atomic<Int32>(-1)
+
 /// The listening side: accepts connections on one thread and serves each on its own thread,
 /// up to `maxConnections`; beyond that a 503 is sent and the socket closed at once.
 public final class Server: Sendable {
@@ -21,7 +24,6 @@ public final class Server: Sendable {
         var started = false
         /// Open connection sockets, so a shutdown past its deadline can unblock their threads.
         var connections = Set<Int32>()
-        var signalSources: [any DispatchSourceSignal] = []
     }
 
     public init(configuration: ServerConfiguration, handler: any HTTPHandler) {
@@ -188,19 +190,32 @@ public final class Server: Sendable {
         stopped.signal()
     }
 
-    /// SIGTERM and SIGINT start a graceful shutdown (through Dispatch signal sources, so no
-    /// work happens inside a signal handler).
+    /// SIGTERM and SIGINT start a graceful shutdown. The handler is live when this returns
+    /// (`sigaction`, not a Dispatch signal source, which registers later on another thread and
+    /// drops a signal that arrives in between); it only writes a byte to a pipe, and a thread of
+    /// its own reads it and shuts down. One server per process installs them.
     public func installSignalHandlers() {
-        state.withLock { state in
-            for sig in [SIGTERM, SIGINT] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { [self] in
-                    DispatchQueue.global().async { self.shutdown() }
-                }
-                source.resume()
-                state.signalSources.append(source)
-            }
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        signalWake.store(fds[1], ordering: .releasing)
+        let readEnd = fds[0]
+        let spawned = ThreadSpawner.spawn(stackSize: 256 * 1024) { [self] in
+            var byte: UInt8 = 0
+            while read(readEnd, &byte, 1) < 0 && errno == EINTR {}
+            shutdown()
         }
+        guard spawned else { return }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            // Only async-signal-safe calls here; errno is the interrupted code's.
+            let saved = errno
+            var byte: UInt8 = 1
+            _ = write(signalWake.load(ordering: .acquiring), &byte, 1)
+            errno = saved
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        for sig in [SIGTERM, SIGINT] { sigaction(sig, &action, nil) }
     }
 }
