@@ -59,6 +59,25 @@ final class IntakeTests: XCTestCase {
         }
     }
 
+    func testExistingAndMissingCodesCostTheSameDerivation() throws {
+        // Counted, not timed: `make bench-timing` times the same two lookups on a live server.
+        let code = try XCTUnwrap(try world.submit(draft()).code)
+        let gate = LookupGateHandle()
+        func lookup(_ input: String) throws -> (found: Bool, work: [ScryptTally.Derivation]) {
+            let tally = ScryptTally()
+            let result = try ScryptTally.$current.withValue(tally) { try world.ledger.openCase(code: input, gate: gate) }
+            if case .success = result { return (true, tally.derivations) }
+            return (false, tally.derivations)
+        }
+        let existing = try lookup(code.grouped)
+        let missing = try lookup(TrackingCode.generate { try! Random.bytes($0) }.digits)
+        XCTAssertTrue(existing.found)
+        XCTAssertFalse(missing.found)
+        // One full derivation at the tracking-code cost each: neither is a fast path.
+        XCTAssertEqual(existing.work, [ScryptTally.Derivation(parameters: TrackingKeys.parameters, outputCount: 64)])
+        XCTAssertEqual(missing.work, existing.work)
+    }
+
     func testUnknownAndWrongCodesTakeTheSameTime() throws {
         _ = try world.submit(draft())
         let gate = LookupGateHandle()
