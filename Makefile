@@ -9,7 +9,7 @@ BUILD_PACKAGES = /usr/include/openssl/evp.h libssl-dev \
                  /usr/include/sqlite3.h libsqlite3-dev \
                  /usr/bin/pkg-config pkg-config
 
-.PHONY: deps build release test run fuzz bench-http bench-intake e2e soak api-fuzz clean
+.PHONY: deps build release test run fuzz bench-http bench-intake bench-timing e2e soak api-fuzz clean
 
 deps:
 	@scripts/need-packages.sh $(BUILD_PACKAGES)
@@ -35,6 +35,9 @@ bench-http: deps
 
 bench-intake: deps
 	scripts/bench-intake.sh
+
+bench-timing: deps
+	scripts/bench-timing.sh
 
 e2e: deps
 	scripts/e2e.sh
