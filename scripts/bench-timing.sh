@@ -10,8 +10,11 @@
 # Exits 1 when a difference is significant and above THRESHOLD %, or when the run could not have
 # found a MAX_MDE % difference. Last line: RESULT ...
 #
-# Knobs (environment): BUDGET (s of measuring at most, default 240), MIN_ROUNDS (30),
-# CODE_PAIRS (4 per round), STOP_MDE (3), MAX_MDE (5), THRESHOLD (2), SEED, PORT (a free one).
+# Knobs (environment): BUDGET (s of measuring at most, default 240; MIN_ROUNDS come first), MIN_ROUNDS (30),
+# CODE_PAIRS (4 per round), STOP_MDE (3), MAX_MDE (5), THRESHOLD (2), SEED, PORT (a free one),
+# SAMPLES_OUT (a file to keep every sample in, as JSON).
+# Beside the wall-clock times it reads the server's CPU time per request (the work, which other load on
+# the machine moves far less), tested the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -76,11 +79,12 @@ CPU0=$(python3 -c 'l=open("/proc/stat").readline().split()[1:9]; v=list(map(int,
 status=0
 python3 scripts/timing_bench.py --port "$PORT" --accounts "$TMP/data/demo-accounts.json" --budget "$BUDGET" \
   --min-rounds "$MIN_ROUNDS" --code-pairs "$CODE_PAIRS" --stop-mde "$STOP_MDE" --max-mde "$MAX_MDE" \
-  --threshold "$THRESHOLD" ${SEED:+--seed "$SEED"} --out "$TMP/timing.json" > "$TMP/client.out" || status=$?
+  --threshold "$THRESHOLD" ${SEED:+--seed "$SEED"} --server-pid "$SERVER_PID" --out "$TMP/timing.json" > "$TMP/client.out" || status=$?
 CPU1=$(python3 -c 'l=open("/proc/stat").readline().split()[1:9]; v=list(map(int,l)); print(sum(v)-v[3]-v[4], sum(v))')
 kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TMP/client.out"; echo "server died during the benchmark" >&2; tail -20 "$TMP/server.log" >&2; exit 1; }
 read -r b0 t0 <<< "$CPU0"; read -r b1 t1 <<< "$CPU1"
 echo "== machine busy $(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v n="$(nproc)" 'BEGIN { printf "%.0f", t ? 100 * b / t : 0 }') % of $(nproc) cores during the run (server and client included); load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "${SAMPLES_OUT:-}" ] || cp "$TMP/timing.json" "$SAMPLES_OUT"
 # The RESULT line last, as the other benchmarks print it.
 grep -v '^RESULT ' "$TMP/client.out" || :
 grep '^RESULT ' "$TMP/client.out" || { echo "bench-timing: the client printed no RESULT (exit $status)" >&2; exit 1; }

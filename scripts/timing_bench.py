@@ -23,8 +23,14 @@ difference (MDE) is what this run would find with probability 0.8 at the test's 
 --stop-mde or the time budget is spent (never fewer than --min-rounds). Unpaired Yuen-Welch
 figures on the trimmed samples are printed beside, for comparison.
 
-Fails (exit 1) when a difference is significant and larger than --threshold percent, or when an
-MDE is above --max-mde percent (too few samples, or too much noise, to find a 5 % difference).
+With --server-pid, each request's server CPU time is read too (the sum over the server's threads
+of /proc/PID/task/*/schedstat, nanoseconds, read before and after the request): the work itself,
+which other load on the machine moves far less than the wall-clock time an attacker sees. It is
+tested the same way.
+
+Fails (exit 1) when a difference, in wall-clock or in server CPU time, is significant and larger
+than --threshold percent, or when a wall-clock MDE is above --max-mde percent (too few samples, or
+too much noise, to find a 5 % difference).
 
 Lock-out: five failed logins in a row lock an account (then its answer would take the lock-out
 path and skew the figures). A demo account is measured only while it has at most two failures
@@ -41,6 +47,7 @@ import hmac
 import http.client
 import json
 import math
+import os
 import random
 import re
 import secrets
@@ -205,6 +212,18 @@ class Client:
         return self.post(path, urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded")
 
 
+def server_cpu_ns(pid):
+    """CPU time of every thread of the process so far, in nanoseconds."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass   # a thread that ended between the listing and the read
+    return total
+
+
 def submit_report(client):
     boundary = f"----candortiming{secrets.token_hex(8)}"
     fields = [("category", "private_contracting"),
@@ -290,6 +309,7 @@ def main():
     ap.add_argument("--trim", type=float, default=0.1)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--server-pid", type=int, help="also measure the server's CPU time per request")
     ap.add_argument("--out", help="write the samples and the verdict as JSON here")
     a = ap.parse_args()
 
@@ -303,6 +323,18 @@ def main():
     expected = {"code_existing": 303, "code_missing": 404, "login_unknown": 401, "login_wrongpw": 401, "login_wrongtotp": 401}
 
     def run(kind):
+        """(wall-clock seconds, server CPU seconds or None) of one request of this kind."""
+        entry = accounts.pick(rng) if kind in ("login_wrongpw", "login_wrongtotp") else None
+        cpu0 = server_cpu_ns(a.server_pid) if a.server_pid else None
+        status, s = request(kind, entry)
+        cpu = (server_cpu_ns(a.server_pid) - cpu0) / 1e9 if a.server_pid else None
+        if entry:
+            accounts.failed(entry)
+        if status != expected[kind]:
+            sys.exit(f"bench-timing: {kind} answered {status}, expected {expected[kind]} (lock-out or a change in the routes?)")
+        return s, cpu
+
+    def request(kind, entry):
         if kind == "code_existing":
             status, _, s = client.form("/status", {"code": code})
         elif kind == "code_missing":
@@ -312,16 +344,10 @@ def main():
             status, _, s = client.form("/console/login", {"login": f"staff-{secrets.token_hex(4)}",
                                                          "password": secrets.token_urlsafe(12), "totp": "000000"})
         else:
-            entry = accounts.pick(rng)
-            if kind == "login_wrongpw":
-                fields = {"login": entry["login"], "password": secrets.token_urlsafe(12), "totp": accounts.wrong_code(entry)}
-            else:
-                fields = {"login": entry["login"], "password": entry["password"], "totp": accounts.wrong_code(entry)}
-            status, _, s = client.form("/console/login", fields)
-            accounts.failed(entry)
-        if status != expected[kind]:
-            sys.exit(f"bench-timing: {kind} answered {status}, expected {expected[kind]} (lock-out or a change in the routes?)")
-        return s
+            password = secrets.token_urlsafe(12) if kind == "login_wrongpw" else entry["password"]
+            status, _, s = client.form("/console/login", {"login": entry["login"], "password": password,
+                                                         "totp": accounts.wrong_code(entry)})
+        return status, s
 
     for kind in expected:
         run(kind)
@@ -335,7 +361,9 @@ def main():
                    ("login_wrongpw_vs_unknown", "login_wrongpw", "login_unknown"),
                    ("login_wrongtotp_vs_unknown", "login_wrongtotp", "login_unknown")]
     pairs = {name: ([], []) for name, _, _ in comparisons}
+    cpu_pairs = {name: ([], []) for name, _, _ in comparisons}
     samples = {k: [] for k in expected}
+    cpu_samples = {k: [] for k in expected}
 
     def one_round(record):
         tasks = [("code_existing", i) for i in range(a.code_pairs)] + [("code_missing", i) for i in range(a.code_pairs)] \
@@ -346,14 +374,15 @@ def main():
             got[(kind, i)] = run(kind)
         if not record:
             return
-        for (kind, _), s in got.items():
+        for (kind, _), (s, cpu) in got.items():
             samples[kind].append(s)
-        for i in range(a.code_pairs):
-            pairs["code_existing_vs_missing"][0].append(got[("code_existing", i)])
-            pairs["code_existing_vs_missing"][1].append(got[("code_missing", i)])
-        for name, x, y in comparisons[1:]:
-            pairs[name][0].append(got[(x, 0)])
-            pairs[name][1].append(got[(y, 0)])
+            cpu_samples[kind].append(cpu)
+        matched = [("code_existing_vs_missing", ("code_existing", i), ("code_missing", i)) for i in range(a.code_pairs)] \
+            + [(name, (x, 0), (y, 0)) for name, x, y in comparisons[1:]]
+        for name, x, y in matched:
+            for j, key in ((0, x), (1, y)):
+                pairs[name][j].append(got[key][0])
+                cpu_pairs[name][j].append(got[key][1])
 
     for _ in range(a.warmup_rounds):
         one_round(False)
@@ -364,13 +393,13 @@ def main():
     while rounds < a.max_rounds:
         one_round(True)
         rounds += 1
-        if rounds < a.min_rounds and time.time() - start < a.budget:
+        if rounds < max(a.min_rounds, 5):   # the minimum comes before the budget
             continue
         results = {name: paired_test(*pairs[name], a.trim, a.alpha, a.power) for name, _, _ in comparisons}
         worst = max(r["mde_pct"] for r in results.values())
         if rounds % 10 == 0:
             print(f"  {rounds} rounds, {time.time() - start:.0f} s: largest MDE {worst:.2f} %", flush=True)
-        if rounds >= a.min_rounds and (worst <= a.stop_mde or time.time() - start >= a.budget):
+        if worst <= a.stop_mde or time.time() - start >= a.budget:
             break
     elapsed = time.time() - start
 
@@ -397,10 +426,29 @@ def main():
         print(f"{name:<28}{r['n']:>6}{r['diff_pct']:>+9.2f}{r['p']:>10.2g}{r['mde_pct']:>8.2f}   "
               f"{u['diff_pct']:+.2f}, {u['p']:.2g}, {u['mde_pct']:.2f}   {verdict}")
 
+    cpu_results = {}
+    if a.server_pid:
+        print(f"\nserver CPU time per request (all threads), the same test:")
+        print(f"{'kind':<18}{'trimmed mean ms':>17}")
+        for kind, xs in cpu_samples.items():
+            print(f"{kind:<18}{trimmed(xs, a.trim)[0] * 1000:>17.2f}")
+        for name, x, y in comparisons:
+            xs, ys = cpu_pairs[name]
+            if min(xs + ys) <= 0:
+                print(f"{name:<28}a request took no measurable server CPU; not tested")
+                continue
+            r = cpu_results[name] = paired_test(xs, ys, a.trim, a.alpha, a.power)
+            verdict = ""
+            if r["p"] < a.alpha and abs(r["diff_pct"]) > a.threshold:
+                verdict = "DIFFERENT"
+                failures.append(f"server CPU: {x} differs from {y} by {r['diff_pct']:+.2f} % (p = {r['p']:.2g})")
+            print(f"{name:<28}{r['n']:>6}{r['diff_pct']:>+9.2f}{r['p']:>10.2g}{r['mde_pct']:>8.2f}   {verdict}")
+
     mde = max(r["mde_pct"] for r in results.values())
     verdict = "FAIL" if failures else "PASS"
     if a.out:
-        json.dump({"samples": samples, "pairs": pairs, "results": results, "rounds": rounds, "verdict": verdict},
+        json.dump({"samples": samples, "pairs": pairs, "results": results, "cpu_samples": cpu_samples,
+                   "cpu_results": cpu_results, "rounds": rounds, "verdict": verdict},
                   open(a.out, "w"))
     for f in failures:
         print(f"FAIL: {f}")
@@ -408,7 +456,9 @@ def main():
           f"login_wrongpw_vs_unknown_pct={results['login_wrongpw_vs_unknown']['diff_pct']:+.2f} "
           f"login_wrongtotp_vs_unknown_pct={results['login_wrongtotp_vs_unknown']['diff_pct']:+.2f} "
           f"mde_pct={mde:.2f} samples={rounds} code_pairs={len(pairs['code_existing_vs_missing'][0])} "
-          f"threshold_pct={a.threshold:g} verdict={verdict}")
+          f"threshold_pct={a.threshold:g}"
+          + "".join(f" cpu_{name}_pct={r['diff_pct']:+.2f}" for name, r in cpu_results.items())
+          + f" verdict={verdict}")
     return 1 if failures else 0
 
 
