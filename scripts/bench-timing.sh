@@ -84,7 +84,7 @@ CPU1=$(python3 -c 'l=open("/proc/stat").readline().split()[1:9]; v=list(map(int,
 kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TMP/client.out"; echo "server died during the benchmark" >&2; tail -20 "$TMP/server.log" >&2; exit 1; }
 read -r b0 t0 <<< "$CPU0"; read -r b1 t1 <<< "$CPU1"
 echo "== machine busy $(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v n="$(nproc)" 'BEGIN { printf "%.0f", t ? 100 * b / t : 0 }') % of $(nproc) cores during the run (server and client included); load average now $(cut -d' ' -f1-3 /proc/loadavg)"
-[ -z "${SAMPLES_OUT:-}" ] || cp "$TMP/timing.json" "$SAMPLES_OUT"
+if [ -n "${SAMPLES_OUT:-}" ] && [ -f "$TMP/timing.json" ]; then cp "$TMP/timing.json" "$SAMPLES_OUT"; fi
 # The RESULT line last, as the other benchmarks print it.
 grep -v '^RESULT ' "$TMP/client.out" || :
 grep '^RESULT ' "$TMP/client.out" || { echo "bench-timing: the client printed no RESULT (exit $status)" >&2; exit 1; }
