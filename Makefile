@@ -12,7 +12,7 @@ BUILD_PACKAGES = /usr/include/openssl/evp.h libssl-dev \
 TEST_PACKAGES = /usr/bin/rsvg-convert librsvg2-bin \
                 /usr/bin/zbarimg zbar-tools
 
-.PHONY: deps build release test run fuzz bench-http bench-intake e2e soak api-fuzz clean
+.PHONY: deps build release test run fuzz bench-http bench-intake bench-timing e2e soak api-fuzz clean
 
 deps:
 	@scripts/need-packages.sh $(BUILD_PACKAGES)
@@ -40,6 +40,9 @@ bench-http: deps
 
 bench-intake: deps
 	scripts/bench-intake.sh
+
+bench-timing: deps
+	scripts/bench-timing.sh
 
 e2e: deps
 	scripts/e2e.sh

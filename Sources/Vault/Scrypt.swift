@@ -1,4 +1,5 @@
 import COpenSSL
+import Synchronization
 
 /// scrypt cost parameters, stored beside every output so that they can be raised later.
 ///
@@ -90,6 +91,7 @@ public enum Scrypt {
         guard count >= 1, count <= (1 << 20) else {
             throw VaultError.invalidArgument(what: "scrypt", reason: "output length must be 1...1048576 bytes, got \(count)")
         }
+        ScryptTally.current?.record(parameters, count: count)
         return try SecureBytes(count: count) { out in
             let ok = password.withNonNullPointer { passwordPointer, passwordCount in
                 withNonNullBytes(salt) { saltPointer, saltCount in
@@ -108,6 +110,33 @@ public enum Scrypt {
     /// Derives `count` bytes from a password given as a string (its UTF-8 bytes, not normalised).
     public static func derive(password: String, salt: [UInt8], parameters: ScryptParameters, count: Int) throws -> SecureBytes {
         try derive(password: SecureBytes(password: password), salt: salt, parameters: parameters, count: count)
+    }
+}
+
+/// The scrypt derivations made while a tally is bound (`ScryptTally.$current.withValue`), on the
+/// binding thread and on any worker the binder hands it to. Tests use it to prove that answers an
+/// attacker can time cost the same work: by counting derivations and their cost, not by a clock.
+public final class ScryptTally: Sendable {
+    public struct Derivation: Equatable, Sendable, CustomStringConvertible {
+        public let parameters: ScryptParameters
+        public let outputCount: Int
+        public init(parameters: ScryptParameters, outputCount: Int) {
+            self.parameters = parameters
+            self.outputCount = outputCount
+        }
+        public var description: String { "scrypt(\(parameters.encoded), \(outputCount) bytes)" }
+    }
+
+    @TaskLocal public static var current: ScryptTally?
+
+    private let recorded = Mutex<[Derivation]>([])
+
+    public init() {}
+
+    public var derivations: [Derivation] { recorded.withLock { $0 } }
+
+    func record(_ parameters: ScryptParameters, count: Int) {
+        recorded.withLock { $0.append(Derivation(parameters: parameters, outputCount: count)) }
     }
 }
 

@@ -68,4 +68,21 @@ final class ScryptTests: XCTestCase {
         XCTAssertEqual(try Scrypt.derive(password: "pässword", salt: [1, 2], parameters: parameters, count: 32),
                        try Scrypt.derive(password: SecureBytes(Array("pässword".utf8)), salt: [1, 2], parameters: parameters, count: 32))
     }
+
+    func testTallyCountsDerivationsOnlyWhileBound() throws {
+        let cheap = try ScryptParameters(logN: 4, r: 1, p: 1), dearer = try ScryptParameters(logN: 6, r: 2, p: 1)
+        let tally = ScryptTally(), inner = ScryptTally()
+        _ = try Scrypt.derive(password: "before", salt: [1], parameters: cheap, count: 16)
+        try ScryptTally.$current.withValue(tally) {
+            _ = try Scrypt.derive(password: "one", salt: [1], parameters: cheap, count: 32)
+            try ScryptTally.$current.withValue(inner) {
+                _ = try Scrypt.derive(password: "inner", salt: [1], parameters: cheap, count: 8)
+            }
+            _ = try PasswordHash.make(password: "two", parameters: dearer)
+        }
+        _ = try Scrypt.derive(password: "after", salt: [1], parameters: cheap, count: 16)
+        XCTAssertEqual(tally.derivations, [ScryptTally.Derivation(parameters: cheap, outputCount: 32),
+                                           ScryptTally.Derivation(parameters: dearer, outputCount: PasswordHash.hashCount)])
+        XCTAssertEqual(inner.derivations, [ScryptTally.Derivation(parameters: cheap, outputCount: 8)])
+    }
 }

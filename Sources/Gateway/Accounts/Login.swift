@@ -53,9 +53,14 @@ extension Ledger {
             try db.queryOne("SELECT \(Account.columns), password_hash, private_key_enc, totp_secret_sealed, failed_logins, locked_until, totp_last_counter FROM accounts WHERE login = ?",
                             [.text(login)])
         }
+        // Every attempt runs the two derivations a successful login runs, whichever factor
+        // fails: the password hash, then the unlock of the private key. The TOTP secret is sealed
+        // to that key, so the code cannot be checked before the unlock; instead the unlock is
+        // never skipped, so a right password with a wrong code costs what a wrong password costs,
+        // and an unknown or locked-out account what a known one does (LoginWorkTests counts them).
+        let lookAlike = try self.lookAlike
         guard let row, let account = try? Account(row: row) else {
-            // Spend the same scrypt work as a real check, and count failures the same way.
-            _ = PasswordHash.verify(password, against: try dummyHash)
+            _ = unlock(password, hash: lookAlike.passwordHash, encryptedKey: lookAlike.privateKey)
             var state = phantomFailures.get(login)
             if state.lockedUntil > now { return .failure(.locked(seconds: state.lockedUntil - now)) }
             state.count += 1
@@ -65,13 +70,14 @@ extension Ledger {
         }
         let lockedUntil = try row.int64("locked_until") ?? 0
         if lockedUntil > now {
-            _ = PasswordHash.verify(password, against: try dummyHash)
+            // The look-alike, not the account's own: a locked account answers the same whether
+            // or not the password was right, as a locked unknown login does.
+            _ = unlock(password, hash: lookAlike.passwordHash, encryptedKey: lookAlike.privateKey)
             try recordLoginFailure(account.id, reason: "locked", now: now, count: false)
             return .failure(.locked(seconds: lockedUntil - now))
         }
-        guard PasswordHash.verify(password, against: try row.string("password_hash") ?? ""),
-              let encrypted = try row.blob("private_key_enc"),
-              let key = try? X25519PrivateKey.importEncrypted(encrypted, password: password) else {
+        guard let key = unlock(password, hash: try row.string("password_hash") ?? lookAlike.passwordHash,
+                               encryptedKey: try row.blob("private_key_enc") ?? lookAlike.privateKey) else {
             return try failed(account.id, reason: "password", now: now)
         }
         if account.disabled {
@@ -98,6 +104,14 @@ extension Ledger {
             try audit.append(db, actor: "staff:\(id)", action: "login", detail: account.totpEnrolled ? "" : "totp_enrolment_pending", at: now)
         }
         return .success(StaffUnlock(account: account, key: key, totpEnrolled: account.totpEnrolled))
+    }
+
+    /// The password check and the unlock, both run whatever the first one says; the key only
+    /// when both succeed.
+    private func unlock(_ password: String, hash: String, encryptedKey: [UInt8]) -> X25519PrivateKey? {
+        let passwordRight = PasswordHash.verify(password, against: hash)
+        let key = try? X25519PrivateKey.importEncrypted(encryptedKey, password: password)
+        return passwordRight ? key : nil
     }
 
     private func failed(_ accountID: Int64, reason: String, now: Int64) throws -> Result<StaffUnlock, LoginFailure> {

@@ -39,8 +39,8 @@ extension CandorCLI {
         // starts, so an unreadable password file stops start-up with its reason.
         let worker = try MailTransports.make(ledger.settings.notifications).map { NotificationWorker(ledger: ledger, transport: $0) }
         try server.start()
-        // The look-alike hash for unknown logins, made now so no first login pays for it.
-        Thread.detachNewThread { _ = try? ledger.dummyHash }
+        // The look-alike account for unknown logins, made now so no first login pays for it.
+        Thread.detachNewThread { _ = try? ledger.lookAlike }
         server.installSignalHandlers()
         worker?.start()
         if worker != nil { Terminal.say("Sending staff notices by \(ledger.settings.notifications.transport.rawValue).") }

@@ -78,8 +78,10 @@ final class LookupGate: Sendable {
         startWorkers()
         let done = DispatchSemaphore(value: 0)
         let result = Mutex<Result<T, any Error>?>(nil)
+        // The worker is a plain thread: a tally counting this lookup's derivations goes with it.
+        let tally = ScryptTally.current
         queue.jobs.withLock { $0.pending.append {
-            let r = Result { try body() }
+            let r = ScryptTally.$current.withValue(tally) { Result { try body() } }
             result.withLock { $0 = r }
             done.signal()
         } }

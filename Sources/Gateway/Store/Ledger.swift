@@ -17,15 +17,26 @@ public final class Ledger: Sendable {
     let clock: @Sendable () -> Int64
     /// scrypt cost for staff passwords and private-key encryption.
     let passwordParameters: ScryptParameters
-    /// A hash of nothing, at the same cost: checked for unknown logins so they take as long.
-    /// Made on first need, not at every open (a CLI command that never logs in pays nothing).
-    private let dummyHashCache = Mutex<String?>(nil)
-    var dummyHash: String {
+    /// What a login is checked against when there is no account to check, or the account is
+    /// locked: a password hash and an encrypted private key at the accounts' cost, under a random
+    /// password no one knows, so those attempts run the derivations a real one runs. Made on
+    /// first need, not at every open (a CLI command that never logs in pays nothing); the server
+    /// makes it at start-up.
+    struct LookAlikeAccount: Sendable {
+        let passwordHash: String
+        let privateKey: [UInt8]
+    }
+    private let lookAlikeCache = Mutex<LookAlikeAccount?>(nil)
+    var lookAlike: LookAlikeAccount {
         get throws {
-            if let hash = dummyHashCache.withLock({ $0 }) { return hash }
-            let hash = try PasswordHash.make(password: "candor-no-such-account", parameters: passwordParameters)
-            dummyHashCache.withLock { $0 = $0 ?? hash }
-            return hash
+            if let made = lookAlikeCache.withLock({ $0 }) { return made }
+            let password = hex(try Random.bytes(16))
+            let made = LookAlikeAccount(passwordHash: try PasswordHash.make(password: password, parameters: passwordParameters),
+                                        privateKey: try X25519PrivateKey().exportEncrypted(password: password, params: passwordParameters))
+            return lookAlikeCache.withLock { cached in
+                if cached == nil { cached = made }
+                return cached!
+            }
         }
     }
     let phantomFailures = PhantomFailures()

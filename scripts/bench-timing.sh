@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Timing benchmark: do the answers an attacker can compare take the same time?
+#
+# Builds the release binary (a failed build fails the run), serves `candor demo` on a free
+# loopback port from a fresh temporary data/keys folder, then times, one request at a time and
+# interleaved in random order: POST /status with an existing code against a missing well-formed
+# code, and console logins for an unknown account, a known account with a wrong password, and a
+# known account with its right password and a wrong TOTP code. scripts/timing_bench.py says how
+# the samples are paired and tested, and how the demo accounts are kept clear of the lock-out.
+# Exits 1 when a difference is significant and above THRESHOLD %, or when the run could not have
+# found a MAX_MDE % difference. Last line: RESULT ...
+#
+# Knobs (environment): BUDGET (s of measuring at most, default 240; MIN_ROUNDS come first), MIN_ROUNDS (30),
+# CODE_PAIRS (4 per round), STOP_MDE (3), MAX_MDE (5), THRESHOLD (2), SEED, PORT (a free one),
+# SAMPLES_OUT (a file to keep every sample in, as JSON).
+# Beside the wall-clock times it reads the server's CPU time per request (the work, which other load on
+# the machine moves far less), tested the same way.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/need-packages.sh /usr/include/openssl/evp.h libssl-dev /usr/include/sqlite3.h libsqlite3-dev \
+  /usr/bin/pkg-config pkg-config /usr/bin/python3 python3
+
+BUDGET=${BUDGET:-240}
+MIN_ROUNDS=${MIN_ROUNDS:-30}
+CODE_PAIRS=${CODE_PAIRS:-4}
+STOP_MDE=${STOP_MDE:-3}
+MAX_MDE=${MAX_MDE:-5}
+THRESHOLD=${THRESHOLD:-2}
+
+TMP=$(mktemp -d /tmp/candor-bench-timing.XXXXXX)
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== building release"
+if ! swift build -c release --static-swift-stdlib > "$TMP/build.log" 2>&1; then
+  grep -E "error:" "$TMP/build.log" | head -40 >&2 || tail -40 "$TMP/build.log" >&2
+  echo "bench-timing: the release build failed; nothing measured" >&2
+  exit 1
+fi
+tail -1 "$TMP/build.log"
+BIN=.build/release/candor
+[ -x "$BIN" ] || { echo "no $BIN after the build" >&2; exit 1; }
+
+PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+mkdir -p "$TMP/data" "$TMP/keys"
+
+echo "== machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+
+echo "== starting candor demo on 127.0.0.1:$PORT (data and keys in $TMP)"
+"$BIN" demo --data "$TMP/data" --keys "$TMP/keys" --templates Templates --host 127.0.0.1 --port "$PORT" \
+  > "$TMP/server.log" 2>&1 &
+SERVER_PID=$!
+started=""
+for _ in $(seq 1 1200); do   # up to 120 s: the demo derives the staff's password keys first
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TMP/server.log" >&2; echo "candor demo exited" >&2; exit 1; }
+  if grep -q "Candor demo serving on" "$TMP/server.log" &&
+     python3 -c "import http.client,sys; c=http.client.HTTPConnection('127.0.0.1',$PORT,timeout=2); c.request('GET','/'); sys.exit(c.getresponse().status!=200)" 2>/dev/null; then
+    started=1; break
+  fi
+  sleep 0.1
+done
+[ -n "$started" ] || { cat "$TMP/server.log" >&2; echo "candor demo did not answer" >&2; exit 1; }
+EXE=$(readlink "/proc/$SERVER_PID/exe")
+[ "$EXE" = "$(readlink -f "$BIN")" ] || { echo "server process is $EXE, not the release binary" >&2; exit 1; }
+echo "server pid $SERVER_PID ($EXE)"
+
+CPU0=$(python3 -c 'l=open("/proc/stat").readline().split()[1:9]; v=list(map(int,l)); print(sum(v)-v[3]-v[4], sum(v))')
+status=0
+python3 scripts/timing_bench.py --port "$PORT" --accounts "$TMP/data/demo-accounts.json" --budget "$BUDGET" \
+  --min-rounds "$MIN_ROUNDS" --code-pairs "$CODE_PAIRS" --stop-mde "$STOP_MDE" --max-mde "$MAX_MDE" \
+  --threshold "$THRESHOLD" ${SEED:+--seed "$SEED"} --server-pid "$SERVER_PID" --out "$TMP/timing.json" > "$TMP/client.out" || status=$?
+CPU1=$(python3 -c 'l=open("/proc/stat").readline().split()[1:9]; v=list(map(int,l)); print(sum(v)-v[3]-v[4], sum(v))')
+kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TMP/client.out"; echo "server died during the benchmark" >&2; tail -20 "$TMP/server.log" >&2; exit 1; }
+read -r b0 t0 <<< "$CPU0"; read -r b1 t1 <<< "$CPU1"
+echo "== machine busy $(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v n="$(nproc)" 'BEGIN { printf "%.0f", t ? 100 * b / t : 0 }') % of $(nproc) cores during the run (server and client included); load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${SAMPLES_OUT:-}" ] && [ -f "$TMP/timing.json" ]; then cp "$TMP/timing.json" "$SAMPLES_OUT"; fi
+# The RESULT line last, as the other benchmarks print it.
+grep -v '^RESULT ' "$TMP/client.out" || :
+grep '^RESULT ' "$TMP/client.out" || { echo "bench-timing: the client printed no RESULT (exit $status)" >&2; exit 1; }
+exit "$status"
