@@ -40,13 +40,20 @@ extension CandorCLI {
         let worker = try MailTransports.make(ledger.settings.notifications).map { NotificationWorker(ledger: ledger, transport: $0) }
         try server.start()
         // The look-alike account for unknown logins, made now so no first login pays for it.
-        Thread.detachNewThread { _ = try? ledger.lookAlike }
+        // Waited for before the ledger closes: a process that exits while this thread is inside
+        // OpenSSL runs OpenSSL's exit-time clean-up under it (a crash on an early SIGTERM).
+        let lookAlikeMade = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? ledger.lookAlike
+            lookAlikeMade.signal()
+        }
         server.installSignalHandlers()
         worker?.start()
         if worker != nil { Terminal.say("Sending staff notices by \(ledger.settings.notifications.transport.rawValue).") }
         Terminal.say("Candor\(demo ? " demo" : "") serving on \(tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ (SIGTERM or Ctrl-C to stop)")
         server.waitUntilStopped()
         worker?.stop()
+        lookAlikeMade.wait()
         try ledger.close()
         Terminal.say("stopped")
         return 0
