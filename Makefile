@@ -9,7 +9,7 @@ BUILD_PACKAGES = /usr/include/openssl/evp.h libssl-dev \
                  /usr/include/sqlite3.h libsqlite3-dev \
                  /usr/bin/pkg-config pkg-config
 
-.PHONY: deps build release test run fuzz bench-http bench-intake e2e soak api-fuzz clean
+.PHONY: deps build release test run fuzz bench-http bench-intake measure e2e soak api-fuzz clean
 
 deps:
 	@scripts/need-packages.sh $(BUILD_PACKAGES)
@@ -35,6 +35,11 @@ bench-http: deps
 
 bench-intake: deps
 	scripts/bench-intake.sh
+
+# Runs bench-http, bench-intake, bench-timing (if present) and, with MEASURE_SOAK=1, soak; then
+# rewrites README.md's "Measured" table from their RESULT lines (docs/measured/*.txt).
+measure: deps
+	python3 scripts/measure.py
 
 e2e: deps
 	scripts/e2e.sh

@@ -98,23 +98,32 @@ public final class DatabasePool: Sendable {
     /// One step of a prepared statement, so that a cache of something read from the database can
     /// check it is still current on every request without reading it again.
     public func dataVersion() throws -> Int64 {
-        try versionWatch.withLock { watch in
-            let statement: Statement
-            switch watch {
-            case .open(let s):
-                statement = s
-            case .unopened:
-                statement = try Database(path: path, options: readerOptions).prepare("PRAGMA data_version")
-                watch = .open(statement)
-            case .closed:
-                throw SQLiteError.misuse("database is closed", sql: "PRAGMA data_version")
-            }
-            defer { try? statement.reset() }
-            guard try statement.step(), case .integer(let version) = statement.column(0) else {
-                throw SQLiteError.misuse("PRAGMA data_version returned no number", sql: "PRAGMA data_version")
-            }
-            return version
+        try versionWatch.withLock { try ask(&$0) }
+    }
+
+    /// `dataVersion()`, or nil at once when another thread is asking: a caller under load can
+    /// then keep the answer it had, rather than queue behind a lock that every request wants.
+    public func dataVersionIfIdle() throws -> Int64? {
+        try versionWatch.withLockIfAvailable { try ask(&$0) }
+    }
+
+    private func ask(_ watch: inout VersionWatch) throws -> Int64 {
+        let statement: Statement
+        switch watch {
+        case .open(let s):
+            statement = s
+        case .unopened:
+            statement = try Database(path: path, options: readerOptions).prepare("PRAGMA data_version")
+            watch = .open(statement)
+        case .closed:
+            throw SQLiteError.misuse("database is closed", sql: "PRAGMA data_version")
         }
+        // Reset at once: a statement left stepped would hold a read snapshot and stop checkpoints.
+        defer { try? statement.reset() }
+        guard try statement.step(), case .integer(let version) = statement.column(0) else {
+            throw SQLiteError.misuse("PRAGMA data_version returned no number", sql: "PRAGMA data_version")
+        }
+        return version
     }
 
     /// Closes every connection (each waits for its current user). Idempotent.

@@ -62,9 +62,18 @@ public final class PageCache: Sendable {
     /// after a commit: staff accounts change in this process (the admin's pages) and in others
     /// (`candor user`), and `data_version` sees both. The version is read before the list, so a
     /// list is never older than the version it is kept under.
+    ///
+    /// Under load every request would queue for the one connection that answers `data_version`;
+    /// a request that finds another one asking keeps the list of the last answer instead. That
+    /// list is as old as the check before the one under way: a commit made while that check runs
+    /// shows from the next request that gets to ask (the form was always a snapshot of the moment
+    /// it was rendered; the exclusions a report carries are resolved against the roster when it is
+    /// submitted).
     func handlers(_ ledger: Ledger) throws -> [Handler] {
-        let dataVersion = try ledger.pool.dataVersion()
-        if let last = handlerList.withLock({ $0 }), last.dataVersion == dataVersion { return last.handlers }
+        let last = handlerList.withLock { $0 }
+        let asked = try ledger.pool.dataVersionIfIdle()
+        if let last, asked == nil || asked == last.dataVersion { return last.handlers }
+        let dataVersion = try asked ?? ledger.pool.dataVersion()
         let fresh = try ledger.handlers().map { Handler(id: $0.id, name: $0.displayName, role: $0.role, seat: $0.seat) }
         handlerList.withLock { $0 = (dataVersion, fresh) }
         return fresh
