@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Intake benchmark: report submissions against the machine's scrypt limit.
+#
+# Builds the release binary, serves `candor demo` on a free loopback port from a fresh temporary
+# data/keys folder, measures in the same run how many scrypt derivations (N=2^14, r=8, p=1) per
+# second the cores can do (Python's hashlib.scrypt is OpenSSL's, as the server's), then submits
+# a ~2 KB report (multipart, mixed Chinese/ASCII narrative) at 1, 8 and 32 concurrent reporters,
+# and at 32 again while 64 more clients flood POST /status with wrong well-formed codes.
+# Server RSS: idle (VmRSS before load) and peak (VmHWM at the end, reset after the idle reading so
+# that it covers the benchmark and not the demo's setup). Last line: RESULT ...
+#
+# Knobs (environment): DURATION (s per run, default 10), WARMUP (2), KDF_SECONDS (5),
+# CONCURRENCY ("1 8 32"), FLOOD (64), PORT (default: a free one).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/need-packages.sh /usr/include/openssl/evp.h libssl-dev /usr/include/sqlite3.h libsqlite3-dev \
+  /usr/bin/pkg-config pkg-config /usr/bin/python3 python3
+
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+KDF_SECONDS=${KDF_SECONDS:-5}
+CONCURRENCY=${CONCURRENCY:-"1 8 32"}
+FLOOD=${FLOOD:-64}
+LOAD="python3 scripts/intake_load.py"
+
+TMP=$(mktemp -d /tmp/candor-bench-intake.XXXXXX)
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== building release"
+swift build -c release --static-swift-stdlib 2>&1 | grep -E "warning:|error:|Build complete" || true
+BIN=.build/release/candor
+[ -x "$BIN" ] || { echo "no $BIN after the build" >&2; exit 1; }
+
+PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+mkdir -p "$TMP/data" "$TMP/keys"
+
+echo "== machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+
+echo "== starting candor demo on 127.0.0.1:$PORT (data and keys in $TMP)"
+"$BIN" demo --data "$TMP/data" --keys "$TMP/keys" --templates Templates --host 127.0.0.1 --port "$PORT" \
+  > "$TMP/server.log" 2>&1 &
+SERVER_PID=$!
+started=""
+for _ in $(seq 1 1200); do   # up to 120 s: the demo derives the staff's password keys first
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TMP/server.log" >&2; echo "candor demo exited" >&2; exit 1; }
+  if grep -q "Candor demo serving on" "$TMP/server.log" &&
+     python3 -c "import http.client,sys; c=http.client.HTTPConnection('127.0.0.1',$PORT,timeout=2); c.request('GET','/'); sys.exit(c.getresponse().status!=200)" 2>/dev/null; then
+    started=1; break
+  fi
+  sleep 0.1
+done
+[ -n "$started" ] || { cat "$TMP/server.log" >&2; echo "candor demo did not answer" >&2; exit 1; }
+# The process must be the release binary itself (not a wrapper).
+EXE=$(readlink "/proc/$SERVER_PID/exe")
+[ "$EXE" = "$(readlink -f "$BIN")" ] || { echo "server process is $EXE, not the release binary" >&2; exit 1; }
+echo "server pid $SERVER_PID ($EXE)"
+
+kb() { awk -v k="$1" '$1==k":" {print $2}' "/proc/$SERVER_PID/status"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+sleep 1
+IDLE_RSS_MB=$(mib "$(kb VmRSS)")
+SETUP_HWM_MB=$(mib "$(kb VmHWM)")
+# Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0), so that the peak is the
+# benchmark's; the demo's setup (staff password scrypt in the same process) peaks higher.
+HWM_RESET=1
+echo 5 > "/proc/$SERVER_PID/clear_refs" 2>/dev/null || HWM_RESET=0
+echo "idle RSS $IDLE_RSS_MB MiB (VmHWM after demo setup $SETUP_HWM_MB MiB; HWM reset: $HWM_RESET)"
+
+echo "== scrypt limit of this machine (N=2^14 r=8 p=1, hashlib = OpenSSL)"
+$LOAD kdf --seconds "$KDF_SECONDS" --out "$TMP/kdf.json"
+
+echo "== preflight"
+$LOAD preflight --port "$PORT"
+
+RUNS=()
+for c in $CONCURRENCY; do
+  echo "== $c reporter(s), ${WARMUP}s warm-up + ${DURATION}s"
+  $LOAD load --port "$PORT" --concurrency "$c" --duration "$DURATION" --warmup "$WARMUP" \
+    --server-pid "$SERVER_PID" --out "$TMP/c$c.json"
+  RUNS+=("c$c=$TMP/c$c.json")
+done
+echo "== 32 reporters while $FLOOD clients flood POST /status with wrong codes"
+$LOAD load --port "$PORT" --concurrency 32 --flood "$FLOOD" --duration "$DURATION" --warmup "$WARMUP" \
+  --server-pid "$SERVER_PID" --top --out "$TMP/flood.json"
+RUNS+=("flood=$TMP/flood.json")
+echo "-- top during the flood run:"
+python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['top'])" "$TMP/flood.json"
+
+kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died during the benchmark" >&2; tail -20 "$TMP/server.log" >&2; exit 1; }
+PEAK_RSS_MB=$(mib "$(kb VmHWM)")
+echo "server threads at the end: $(kb Threads); RSS now $(mib "$(kb VmRSS)") MiB"
+if grep -qiE "error|fatal" "$TMP/server.log"; then
+  echo "-- server log lines mentioning errors:"; grep -iE "error|fatal" "$TMP/server.log" | sort | uniq -c | head -20
+fi
+
+$LOAD report --kdf "$TMP/kdf.json" --idle-rss-mb "$IDLE_RSS_MB" --peak-rss-mb "$PEAK_RSS_MB" \
+  --setup-hwm-mb "$SETUP_HWM_MB" --hwm-reset "$HWM_RESET" "${RUNS[@]}"
