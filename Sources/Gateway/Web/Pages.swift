@@ -44,8 +44,8 @@ public struct Pages: Sendable {
     /// A page that is the same for every request at `path` in a language while the settings
     /// (and `handlers`, for the report form) stay the same: `render` runs on the first request
     /// and after a change; other requests get the kept copy. The address is part of the page
-    /// (the language switch links to it), so only the route's own spelling of it is kept:
-    /// `/report/` renders afresh.
+    /// (the language switch links to it): a request's path is rebuilt from its segments, so every
+    /// spelling the route matches (`/report/`, `//report`) is `path`; anything else renders afresh.
     func cached(_ page: PageCache.Page, at path: String, _ request: Request, handlers: [PageCache.Handler] = [],
                 render: () throws -> Response) throws -> Response {
         guard request.path == path else { return try render() }
