@@ -12,7 +12,7 @@ BUILD_PACKAGES = /usr/include/openssl/evp.h libssl-dev \
 TEST_PACKAGES = /usr/bin/rsvg-convert librsvg2-bin \
                 /usr/bin/zbarimg zbar-tools
 
-.PHONY: deps build release test run fuzz bench-http bench-intake bench-timing e2e soak api-fuzz clean
+.PHONY: deps build release test run fuzz bench-http bench-intake bench-timing measure e2e soak api-fuzz clean
 
 deps:
 	@scripts/need-packages.sh $(BUILD_PACKAGES)
@@ -43,6 +43,11 @@ bench-intake: deps
 
 bench-timing: deps
 	scripts/bench-timing.sh
+
+# Runs bench-http, bench-intake, bench-timing (if present) and, with MEASURE_SOAK=1, soak; then
+# rewrites README.md's "Measured" table from their RESULT lines (docs/measured/*.txt).
+measure: deps
+	python3 scripts/measure.py
 
 e2e: deps
 	scripts/e2e.sh

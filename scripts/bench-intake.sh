@@ -9,8 +9,14 @@
 # Server RSS: idle (VmRSS before load) and peak (VmHWM at the end, reset after the idle reading so
 # that it covers the benchmark and not the demo's setup). Last line: RESULT ...
 #
+# Every target is enforced: a failed build, an error, or a missed target ends the script
+# non-zero, naming what failed. Lines read by `make measure`: TARGETS ... and RESULT ...
+#
 # Knobs (environment): DURATION (s per run, default 10), WARMUP (2), KDF_SECONDS (5),
-# CONCURRENCY ("1 8 32"), FLOOD (64), PORT (default: a free one).
+# CONCURRENCY ("1 8 32"; 32 is needed for the targets), FLOOD (64), PORT (default: a free one).
+# Targets, so that a run can show a miss failing: TARGET_EFFICIENCY (0.8), TARGET_P99_SLACK_MS
+# (25: p99 at 1 reporter <= one derivation + this), TARGET_FLOOD_SHARE (0.5), TARGET_IDLE_RSS_MIB
+# (30), TARGET_PEAK_RSS_MIB (100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,9 +45,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "== building release"
-swift build -c release --static-swift-stdlib 2>&1 | grep -E "warning:|error:|Build complete" || true
+# A failed build must not benchmark the binary an earlier build left behind.
+BUILD_LOG="$TMP/build.log"
+if ! swift build -c release --static-swift-stdlib > "$BUILD_LOG" 2>&1; then
+  grep -E "error:" "$BUILD_LOG" | head -20 >&2 || tail -20 "$BUILD_LOG" >&2
+  echo "FAIL: the release build failed; nothing was measured" >&2
+  exit 1
+fi
+grep -E "warning:|Build complete" "$BUILD_LOG" || true
 BIN=.build/release/candor
-[ -x "$BIN" ] || { echo "no $BIN after the build" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "FAIL: no $BIN after the build" >&2; exit 1; }
 
 PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 mkdir -p "$TMP/data" "$TMP/keys"
@@ -69,7 +82,17 @@ echo "server pid $SERVER_PID ($EXE)"
 
 kb() { awk -v k="$1" '$1==k":" {print $2}' "/proc/$SERVER_PID/status"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-sleep 1
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat"; }
+# Idle means idle: the server makes its unknown-login look-alike hash (a 128 MiB scrypt) on a
+# thread as it starts, and on a busy machine that can outlast a fixed sleep. Wait until the
+# process has used under 5 % of a core for two half-seconds in a row (at most 120 s).
+quiet=0
+for _ in $(seq 1 240); do
+  before=$(cpu_ticks); sleep 0.5; after=$(cpu_ticks)
+  if [ $((after - before)) -le $(( $(getconf CLK_TCK) / 40 )) ]; then quiet=$((quiet + 1)); else quiet=0; fi
+  [ "$quiet" -ge 2 ] && break
+done
+[ "$quiet" -ge 2 ] || echo "WARNING: the server never went quiet; idle RSS is read anyway"
 IDLE_RSS_MB=$(mib "$(kb VmRSS)")
 SETUP_HWM_MB=$(mib "$(kb VmHWM)")
 # Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0), so that the peak is the
@@ -106,4 +129,7 @@ if grep -qiE "error|fatal" "$TMP/server.log"; then
 fi
 
 $LOAD report --kdf "$TMP/kdf.json" --idle-rss-mb "$IDLE_RSS_MB" --peak-rss-mb "$PEAK_RSS_MB" \
-  --setup-hwm-mb "$SETUP_HWM_MB" --hwm-reset "$HWM_RESET" "${RUNS[@]}"
+  --setup-hwm-mb "$SETUP_HWM_MB" --hwm-reset "$HWM_RESET" \
+  --target-efficiency "${TARGET_EFFICIENCY:-0.8}" --target-p99-slack-ms "${TARGET_P99_SLACK_MS:-25}" \
+  --target-flood-share "${TARGET_FLOOD_SHARE:-0.5}" --target-idle-rss-mb "${TARGET_IDLE_RSS_MIB:-30}" \
+  --target-peak-rss-mb "${TARGET_PEAK_RSS_MIB:-100}" "${RUNS[@]}"

@@ -404,6 +404,9 @@ def cmd_preflight(a):
 def cmd_report(a):
     kdf = json.load(open(a.kdf))
     runs = {k: json.load(open(v)) for k, v in (x.split("=", 1) for x in a.runs)}
+    missing = [k for k in ("c1", "c32", "flood") if k not in runs]
+    if missing:
+        sys.exit(f"FAIL: no {', '.join(missing)} run: the targets need 1 and 32 reporters and the flood run")
     c1, c32, fl = runs["c1"], runs["c32"], runs["flood"]
     kdf_limit = kdf["kdf_limit_per_s"]
     kdf_ms = kdf["kdf_ms"]
@@ -444,21 +447,38 @@ def cmd_report(a):
           f" (lifetime VmHWM incl. demo setup {a.setup_hwm_mb:.1f} MiB{'' if a.hwm_reset else '; reset not possible, peak = lifetime'})")
     print()
     print("== against the targets")
+    # The flood's own answers: a wrong code is a 404, a refused lookup a 503. Anything else (a
+    # 500, a dropped connection) is the server failing under the flood, not the flood's success.
+    flood_bad = {k: v for k, v in fl.get("flood_counts", {}).items() if k not in ("404", "503")}
+    flood_unexpected = sum(flood_bad.values())
+    te, slack, share = a.target_efficiency, a.target_p99_slack_ms, a.target_flood_share
     rows = [
-        (f"efficiency = submit_rps_c32 / kdf_limit = {rps32:.2f} / {kdf_limit:.2f}", f"{eff:.2f}", ">= 0.80 and 0 errors",
-         eff >= 0.8 and errors == 0),
+        (f"efficiency = submit_rps_c32 / kdf_limit = {rps32:.2f} / {kdf_limit:.2f}", f"{eff:.2f}", f">= {te:.2f}",
+         eff >= te),
         ("errors in the submission runs", str(errors), "0", errors == 0),
-        ("submit p99 at 1 reporter", f"{p99_1:.1f} ms", f"<= kdf_ms + 25 = {kdf_ms + 25:.1f} ms", p99_1 <= kdf_ms + 25),
-        ("submit rps at 32 under flood", f"{flood_rps:.2f}/s", f">= 0.5 x {rps32:.2f} = {0.5 * rps32:.2f}/s",
-         flood_rps >= 0.5 * rps32),
-        ("idle RSS", f"{idle:.1f} MiB", "<= 30 MiB", idle <= 30),
-        ("peak RSS", f"{peak:.1f} MiB", "<= 100 MiB", peak <= 100),
+        ("flood answers other than 404 or 503", f"{flood_unexpected}{' ' + json.dumps(flood_bad) if flood_bad else ''}",
+         "0", flood_unexpected == 0),
+        ("submit p99 at 1 reporter", f"{p99_1:.1f} ms", f"<= kdf_ms + {slack:g} = {kdf_ms + slack:.1f} ms", p99_1 <= kdf_ms + slack),
+        ("submit rps at 32 under flood", f"{flood_rps:.2f}/s", f">= {share:g} x {rps32:.2f} = {share * rps32:.2f}/s",
+         flood_rps >= share * rps32),
+        ("idle RSS", f"{idle:.1f} MiB", f"<= {a.target_idle_rss_mb:g} MiB", idle <= a.target_idle_rss_mb),
+        ("peak RSS", f"{peak:.1f} MiB", f"<= {a.target_peak_rss_mb:g} MiB", peak <= a.target_peak_rss_mb),
     ]
     for what, value, target, ok in rows:
         print(f"  {mark(ok)} {what:<58} {value:>12}   target {target}")
+    print(f"TARGETS efficiency ≥ {te:g}; 0 errors (submissions, and flood answers other than 404/503); "
+          f"p99 at 1 reporter ≤ one derivation + {slack:g} ms; ≥ {share:g} × c32 under flood; "
+          f"idle ≤ {a.target_idle_rss_mb:g} MiB; peak ≤ {a.target_peak_rss_mb:g} MiB")
     print(f"RESULT kdf_limit_per_s={kdf_limit:.2f} submit_rps_c32={rps32:.2f} efficiency={eff:.2f} "
           f"submit_p99_ms_c1={p99_1:.1f} kdf_ms={kdf_ms:.1f} flood_submit_rps_c32={flood_rps:.2f} "
-          f"errors={errors} idle_rss_mb={idle:.1f} peak_rss_mb={peak:.1f}")
+          f"errors={errors} flood_unexpected={flood_unexpected} idle_rss_mb={idle:.1f} peak_rss_mb={peak:.1f}")
+    missed = [f"{what} = {value}, target {target}" for what, value, target, ok in rows if not ok]
+    if missed:
+        print("bench-intake FAILED:", file=sys.stderr)
+        for m in missed:
+            print(f"  missed: {m}", file=sys.stderr)
+        sys.exit(1)
+    print("bench-intake: every target met, no errors")
 
 
 def main():
@@ -488,6 +508,11 @@ def main():
     r.add_argument("--peak-rss-mb", type=float, required=True)
     r.add_argument("--setup-hwm-mb", type=float, required=True)
     r.add_argument("--hwm-reset", type=int, default=1)
+    r.add_argument("--target-efficiency", type=float, default=0.8)
+    r.add_argument("--target-p99-slack-ms", type=float, default=25)
+    r.add_argument("--target-flood-share", type=float, default=0.5)
+    r.add_argument("--target-idle-rss-mb", type=float, default=30)
+    r.add_argument("--target-peak-rss-mb", type=float, default=100)
     r.add_argument("runs", nargs="+", help="NAME=FILE for c1, c8, c32, flood")
     a = p.parse_args()
     {"kdf": cmd_kdf, "load": cmd_load, "preflight": cmd_preflight, "report": cmd_report}[a.cmd](a)

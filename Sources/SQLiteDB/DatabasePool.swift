@@ -11,6 +11,14 @@ public final class DatabasePool: Sendable {
     private let writer: Mutex<Database>
     private let readers: [Reader]
     private let nextReader = Atomic<UInt>(0)
+    private let readerOptions: DatabaseOptions
+    private let versionWatch = Mutex<VersionWatch>(.unopened)
+
+    private enum VersionWatch {
+        case unopened
+        case open(Statement)
+        case closed
+    }
 
     private final class Reader: Sendable {
         let connection: Mutex<Database>
@@ -26,6 +34,7 @@ public final class DatabasePool: Sendable {
         writer = Mutex(try Database(path: path, options: writerOptions))
         var readerOptions = options
         readerOptions.queryOnly = true
+        self.readerOptions = readerOptions
         readers = try (0..<readerCount).map { _ in Reader(try Database(path: path, options: readerOptions)) }
     }
 
@@ -83,8 +92,44 @@ public final class DatabasePool: Sendable {
         try readers[0].connection.withLock { try $0.integrityCheck() }
     }
 
+    /// `PRAGMA data_version` on a connection of its own (opened on first use, query-only, never
+    /// used for anything else): the value differs from the one the previous call returned exactly
+    /// when a commit happened in between, on this pool's writer or in another process (the CLI).
+    /// One step of a prepared statement, so that a cache of something read from the database can
+    /// check it is still current on every request without reading it again.
+    public func dataVersion() throws -> Int64 {
+        try versionWatch.withLock { try ask(&$0) }
+    }
+
+    /// `dataVersion()`, or nil at once when another thread is asking: a caller under load can
+    /// then keep the answer it had, rather than queue behind a lock that every request wants.
+    public func dataVersionIfIdle() throws -> Int64? {
+        try versionWatch.withLockIfAvailable { try ask(&$0) }
+    }
+
+    private func ask(_ watch: inout VersionWatch) throws -> Int64 {
+        let statement: Statement
+        switch watch {
+        case .open(let s):
+            statement = s
+        case .unopened:
+            statement = try Database(path: path, options: readerOptions).prepare("PRAGMA data_version")
+            watch = .open(statement)
+        case .closed:
+            throw SQLiteError.misuse("database is closed", sql: "PRAGMA data_version")
+        }
+        // Reset at once: a statement left stepped would hold a read snapshot and stop checkpoints.
+        defer { try? statement.reset() }
+        guard try statement.step(), case .integer(let version) = statement.column(0) else {
+            throw SQLiteError.misuse("PRAGMA data_version returned no number", sql: "PRAGMA data_version")
+        }
+        return version
+    }
+
     /// Closes every connection (each waits for its current user). Idempotent.
     public func close() throws {
+        // Dropping the statement finalizes it and releases its connection, which closes.
+        versionWatch.withLock { $0 = .closed }
         for reader in readers { try reader.connection.withLock { try $0.close() } }
         try writer.withLock { try $0.close() }
     }

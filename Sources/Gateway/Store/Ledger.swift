@@ -13,6 +13,7 @@ public final class Ledger: Sendable {
     let audit: AuditLog
     let files: FileStore
     private let currentSettings: Mutex<Settings>
+    private let settingsChanges = Atomic<UInt64>(0)
     /// Seconds since 1970; replaced in tests that move time.
     let clock: @Sendable () -> Int64
     /// scrypt cost for staff passwords and private-key encryption.
@@ -83,8 +84,14 @@ public final class Ledger: Sendable {
         get { currentSettings.withLock { $0 } }
     }
 
+    /// Goes up after every change of the settings, so that a page rendered from them can be
+    /// kept until they change. Read it before the settings: what is then rendered is at least as
+    /// new as the version it is kept under.
+    var settingsVersion: UInt64 { settingsChanges.load(ordering: .acquiring) }
+
     func replaceSettings(_ settings: Settings) {
         currentSettings.withLock { $0 = settings }
+        settingsChanges.wrappingAdd(1, ordering: .releasing)
     }
 
     /// Today in the organisation's zone.

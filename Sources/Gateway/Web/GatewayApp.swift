@@ -36,7 +36,8 @@ public final class GatewayApp: Sendable {
     public init(ledger: Ledger, templates: URL, options: Options = Options()) throws {
         self.ledger = ledger
         let library = try TemplateLibrary(directory: templates)
-        pages = Pages(library: library, demo: options.demo, settings: { [ledger] in ledger.settings })
+        pages = Pages(library: library, demo: options.demo, settings: { [ledger] in ledger.settings },
+                      settingsVersion: { [ledger] in ledger.settingsVersion })
         reporterSessions = ReporterSessions(secureCookie: options.secureCookies, clock: ledger.clock)
         lookupGate = LookupGateHandle(slots: options.lookupSlots, queue: options.lookupQueue, tarpit: options.lookupTarpit)
         staffSessions = StaffSessions(idle: options.staffIdleSeconds, secureCookie: options.secureCookies, clock: ledger.clock)

@@ -7,11 +7,16 @@ public struct Pages: Sendable {
     public let library: TemplateLibrary
     public let demo: Bool
     let settings: @Sendable () -> Settings
+    /// Goes up whenever `settings` may give something new (see `Ledger.settingsVersion`).
+    let settingsVersion: @Sendable () -> UInt64
+    public let cache = PageCache()
 
-    public init(library: TemplateLibrary, demo: Bool, settings: @escaping @Sendable () -> Settings) {
+    public init(library: TemplateLibrary, demo: Bool, settings: @escaping @Sendable () -> Settings,
+                settingsVersion: @escaping @Sendable () -> UInt64) {
         self.library = library
         self.demo = demo
         self.settings = settings
+        self.settingsVersion = settingsVersion
     }
 
     func language(_ request: Request) -> Language { Language(code: request.queryValue("lang")) }
@@ -34,6 +39,19 @@ public struct Pages: Sendable {
         var response = Response.html(html, status: status)
         response.headers.set("Content-Language", language == .zh ? "zh-CN" : "en")
         return response
+    }
+
+    /// A page that is the same for every request at `path` in a language while the settings
+    /// (and `handlers`, for the report form) stay the same: `render` runs on the first request
+    /// and after a change; other requests get the kept copy. The address is part of the page
+    /// (the language switch links to it): a request's path is rebuilt from its segments, so every
+    /// spelling the route matches (`/report/`, `//report`) is `path`; anything else renders afresh.
+    func cached(_ page: PageCache.Page, at path: String, _ request: Request, handlers: [PageCache.Handler] = [],
+                render: () throws -> Response) throws -> Response {
+        guard request.path == path else { return try render() }
+        // The version before the render: a render is never older than the version it is kept under.
+        let version = PageCache.Version(settings: settingsVersion(), handlers: handlers)
+        return try cache.response(page, language(request), version: version, render: render)
     }
 
     func text(_ key: String, _ request: Request) -> String { library.text(key, language(request)) }

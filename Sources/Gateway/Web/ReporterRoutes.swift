@@ -14,8 +14,8 @@ struct ReporterRoutes: Sendable {
     let limits: UploadLimits
 
     func register(on router: Router) {
-        router.get("/") { try self.landing($0) }
-        router.get("/report") { try self.reportForm($0, draft: ReportDraft(), errors: [], hadFiles: false, status: .ok) }
+        router.get("/") { request in try self.pages.cached(.landing, at: "/", request) { try self.landing(request) } }
+        router.get("/report") { try self.emptyReportForm($0) }
         router.post("/report", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.submit($0) }
         router.get("/status") { try self.status($0) }
         router.post("/status") { try self.openWithCode($0) }
@@ -41,8 +41,16 @@ struct ReporterRoutes: Sendable {
 
     static let accusedRows = 5
 
+    /// The form as every reporter first sees it; kept until the settings or the handlers change.
+    func emptyReportForm(_ request: Request) throws -> Response {
+        let handlers = try pages.cache.handlers(ledger)
+        return try pages.cached(.reportForm, at: "/report", request, handlers: handlers) {
+            try reportForm(request, draft: ReportDraft(), errors: [], hadFiles: false, status: .ok, handlers: handlers)
+        }
+    }
+
     func reportForm(_ request: Request, draft: ReportDraft, errors: [ReportDraft.FieldError], hadFiles: Bool,
-                    status: HTTPStatus) throws -> Response {
+                    status: HTTPStatus, handlers: [PageCache.Handler]? = nil) throws -> Response {
         let language = pages.language(request)
         let categories = ledger.settings.categories.map { c -> TemplateValue in
             ["id": .text(c.id), "label": .text(language == .zh ? c.zh : c.en), "selected": .bool(c.id == draft.category)]
@@ -54,8 +62,8 @@ struct ReporterRoutes: Sendable {
             return ["index": .text(String(i)), "number": .text(String(i + 1)), "name": .text(person.name),
                     "post": .text(person.post), "error": fieldErrors["accused_name_\(i)"] ?? .text("")]
         }
-        let handlers = try ledger.handlers().map { h -> TemplateValue in
-            ["id": .text(String(h.id)), "name": .text(h.displayName), "role": .text(RoleText.text(h.role, seat: h.seat, language)),
+        let handlers = try (handlers ?? pages.cache.handlers(ledger)).map { h -> TemplateValue in
+            ["id": .text(String(h.id)), "name": .text(h.name), "role": .text(RoleText.text(h.role, seat: h.seat, language)),
              "checked": .bool(draft.excludedHandlers.contains(h.id))]
         }
         let identity = draft.identity ?? .init(name: "", phone: "", otherContact: "")
@@ -99,9 +107,13 @@ struct ReporterRoutes: Sendable {
 
     func status(_ request: Request) throws -> Response {
         guard let (id, entry) = sessions.current(request) else {
-            return try pages.render("status-login", request, title: pages.text("status_login_title", request))
+            return try pages.cached(.statusLogin, at: "/status", request) { try statusLogin(request) }
         }
         return try statusPage(request, id: id, entry: entry)
+    }
+
+    func statusLogin(_ request: Request) throws -> Response {
+        try pages.render("status-login", request, title: pages.text("status_login_title", request))
     }
 
     func statusPage(_ request: Request, id: String, entry: ReporterSessions.Entry, replyText: String = "",

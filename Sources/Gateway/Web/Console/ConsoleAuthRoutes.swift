@@ -10,7 +10,9 @@ struct ConsoleAuthRoutes: Sendable {
     let sessions: StaffSessions
 
     func register(on group: RouteGroup) {
-        group.get("/login") { try self.loginForm($0, error: nil, status: .ok) }
+        group.get("/login") { request in
+            try self.pages.cached(.consoleLogin, at: "/console/login", request) { try self.loginForm(request, error: nil, status: .ok) }
+        }
         group.post("/login") { try self.login($0) }
         group.get("/totp") { try self.enrolForm($0, error: nil) }
         group.post("/totp") { try self.enrol($0) }
