@@ -29,12 +29,14 @@ let package = Package(
         .target(name: "Courier", dependencies: ["COpenSSL"]),
         .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier"]),
         .executableTarget(name: "candor", dependencies: ["Gateway", "Vault", "SQLiteDB", "Casework", "HTTPCore"]),
+        // Helpers more than one test target uses (one copy, not one per target).
+        .target(name: "TestSupport", dependencies: ["COpenSSL"], path: "Tests/TestSupport"),
         .testTarget(name: "VaultTests", dependencies: ["Vault"]),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework"]),
-        .testTarget(name: "CourierTests", dependencies: ["Courier", "COpenSSL"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "COpenSSL"],
+        .testTarget(name: "CourierTests", dependencies: ["Courier", "COpenSSL", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "TestSupport"],
                     exclude: ["Fixtures/make_qr_fixtures.py"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,32 +6,46 @@ import Synchronization
 /// A tiny RFC 5321 server for tests, on a loopback port and its own thread. It records every
 /// message's envelope and raw DATA (dot-stuffing undone), offers STARTTLS when given a
 /// certificate, AUTH PLAIN and LOGIN only inside TLS, and can refuse a recipient.
-final class SMTPSink: Sendable {
-    struct Received: Sendable {
-        let mailFrom: String
-        let recipients: [String]
-        let data: [UInt8]
-        let overTLS: Bool
-        let authenticatedUser: String?
-        var text: String { String(decoding: data, as: UTF8.self) }
+public final class SMTPSink: Sendable {
+    public struct Received: Sendable {
+        public let mailFrom: String
+        public let recipients: [String]
+        public let data: [UInt8]
+        public let overTLS: Bool
+        public let authenticatedUser: String?
+        public var text: String { String(decoding: data, as: UTF8.self) }
     }
 
-    struct Options: Sendable {
-        var certificate: TestCertificatePaths?
-        var user = "notices"
-        var password = "relay-secret"
-        var refuseRecipient: String?
+    public struct Options: Sendable {
+        public var certificate: TestCertificatePaths?
+        public var user: String
+        public var password: String
+        public var refuseRecipient: String?
         /// 0: any free port.
-        var port = 0
+        public var port: Int
+
+        public init(certificate: TestCertificatePaths? = nil, user: String = "notices", password: String = "relay-secret",
+                    refuseRecipient: String? = nil, port: Int = 0) {
+            self.certificate = certificate
+            self.user = user
+            self.password = password
+            self.refuseRecipient = refuseRecipient
+            self.port = port
+        }
     }
 
-    struct TestCertificatePaths: Sendable {
-        let certificate: String
-        let key: String
+    public struct TestCertificatePaths: Sendable {
+        public let certificate: String
+        public let key: String
+
+        public init(certificate: String, key: String) {
+            self.certificate = certificate
+            self.key = key
+        }
     }
 
-    let port: Int
-    let options: Options
+    public let port: Int
+    public let options: Options
     private let listener: Int32
     private let messages = Mutex<[Received]>([])
     private let commands = Mutex<[String]>([])
@@ -39,7 +53,7 @@ final class SMTPSink: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let tls: SinkTLSContext?
 
-    init(_ options: Options = Options()) throws {
+    public init(_ options: Options = Options()) throws {
         self.options = options
         tls = try options.certificate.map { try SinkTLSContext(certificate: $0.certificate, key: $0.key) }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -62,12 +76,12 @@ final class SMTPSink: Sendable {
         thread.start()
     }
 
-    var received: [Received] { messages.withLock { $0 } }
+    public var received: [Received] { messages.withLock { $0 } }
     /// Every command line seen, credentials included (tests check where AUTH came).
-    var commandLog: [String] { commands.withLock { $0 } }
+    public var commandLog: [String] { commands.withLock { $0 } }
 
     /// Closes the port: after this, connecting is refused.
-    func stop() {
+    public func stop() {
         guard !stopping.exchange(true, ordering: .relaxed) else { return }
         _ = done.wait(timeout: .now() + 5)
         close(listener)
@@ -76,7 +90,7 @@ final class SMTPSink: Sendable {
     deinit { stop() }
 
     /// Waits (up to `timeout`) until `count` messages have arrived.
-    func wait(for count: Int, timeout: Double = 5) -> [Received] {
+    public func wait(for count: Int, timeout: Double = 5) -> [Received] {
         let end = Date().addingTimeInterval(timeout)
         while received.count < count && Date() < end { usleep(10_000) }
         return received
