@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Casework"),
         .target(name: "Courier", dependencies: ["COpenSSL"]),
         .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier"]),
-        .executableTarget(name: "candor", dependencies: ["Gateway", "Vault", "SQLiteDB", "Casework", "HTTPCore"]),
+        .executableTarget(name: "candor", dependencies: ["Gateway"]),
         // Helpers more than one test target uses (one copy, not one per target).
         .target(name: "TestSupport", dependencies: ["COpenSSL"], path: "Tests/TestSupport"),
         .testTarget(name: "VaultTests", dependencies: ["Vault"]),
