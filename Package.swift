@@ -27,7 +27,10 @@ let package = Package(
         .target(name: "HTTPCore", dependencies: ["COpenSSL"]),
         .target(name: "Casework"),
         .target(name: "Courier", dependencies: ["COpenSSL"]),
-        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier"]),
+        // Templates, QR codes, server-drawn charts, metadata strippers: pure functions of their
+        // input, with no SQL, no keys and no HTTP.
+        .target(name: "Presentation"),
+        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation"]),
         .executableTarget(name: "candor", dependencies: ["Gateway"]),
         // Helpers more than one test target uses (one copy, not one per target).
         .target(name: "TestSupport", dependencies: ["COpenSSL"], path: "Tests/TestSupport"),
@@ -36,8 +39,9 @@ let package = Package(
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework"]),
         .testTarget(name: "CourierTests", dependencies: ["Courier", "COpenSSL", "TestSupport"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "TestSupport"],
+        .testTarget(name: "PresentationTests", dependencies: ["Presentation"],
                     exclude: ["Fixtures/make_qr_fixtures.py"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

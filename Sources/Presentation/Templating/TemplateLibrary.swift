@@ -93,7 +93,7 @@ public final class TemplateLibrary: Sendable {
         }
     }
 
-    public func has(_ name: String) -> Bool { templates[name] != nil }
+    func has(_ name: String) -> Bool { templates[name] != nil }
 
     /// The text for a key in a language, for messages built in code (errors, flash notices).
     public func text(_ key: String, _ language: Language) -> String {

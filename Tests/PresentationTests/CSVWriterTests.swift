@@ -1,5 +1,5 @@
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 final class CSVWriterTests: XCTestCase {
     func testFormulaStartsAreDefused() {

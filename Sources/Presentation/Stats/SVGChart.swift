@@ -4,10 +4,15 @@ import Foundation
 /// third-party library and no `style-src 'unsafe-inline'`: geometry and colours are presentation
 /// attributes, every label is XML-escaped, and nothing refers outside the document. The tables
 /// beside each chart carry the same figures for screen readers and for copying.
-enum SVGChart {
-    struct Item: Equatable, Sendable {
+public enum SVGChart {
+    public struct Item: Equatable, Sendable {
         var label: String
         var value: Int
+
+        public init(label: String, value: Int) {
+            self.label = label
+            self.value = value
+        }
     }
 
     static let width = 640
@@ -21,7 +26,7 @@ enum SVGChart {
     static let valueRoom = 64
     static var barSpan: Int { width - 2 * pad - valueRoom }
 
-    static func bars(_ items: [Item], title: String) -> TrustedHTML {
+    public static func bars(_ items: [Item], title: String) -> TrustedHTML {
         let height = 2 * pad + max(1, items.count) * rowHeight
         let largest = items.map(\.value).max() ?? 0
         var body = ""
@@ -43,7 +48,7 @@ enum SVGChart {
     static let above = 20
     static let below = 24
 
-    static func columns(_ items: [Item], title: String) -> TrustedHTML {
+    public static func columns(_ items: [Item], title: String) -> TrustedHTML {
         let chartWidth = max(width / 2, 2 * pad + items.count * slot)
         let baseline = above + plotHeight
         let largest = items.map(\.value).max() ?? 0

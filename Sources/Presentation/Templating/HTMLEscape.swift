@@ -28,7 +28,7 @@ public enum HTMLEscape {
 extension HTMLEscape {
     /// For text inside SVG and other XML we draw: the same escaping, and the C0 controls XML 1.0
     /// (§2.2) forbids even as references dropped, so a parser never rejects the document.
-    public static func xml(_ text: String) -> String {
+    static func xml(_ text: String) -> String {
         var kept = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" { continue }
@@ -42,6 +42,6 @@ extension HTMLEscape {
 /// Markup our own code produced (an SVG chart, a QR code). The only thing a template prints
 /// unescaped, and only through a triple-brace tag.
 public struct TrustedHTML: Sendable, Equatable {
-    public let markup: String
+    let markup: String
     public init(generatedByCandor markup: String) { self.markup = markup }
 }

@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 final class SVGChartTests: XCTestCase {
     /// What an XML parser makes of the chart: every element with its attributes, and the text.

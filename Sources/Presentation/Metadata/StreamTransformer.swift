@@ -12,7 +12,7 @@ public protocol StreamTransformer {
 extension StreamTransformer {
     /// Transforms a whole in-memory buffer. For small inputs (and tests) only; uploads go
     /// through `feed` so that memory stays constant.
-    public mutating func transformAll(_ bytes: [UInt8]) throws -> [UInt8] {
+    mutating func transformAll(_ bytes: [UInt8]) throws -> [UInt8] {
         var out = try feed(bytes)
         out += try finish()
         return out
@@ -22,7 +22,7 @@ extension StreamTransformer {
 /// Why a file could not be cleaned. The message is for logs and for the case worker; the
 /// reporter is told only that the file could not be cleaned of metadata.
 public struct MetadataError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
         /// The signature / magic bytes are not those of the format.
         case notThisFormat
         /// The structure breaks the format spec (bad length, marker or chunk order).
@@ -38,14 +38,14 @@ public struct MetadataError: Error, CustomStringConvertible, Sendable, Equatable
         case misuse
     }
 
-    public let kind: Kind
+    let kind: Kind
     /// "JPEG" or "PNG".
-    public let format: String
+    let format: String
     /// Offset in the input stream where the problem was detected.
-    public let offset: UInt64
-    public let message: String
+    let offset: UInt64
+    let message: String
 
-    public init(_ kind: Kind, format: String, offset: UInt64, _ message: String) {
+    init(_ kind: Kind, format: String, offset: UInt64, _ message: String) {
         self.kind = kind
         self.format = format
         self.offset = offset

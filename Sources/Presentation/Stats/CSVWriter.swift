@@ -2,7 +2,7 @@
 /// it with: a UTF-8 byte-order mark, without which Excel reads Chinese as mojibake, and every
 /// field that a spreadsheet would take for a formula defused with a leading apostrophe (OWASP's
 /// CSV-injection advice), since a category name is configured text and could be `=HYPERLINK(…)`.
-enum CSVWriter {
+public enum CSVWriter {
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// Characters that make Excel, LibreOffice or Sheets start a formula (tab and carriage
@@ -16,7 +16,7 @@ enum CSVWriter {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func document(_ rows: [[String]]) -> [UInt8] {
+    public static func document(_ rows: [[String]]) -> [UInt8] {
         var out = byteOrderMark
         for row in rows {
             out += Array((row.map(field).joined(separator: ",") + "\r\n").utf8)

@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 /// Collects elements and attributes of a parsed SVG.
 private final class SVGCollector: NSObject, XMLParserDelegate {

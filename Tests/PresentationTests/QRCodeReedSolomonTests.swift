@@ -1,5 +1,5 @@
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 final class QRCodeReedSolomonTests: XCTestCase {
     /// Carry-less multiplication reduced by 0x11D, written independently of

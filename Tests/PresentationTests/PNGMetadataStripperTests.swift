@@ -1,5 +1,5 @@
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 private func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
 

@@ -2,7 +2,7 @@
 /// Content-Type are deliberately not consulted: both come from the reporter's browser (usually
 /// guessed from the extension), and a PNG named .jpg must still be cleaned as a PNG.
 public enum MetadataStripping {
-    public enum Format: Sendable, Equatable {
+    enum Format: Sendable, Equatable {
         case jpeg
         case png
     }
@@ -12,7 +12,7 @@ public enum MetadataStripping {
 
     /// JPEG: SOI (FF D8, ITU T.81 B.1.1.3) followed by the 0xFF of the next marker. PNG: the
     /// 8-byte signature of PNG spec §5.2, built to catch transfer corruption.
-    public static func format(ofFirstBytes bytes: some Collection<UInt8>) -> Format? {
+    static func format(ofFirstBytes bytes: some Collection<UInt8>) -> Format? {
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
         if bytes.starts(with: PNGMetadataStripper.signature) { return .png }
         return nil

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 /// Deterministic piece sizes for split-anywhere tests (SplitMix64).
 struct SplitMix64: RandomNumberGenerator {

@@ -26,10 +26,10 @@
 ///
 /// Memory: at most 18 bytes are held (marker, length and the 14-byte APP0 prefix); segment
 /// payloads and entropy-coded data are copied or skipped by count as they arrive.
-public struct JPEGMetadataStripper: LatchingStripper, Sendable {
-    public struct Options: Sendable, Equatable {
-        public var keepICCProfile: Bool
-        public init(keepICCProfile: Bool = true) {
+struct JPEGMetadataStripper: LatchingStripper, Sendable {
+    struct Options: Sendable, Equatable {
+        var keepICCProfile: Bool
+        init(keepICCProfile: Bool = true) {
             self.keepICCProfile = keepICCProfile
         }
     }
@@ -66,7 +66,7 @@ public struct JPEGMetadataStripper: LatchingStripper, Sendable {
     private var sawFrame = false
     private var sawScan = false
 
-    public init(options: Options = Options()) {
+    init(options: Options = Options()) {
         self.options = options
         buffer.reserveCapacity(20)
     }
@@ -74,9 +74,9 @@ public struct JPEGMetadataStripper: LatchingStripper, Sendable {
     /// Bytes held between calls; bounded by 18 whatever the input.
     var bufferedByteCount: Int { buffer.count }
 
-    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] { try latchedFeed(bytes) }
+    mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] { try latchedFeed(bytes) }
 
-    public mutating func finish() throws -> [UInt8] { try latchedFinish() }
+    mutating func finish() throws -> [UInt8] { try latchedFinish() }
 
     var truncation: String? {
         switch state {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 /// An independent, whole-buffer walk of T.81 Annex B syntax, to check the stripper's output.
 private struct ParsedJPEG {

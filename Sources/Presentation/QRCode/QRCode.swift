@@ -56,16 +56,16 @@ public struct QRCode: Sendable, Equatable {
         }
     }
 
-    public static let minimumVersion = 1
-    public static let maximumVersion = 40
+    static let minimumVersion = 1
+    static let maximumVersion = 40
 
     /// Version 1...40; the symbol is 4·version + 17 modules wide.
-    public let version: Int
-    public let errorCorrection: ErrorCorrection
+    let version: Int
+    let errorCorrection: ErrorCorrection
     /// The data mask pattern reference, 0...7 (ISO/IEC 18004:2015, Table 10).
-    public let mask: Int
+    let mask: Int
     /// Width and height in modules, quiet zone excluded.
-    public let size: Int
+    let size: Int
 
     /// Row-major, `true` = dark.
     let modules: [Bool]
@@ -121,13 +121,13 @@ public struct QRCode: Sendable, Equatable {
 
     /// Whether the module at column `x`, row `y` (origin top-left) is dark.
     /// Coordinates outside the symbol are the quiet zone, hence light.
-    public func isDark(x: Int, y: Int) -> Bool {
+    func isDark(x: Int, y: Int) -> Bool {
         guard x >= 0, y >= 0, x < size, y < size else { return false }
         return modules[y * size + x]
     }
 
     /// The symbol as rows of modules, `true` = dark.
-    public var rows: [[Bool]] {
+    var rows: [[Bool]] {
         (0..<size).map { y in Array(modules[(y * size)..<((y + 1) * size)]) }
     }
 }

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 final class QRCodeTests: XCTestCase {
     private func level(_ index: Int) -> QRCode.ErrorCorrection {

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Known-answer fixtures for Sources/Gateway/QRCode.swift, produced with segno.
+"""Known-answer fixtures for Sources/Presentation/QRCode/QRCode.swift, produced with segno.
 
 segno (https://pypi.org/project/segno/, tested with 1.6.6) is an independent
 QR Code encoder. This script is NOT run by the Swift tests; run it by hand
 after `pip install segno` and it rewrites the block between the
 BEGIN/END GENERATED FIXTURES markers in ../QRCodeTests.swift:
 
-    python3 Tests/GatewayTests/Fixtures/make_qr_fixtures.py
+    python3 Tests/PresentationTests/Fixtures/make_qr_fixtures.py
 
 Every symbol is made in byte mode from raw bytes (so segno neither picks
 kanji/alphanumeric mode nor adds an ECI header), with boost_error=False (segno

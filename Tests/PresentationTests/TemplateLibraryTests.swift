@@ -1,5 +1,5 @@
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 final class TemplateLibraryTests: XCTestCase {
     let catalogs: [Language: [String: String]] = [.zh: ["hello": "你好", "amp": "甲&乙"], .en: ["hello": "Hello", "amp": "A&B"]]

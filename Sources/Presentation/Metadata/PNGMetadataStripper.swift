@@ -23,10 +23,10 @@
 /// failed transform, see `StreamTransformer`). Dropped chunks are skipped by count and their CRC
 /// is not checked: nothing of them reaches the output, and a wrong length lands on a chunk header
 /// that fails the checks above. At most 8 bytes are held between calls.
-public struct PNGMetadataStripper: LatchingStripper, Sendable {
-    public struct Options: Sendable, Equatable {
-        public var keepICCProfile: Bool
-        public init(keepICCProfile: Bool = true) {
+struct PNGMetadataStripper: LatchingStripper, Sendable {
+    struct Options: Sendable, Equatable {
+        var keepICCProfile: Bool
+        init(keepICCProfile: Bool = true) {
             self.keepICCProfile = keepICCProfile
         }
     }
@@ -63,7 +63,7 @@ public struct PNGMetadataStripper: LatchingStripper, Sendable {
     var lifecycle = StreamLifecycle(format: "PNG")
     static var outputSlack: Int { 8 }
 
-    public init(options: Options = Options()) {
+    init(options: Options = Options()) {
         self.options = options
         buffer.reserveCapacity(8)
     }
@@ -71,9 +71,9 @@ public struct PNGMetadataStripper: LatchingStripper, Sendable {
     /// Bytes held between calls; bounded by 8 whatever the input.
     var bufferedByteCount: Int { buffer.count }
 
-    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] { try latchedFeed(bytes) }
+    mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] { try latchedFeed(bytes) }
 
-    public mutating func finish() throws -> [UInt8] { try latchedFinish() }
+    mutating func finish() throws -> [UInt8] { try latchedFinish() }
 
     var truncation: String? {
         switch state {

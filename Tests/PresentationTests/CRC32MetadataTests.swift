@@ -1,5 +1,5 @@
 import XCTest
-@testable import Gateway
+@testable import Presentation
 
 final class CRC32MetadataTests: XCTestCase {
     func testKnownValues() {
