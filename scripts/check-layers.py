@@ -4,11 +4,13 @@
 Fails, naming the file and the import, when a module's sources import a module the graph below
 does not allow, and, naming the target, when Package.swift gives a target a dependency the graph
 does not allow or declares a target the graph does not know. The compiler enforces Package.swift;
-this keeps Package.swift (and so the compiler) honest against the design (docs: DESIGN.md, "Modules").
+this keeps Package.swift (and so the compiler) honest against the design: the README's "Layout".
+Test targets are not checked: tests may reach into what they test, and ship nowhere.
 
     scripts/check-layers.py [--root DIR]   the self-test, then the check of DIR (default: this repository)
-    scripts/check-layers.py --self-test    plants forbidden imports and dependencies in a copy and
-                                           expects each to fail, and the untouched copy to pass
+    scripts/check-layers.py --self-test    plants forbidden imports and dependencies in copies of
+                                           the tree and expects each to add the problem it plants
+                                           (and an import in a comment to add none)
 """
 import os
 import re
@@ -19,8 +21,9 @@ import tempfile
 # Modules every Swift module may import unless its row says otherwise.
 SYSTEM = {"Foundation", "Glibc", "Dispatch", "Synchronization"}
 
-# THE GRAPH: module -> the modules it may import (ours and system alike), or None for "SYSTEM plus
-# these". One direction only; a module absent from Package.swift (not written yet) is skipped.
+# THE GRAPH: module -> the modules of ours it may import (and depend on in Package.swift); system
+# modules come from SYSTEM or SYSTEM_ONLY. One direction only. A row whose module Package.swift does
+# not declare yet (Casefile, ReporterSite, ConsoleSite) waits for it.
 GRAPH = {
     # The executable: the CLI's entry point, nothing but composition under it.
     "candor": {"Gateway"},
