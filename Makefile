@@ -8,9 +8,11 @@ export SWIFT_BACKTRACE ?= enable=no
 BUILD_PACKAGES = /usr/include/openssl/evp.h libssl-dev \
                  /usr/include/sqlite3.h libsqlite3-dev \
                  /usr/bin/pkg-config pkg-config
-# What tests need beyond the build: the independent QR renderer and reader.
+# What tests need beyond the build: the independent QR renderer and reader, and Python for the
+# layering check.
 TEST_PACKAGES = /usr/bin/rsvg-convert librsvg2-bin \
-                /usr/bin/zbarimg zbar-tools
+                /usr/bin/zbarimg zbar-tools \
+                /usr/bin/python3 python3
 
 .PHONY: deps build release test run fuzz bench-http bench-intake bench-timing measure e2e soak api-fuzz clean
 
@@ -23,9 +25,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
-# Fails on a failed test and on a skip Tests/allowed-skips.txt does not allow (scripts/test.sh).
+# First the module graph (scripts/check-layers.py: a forbidden import or dependency fails the run),
+# then every test: fails on a failed test and on a skip Tests/allowed-skips.txt does not allow
+# (scripts/test.sh).
 test: deps
 	@scripts/need-packages.sh $(TEST_PACKAGES)
+	scripts/check-layers.py
 	SWIFT=$(SWIFT) scripts/test.sh
 
 run: deps

@@ -27,15 +27,21 @@ let package = Package(
         .target(name: "HTTPCore", dependencies: ["COpenSSL"]),
         .target(name: "Casework"),
         .target(name: "Courier", dependencies: ["COpenSSL"]),
-        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier"]),
-        .executableTarget(name: "candor", dependencies: ["Gateway", "Vault", "SQLiteDB", "Casework", "HTTPCore"]),
+        // Templates, QR codes, server-drawn charts, metadata strippers: pure functions of their
+        // input, with no SQL, no keys and no HTTP.
+        .target(name: "Presentation"),
+        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation"]),
+        .executableTarget(name: "candor", dependencies: ["Gateway"]),
+        // Helpers more than one test target uses (one copy, not one per target).
+        .target(name: "TestSupport", dependencies: ["COpenSSL"], path: "Tests/TestSupport"),
         .testTarget(name: "VaultTests", dependencies: ["Vault"]),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework"]),
-        .testTarget(name: "CourierTests", dependencies: ["Courier", "COpenSSL"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "COpenSSL"],
+        .testTarget(name: "CourierTests", dependencies: ["Courier", "COpenSSL", "TestSupport"]),
+        .testTarget(name: "PresentationTests", dependencies: ["Presentation"],
                     exclude: ["Fixtures/make_qr_fixtures.py"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

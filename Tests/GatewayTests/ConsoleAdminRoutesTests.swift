@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import Presentation
 import SQLiteDB
 import Vault
 import XCTest

@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import TestSupport
 import XCTest
 @testable import Gateway
 

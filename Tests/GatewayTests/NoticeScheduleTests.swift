@@ -1,5 +1,6 @@
 import Casework
 import Foundation
+import TestSupport
 import XCTest
 @testable import Gateway
 

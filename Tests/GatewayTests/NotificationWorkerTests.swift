@@ -2,6 +2,7 @@ import Casework
 import Courier
 import Foundation
 import Synchronization
+import TestSupport
 import XCTest
 @testable import Gateway
 

@@ -1,6 +1,7 @@
 import Casework
 import Courier
 import Foundation
+import TestSupport
 import XCTest
 @testable import Gateway
 

@@ -1,4 +1,5 @@
 import Casework
+import Presentation
 
 /// Role names as the pages show them (GLOSSARY.md).
 enum RoleText {

@@ -1,4 +1,5 @@
 import HTTPCore
+import Presentation
 
 /// Streams one uploaded file into sealed storage. JPEG and PNG pass through a metadata
 /// stripper; the original is sealed alongside until the stripper has seen the whole file, so a

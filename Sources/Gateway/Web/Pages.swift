@@ -1,5 +1,6 @@
 import Casework
 import HTTPCore
+import Presentation
 
 /// Renders pages with what every page needs: language, the switch link, the organisation, the
 /// demo banner. Templates escape; this only assembles context.

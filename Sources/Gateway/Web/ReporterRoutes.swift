@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import Presentation
 import Synchronization
 
 /// The reporter's side (arts. 2–5, 9, 11, 15, 16): the landing page, the report form, the

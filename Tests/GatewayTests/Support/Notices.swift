@@ -2,6 +2,7 @@ import Casework
 import Courier
 import Foundation
 import SQLiteDB
+import TestSupport
 @testable import Gateway
 
 /// Settings that send notices by SMTP to a sink on `port` (plain, for the sink on loopback).

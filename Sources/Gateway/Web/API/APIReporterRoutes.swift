@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import Presentation
 
 /// The reporter's side as JSON (arts. 5, 9, 11): the same rules as the pages — the same fields
 /// and limits (`ReportDraft.validate`), uploads streamed and sealed by the same `FormFields` and

@@ -34,9 +34,10 @@ struct APIRoutes {
     /// The document, read once at start; a path that cannot be read or is not JSON stops the
     /// start rather than serving a broken contract.
     static func loadDocument(_ path: String?) throws -> [UInt8]? {
+        struct DocumentError: Error, CustomStringConvertible { let description: String }
         guard let path else { return nil }
         guard let data = FileManager.default.contents(atPath: path), (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
-            throw TemplateLibrary.LoadError(description: "openapi: cannot read a JSON object from \(path); pass --openapi")
+            throw DocumentError(description: "openapi: cannot read a JSON object from \(path); pass --openapi")
         }
         return Array(data)
     }

@@ -1,5 +1,6 @@
 import Casework
 import HTTPCore
+import Presentation
 
 /// `/console/tokens`: a signed-in staff member creates (shown once), lists and revokes their own
 /// API tokens. Creation needs the console session because that is where the private key is

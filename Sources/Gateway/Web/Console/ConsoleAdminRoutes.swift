@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import Presentation
 
 /// The administrator's pages: staff accounts and the settings. Nothing here leads to a case: the
 /// administrator manages who may hold keys, never what the keys open (DESIGN.md, roles).

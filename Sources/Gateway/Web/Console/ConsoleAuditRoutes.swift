@@ -2,6 +2,7 @@ import Casework
 import Foundation
 import Glibc
 import HTTPCore
+import Presentation
 
 /// The auditor's pages (art. 3): the audit log, newest first, and the check of its chain. The
 /// entries hold machine words and ids, never report content, so reading them discloses none.

@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import Presentation
 import Vault
 
 /// Login, TOTP enrolment and logout, and the middleware every other console route sits behind.

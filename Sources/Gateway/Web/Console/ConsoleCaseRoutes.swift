@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import Presentation
 import SQLiteDB
 
 /// The department's work on cases: the inbox, the case page and its actions, files, and the

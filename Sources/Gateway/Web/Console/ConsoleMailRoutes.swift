@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import Presentation
 
 /// `/console/admin/mail`: the outbox as the administrator sees it — who (by login), which kind,
 /// its state, attempts, the last error and the times. There is nothing of any case to show: the

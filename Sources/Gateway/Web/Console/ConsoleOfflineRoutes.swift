@@ -1,5 +1,6 @@
 import Casework
 import HTTPCore
+import Presentation
 
 /// Art. 2 and 6: reports that came by letter, phone, e-mail or visit, entered by the head with
 /// their channel and the scanned material, sealed exactly like an online report. Where there is a

@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import HTTPCore
+import Presentation
 
 /// Figures for the leaders and internal audit (`GlobalAction.viewStatistics`): the statistics
 /// page with its charts, and the same figures as CSV. Built only from the plaintext columns of

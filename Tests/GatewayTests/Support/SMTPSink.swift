@@ -1,1 +1,0 @@
-../../CourierTests/Support/SMTPSink.swift
