@@ -1,5 +1,6 @@
 import Casework
 import HTTPCore
+import Presentation
 import Synchronization
 
 /// The pages every visitor gets alike — the landing page, the empty report form, the status and
