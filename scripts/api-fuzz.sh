@@ -84,5 +84,7 @@ STATUS=$?
 set -e
 REQUESTS=$("$VENV/bin/python" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["log"]["entries"]))' "$HAR" 2>/dev/null || echo "?")
 echo "api-fuzz: $REQUESTS requests sent to $BASE/api/v1 (exit status $STATUS)"
+echo "TARGETS no server error, every answer conforms to docs/openapi.json"
+echo "RESULT requests=$REQUESTS exit=$STATUS"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "api-fuzz: the server died" >&2; cat "$WORK/server.log" >&2; exit 1; fi
 exit "$STATUS"

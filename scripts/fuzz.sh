@@ -80,7 +80,7 @@ build_server_target() {
 }
 
 mkdir -p "$OUT"
-ran=() failed=()
+ran=() failed=() result=()
 if [[ -z "${FUZZ_TARGETS//[[:space:]]/}" ]]; then
     echo "FUZZ_TARGETS is empty: nothing would be fuzzed" >&2
     exit 1
@@ -137,10 +137,14 @@ for target in $FUZZ_TARGETS; do
     fi
     echo "  ok: ${execs:-?} executions, ${speed:-?} exec/s, corpus $(ls "$work/corpus" | wc -l) inputs"
     ran+=("$target: ${FUZZ_SECONDS}s, ${execs:-?} execs, ${speed:-?} exec/s")
+    result+=("${target//-/_}_execs_per_s=${speed:-0}")
 done
 
 echo
 echo "== fuzz summary"
 for line in "${ran[@]}"; do echo "ran      $line"; done
 for line in "${failed[@]}"; do echo "FAILED   $line"; done
+# For `make measure`: figures from this run, and what a green run means.
+echo "TARGETS every named target built and ran inputs; no crash, leak, hang or broken property"
+echo "RESULT seconds_each=$FUZZ_SECONDS targets_ran=${#ran[@]} targets_failed=${#failed[@]} ${result[*]}"
 [[ ${#failed[@]} -eq 0 && ${#ran[@]} -gt 0 ]]

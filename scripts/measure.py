@@ -2,7 +2,8 @@
 """`make measure`: runs the benchmarks and writes the README's "Measured" table from their output.
 
 Runs, in order, `make bench-http`, `make bench-intake`, `make bench-timing` (when
-scripts/bench-timing.sh exists) and, with MEASURE_SOAK=1, `make soak` (25 minutes). Each run's
+scripts/bench-timing.sh exists), with MEASURE_SOAK=1 `make soak` (15-25 minutes), then `make fuzz`
+(FUZZ_SECONDS each target) and `make e2e`, and with MEASURE_API_FUZZ=1 `make api-fuzz`. Each run's
 last `RESULT ...` line (and its `TARGETS ...` line) goes with the date, the machine and the exit
 status into docs/measured/<benchmark>.txt; the table between `<!-- measured:begin` and
 `<!-- measured:end -->` in README.md is then generated from every file there, so a benchmark not
@@ -25,10 +26,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MEASURED = os.path.join(ROOT, "docs", "measured")
 README = os.path.join(ROOT, "README.md")
 BEGIN, END = "<!-- measured:begin", "<!-- measured:end -->"
-ORDER = ["bench-http", "bench-intake", "bench-timing", "soak"]
+ORDER = ["bench-http", "bench-intake", "bench-timing", "soak", "fuzz", "e2e", "api-fuzz"]
 # Environment variables that change what a benchmark measures; shown with its command.
 KNOBS = re.compile(r"^(ROUNDS|DURATION|CONNECTIONS|PARTS|WARMUP|KDF_SECONDS|CONCURRENCY|FLOOD|WRK_PATH_SUFFIX|"
-                   r"TARGET_[A-Z0-9_]+|SOAK_[A-Z0-9_]+|TIMING_[A-Z0-9_]+|SAMPLES)$")
+                   r"TARGET_[A-Z0-9_]+|SOAK_[A-Z0-9_]+|TIMING_[A-Z0-9_]+|SAMPLES|API_FUZZ_[A-Z]+|FUZZ_SECONDS|FUZZ_TARGETS|MAX_MDE|BUDGET)$")
 
 
 def machine():
@@ -55,6 +56,10 @@ def benchmarks():
         scripts.append(("bench-timing", "scripts/bench-timing.sh"))
     if os.environ.get("MEASURE_SOAK") == "1":
         scripts.append(("soak", "scripts/soak.sh"))
+    # Not benchmarks, but their figures belong in the same table, typed by nobody.
+    scripts += [("fuzz", "scripts/fuzz.sh"), ("e2e", "scripts/e2e.sh")]
+    if os.environ.get("MEASURE_API_FUZZ") == "1":
+        scripts.append(("api-fuzz", "scripts/api-fuzz.sh"))
     only = os.environ.get("MEASURE_ONLY", "").split()
     if only:
         unknown = set(only) - {name for name, _ in scripts}
