@@ -10,8 +10,8 @@
 # Exits 1 when a difference is significant and above THRESHOLD %, or when the run could not have
 # found a MAX_MDE % difference. Last line: RESULT ...
 #
-# Knobs (environment): BUDGET (s of measuring at most, default 240; MIN_ROUNDS come first), MIN_ROUNDS (30),
-# CODE_PAIRS (4 per round), STOP_MDE (3), MAX_MDE (5), THRESHOLD (2), SEED, PORT (a free one),
+# Knobs (environment): BUDGET (s of measuring at most, default 540; MIN_ROUNDS come first), MIN_ROUNDS (30),
+# CODE_PAIRS (2 per round), STOP_MDE (4), MAX_MDE (5), THRESHOLD (2), CODE_THRESHOLD (5; see timing_bench.py), SEED, PORT (a free one),
 # SAMPLES_OUT (a file to keep every sample in, as JSON).
 # Beside the wall-clock times it reads the server's CPU time per request (the work, which other load on
 # the machine moves far less), tested the same way.
@@ -21,12 +21,13 @@ cd "$(dirname "$0")/.."
 scripts/need-packages.sh /usr/include/openssl/evp.h libssl-dev /usr/include/sqlite3.h libsqlite3-dev \
   /usr/bin/pkg-config pkg-config /usr/bin/python3 python3
 
-BUDGET=${BUDGET:-240}
+BUDGET=${BUDGET:-540}
 MIN_ROUNDS=${MIN_ROUNDS:-30}
-CODE_PAIRS=${CODE_PAIRS:-4}
-STOP_MDE=${STOP_MDE:-3}
+CODE_PAIRS=${CODE_PAIRS:-2}
+STOP_MDE=${STOP_MDE:-4}
 MAX_MDE=${MAX_MDE:-5}
 THRESHOLD=${THRESHOLD:-2}
+CODE_THRESHOLD=${CODE_THRESHOLD:-5}
 
 TMP=$(mktemp -d /tmp/candor-bench-timing.XXXXXX)
 SERVER_PID=""
@@ -79,7 +80,7 @@ CPU0=$(python3 -c 'l=open("/proc/stat").readline().split()[1:9]; v=list(map(int,
 status=0
 python3 scripts/timing_bench.py --port "$PORT" --accounts "$TMP/data/demo-accounts.json" --budget "$BUDGET" \
   --min-rounds "$MIN_ROUNDS" --code-pairs "$CODE_PAIRS" --stop-mde "$STOP_MDE" --max-mde "$MAX_MDE" \
-  --threshold "$THRESHOLD" ${SEED:+--seed "$SEED"} --server-pid "$SERVER_PID" --out "$TMP/timing.json" > "$TMP/client.out" || status=$?
+  --threshold "$THRESHOLD" --code-threshold "$CODE_THRESHOLD" ${SEED:+--seed "$SEED"} --server-pid "$SERVER_PID" --out "$TMP/timing.json" > "$TMP/client.out" || status=$?
 CPU1=$(python3 -c 'l=open("/proc/stat").readline().split()[1:9]; v=list(map(int,l)); print(sum(v)-v[3]-v[4], sum(v))')
 kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TMP/client.out"; echo "server died during the benchmark" >&2; tail -20 "$TMP/server.log" >&2; exit 1; }
 read -r b0 t0 <<< "$CPU0"; read -r b1 t1 <<< "$CPU1"

@@ -29,7 +29,7 @@ BEGIN, END = "<!-- measured:begin", "<!-- measured:end -->"
 ORDER = ["bench-http", "bench-intake", "bench-timing", "soak", "fuzz", "e2e", "api-fuzz"]
 # Environment variables that change what a benchmark measures; shown with its command.
 KNOBS = re.compile(r"^(ROUNDS|DURATION|CONNECTIONS|PARTS|WARMUP|KDF_SECONDS|CONCURRENCY|FLOOD|WRK_PATH_SUFFIX|"
-                   r"TARGET_[A-Z0-9_]+|SOAK_[A-Z0-9_]+|TIMING_[A-Z0-9_]+|SAMPLES|API_FUZZ_[A-Z]+|FUZZ_SECONDS|FUZZ_TARGETS|MAX_MDE|BUDGET)$")
+                   r"TARGET_[A-Z0-9_]+|SOAK_[A-Z0-9_]+|TIMING_[A-Z0-9_]+|SAMPLES|API_FUZZ_[A-Z]+|FUZZ_SECONDS|FUZZ_TARGETS|MAX_MDE|BUDGET|CODE_PAIRS|CODE_THRESHOLD|STOP_MDE|MIN_ROUNDS|THRESHOLD)$")
 
 
 def machine():
