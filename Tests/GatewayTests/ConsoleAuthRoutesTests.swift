@@ -117,4 +117,25 @@ final class ConsoleAuthRoutesTests: XCTestCase {
         XCTAssertTrue(actions.contains("login"))
         XCTAssertTrue(actions.contains("login_failed"))
     }
+
+    /// A failed login for an unknown name commits an audit entry as a known account's failure
+    /// does (so the write, an fsync, does not tell them apart), and never records the name typed.
+    func testUnknownLoginCommitsAnEntryWithoutTheNameTyped() throws {
+        let before = try auditRows()
+        XCTAssertEqual(try login("someone-mistyped-a-password-here").status.code, 401)
+        let after = try auditRows()
+        XCTAssertEqual(after.count, before.count + 1)
+        let entry = try XCTUnwrap(after.last)
+        XCTAssertEqual(entry.actor, "unknown")
+        XCTAssertEqual(entry.action, "login_failed")
+        XCTAssertFalse(after.contains { $0.detail.contains("someone-mistyped") || $0.actor.contains("someone-mistyped") })
+    }
+
+    private func auditRows() throws -> [(actor: String, action: String, detail: String)] {
+        try cw.ledger.pool.read { db in
+            try db.query("SELECT actor, action, detail FROM audit_log ORDER BY id").map {
+                (try $0.string("actor") ?? "", try $0.string("action") ?? "", try $0.string("detail") ?? "")
+            }
+        }
+    }
 }

@@ -62,10 +62,20 @@ extension Ledger {
         guard let row, let account = try? Account(row: row) else {
             _ = unlock(password, hash: lookAlike.passwordHash, encryptedKey: lookAlike.privateKey)
             var state = phantomFailures.get(login)
-            if state.lockedUntil > now { return .failure(.locked(seconds: state.lockedUntil - now)) }
-            state.count += 1
-            state.lockedUntil = now + Ledger.lockSeconds(afterFailures: state.count)
-            phantomFailures.set(login, state)
+            let locked = state.lockedUntil > now
+            if !locked {
+                state.count += 1
+                state.lockedUntil = now + Ledger.lockSeconds(afterFailures: state.count)
+                phantomFailures.set(login, state)
+            }
+            // A known account's failure is a committed write (count and audit entry, an fsync);
+            // an unknown one commits its own entry, so the disk does not tell them apart either.
+            // The name typed is not recorded: it may be a password typed in the wrong field.
+            let log = self.audit
+            try pool.write { db in
+                try log.append(db, actor: "unknown", action: "login_failed", detail: locked ? "reason=locked" : "reason=unknown", at: now)
+            }
+            if locked { return .failure(.locked(seconds: state.lockedUntil - now)) }
             return .failure(state.lockedUntil > now ? .locked(seconds: state.lockedUntil - now) : .refused)
         }
         let lockedUntil = try row.int64("locked_until") ?? 0
