@@ -30,51 +30,9 @@ THRESHOLD=${THRESHOLD:-2}
 CODE_THRESHOLD=${CODE_THRESHOLD:-5}
 
 TMP=$(mktemp -d /tmp/candor-bench-timing.XXXXXX)
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-echo "== building release"
-if ! swift build -c release --static-swift-stdlib > "$TMP/build.log" 2>&1; then
-  grep -E "error:" "$TMP/build.log" | head -40 >&2 || tail -40 "$TMP/build.log" >&2
-  echo "bench-timing: the release build failed; nothing measured" >&2
-  exit 1
-fi
-tail -1 "$TMP/build.log"
-BIN=.build/release/candor
-[ -x "$BIN" ] || { echo "no $BIN after the build" >&2; exit 1; }
-
-PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
-mkdir -p "$TMP/data" "$TMP/keys"
-
-echo "== machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
-
-echo "== starting candor demo on 127.0.0.1:$PORT (data and keys in $TMP)"
-"$BIN" demo --data "$TMP/data" --keys "$TMP/keys" --templates Templates --host 127.0.0.1 --port "$PORT" \
-  > "$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-started=""
-for _ in $(seq 1 1200); do   # up to 120 s: the demo derives the staff's password keys first
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TMP/server.log" >&2; echo "candor demo exited" >&2; exit 1; }
-  if grep -q "Candor demo serving on" "$TMP/server.log" &&
-     python3 -c "import http.client,sys; c=http.client.HTTPConnection('127.0.0.1',$PORT,timeout=2); c.request('GET','/'); sys.exit(c.getresponse().status!=200)" 2>/dev/null; then
-    started=1; break
-  fi
-  sleep 0.1
-done
-[ -n "$started" ] || { cat "$TMP/server.log" >&2; echo "candor demo did not answer" >&2; exit 1; }
-EXE=$(readlink "/proc/$SERVER_PID/exe")
-[ "$EXE" = "$(readlink -f "$BIN")" ] || { echo "server process is $EXE, not the release binary" >&2; exit 1; }
-echo "server pid $SERVER_PID ($EXE)"
+. scripts/lib/release-demo.sh
+build_release
+start_demo
 
 CPU0=$(python3 -c 'l=open("/proc/stat").readline().split()[1:9]; v=list(map(int,l)); print(sum(v)-v[3]-v[4], sum(v))')
 status=0
