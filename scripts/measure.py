@@ -28,8 +28,15 @@ README = os.path.join(ROOT, "README.md")
 BEGIN, END = "<!-- measured:begin", "<!-- measured:end -->"
 ORDER = ["bench-http", "bench-intake", "bench-timing", "soak", "fuzz", "e2e", "api-fuzz"]
 # Environment variables that change what a benchmark measures; shown with its command.
-KNOBS = re.compile(r"^(ROUNDS|DURATION|CONNECTIONS|PARTS|WARMUP|KDF_SECONDS|CONCURRENCY|FLOOD|WRK_PATH_SUFFIX|"
-                   r"TARGET_[A-Z0-9_]+|SOAK_[A-Z0-9_]+|TIMING_[A-Z0-9_]+|SAMPLES|API_FUZZ_[A-Z]+|FUZZ_SECONDS|FUZZ_TARGETS|MAX_MDE|BUDGET|CODE_PAIRS|CODE_THRESHOLD|STOP_MDE|MIN_ROUNDS|THRESHOLD)$")
+KNOBS = {
+    "bench-http": re.compile(r"^(ROUNDS|DURATION|CONNECTIONS|PARTS|WRK_PATH_SUFFIX|TARGET_[A-Z0-9_]+)$"),
+    "bench-intake": re.compile(r"^(DURATION|WARMUP|KDF_SECONDS|CONCURRENCY|FLOOD|TARGET_[A-Z0-9_]+)$"),
+    "bench-timing": re.compile(r"^(BUDGET|MIN_ROUNDS|CODE_PAIRS|STOP_MDE|MAX_MDE|THRESHOLD|CODE_THRESHOLD|SEED)$"),
+    "soak": re.compile(r"^SOAK_[A-Z0-9_]+$"),
+    "fuzz": re.compile(r"^(FUZZ_SECONDS|FUZZ_TARGETS|FUZZ_TIMEOUT)$"),
+    "e2e": re.compile(r"^E2E_[A-Z0-9_]+$"),
+    "api-fuzz": re.compile(r"^API_FUZZ_[A-Z]+$"),
+}
 
 
 def machine():
@@ -90,7 +97,8 @@ def record(name, rc, lines, when, where):
     targets = [l[len("TARGETS "):].strip() for l in lines if l.startswith("TARGETS ")]
     missed = [re.sub(r"^\s*(FAIL: |missed: )", "", l).strip() for l in lines
               if re.match(r"^\s*(FAIL: |missed: )", l)]
-    knobs = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if KNOBS.match(k))
+    pattern = KNOBS.get(name)
+    knobs = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if pattern and pattern.match(k))
     if rc == 0:
         verdict = "every target met"
     else:
