@@ -1,19 +1,13 @@
-import Courier
 import Foundation
 import SQLiteDB
 
 extension Ledger {
-    /// Sets (or, with nil, removes) the address a staff member's notices go to, and how often.
-    /// The audit entry records the preference, not the address.
-    public func setNotification(login: String, email: String?, notify: NotifyPreference, actor: String) throws {
-        let address: String?
-        if let email {
-            do { address = try MailAddress(email).value } catch let error as CourierError {
-                throw AccountProblem(description: error.description)
-            }
-        } else {
-            address = nil
-        }
+    /// Sets (or, with nil, removes) the address a staff member's notices go to, and how often,
+    /// in one transaction with its audit entry, which records the preference, not the address.
+    /// The address is stored as given: the caller has checked it is one address and nothing
+    /// more (`setNotification` in Gateway does, with Courier's parser). Throws `AccountProblem`
+    /// when no account has the login.
+    public func storeNotification(login: String, address: String?, notify: NotifyPreference, actor: String) throws {
         let now = clock()
         let audit = self.audit
         try pool.write { db in

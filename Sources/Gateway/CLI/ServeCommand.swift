@@ -44,7 +44,7 @@ extension CandorCLI {
         // OpenSSL runs OpenSSL's exit-time clean-up under it (a crash on an early SIGTERM).
         let lookAlikeMade = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            _ = try? ledger.lookAlike
+            try? ledger.prepareLookAlike()
             lookAlikeMade.signal()
         }
         server.installSignalHandlers()

@@ -166,4 +166,11 @@ extension Ledger {
         }
         try files.read(file, key: c.caseKey, associatedData: CaseCrypto.fileAD(ref: c.ref, file: file), chunk: write)
     }
+
+    /// Reads the whole sealed file and checks every chunk's tag, keeping nothing (constant
+    /// memory); throws if the file is missing, cut short, corrupted or altered. Not audited:
+    /// nothing leaves, and the download that follows is (`readAttachment`).
+    public func checkAttachment(_ c: StaffCase, file: String) throws {
+        try files.read(file, key: c.caseKey, associatedData: CaseCrypto.fileAD(ref: c.ref, file: file)) { _ in }
+    }
 }

@@ -71,4 +71,49 @@ extension Ledger {
     func outboxEntries(limit: Int = 300) throws -> [Outbox.Entry] {
         try pool.read { db in try Outbox.entries(db, limit: limit) }
     }
+
+    /// A queued notice whose time has come, with what its account wants now (the account may
+    /// have been disabled, or changed its address or preference, since it was queued).
+    public struct DueNotice: Sendable {
+        public let id: Int64
+        public let accountID: Int64
+        /// `immediate` or `digest`.
+        public let kind: String
+        /// Attempts already made.
+        public let attempts: Int
+        public let email: String?
+        public let disabled: Bool?
+        public let notify: String?
+    }
+
+    /// Up to 200 queued notices due at `now`, oldest first. Reads only: a notice stays queued
+    /// until `recordDelivery` says otherwise.
+    public func dueNotices(at now: Int64) throws -> [DueNotice] {
+        let rows = try pool.read { db in
+            try db.query("""
+                SELECT o.id, o.account_id, o.kind, o.attempts, a.email, a.disabled, a.notify
+                FROM outbox o JOIN accounts a ON a.id = o.account_id
+                WHERE o.state = 'queued' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT 200
+                """, [.integer(now)])
+        }
+        return try rows.map { row in
+            DueNotice(id: try row.int64("id") ?? 0, accountID: try row.int64("account_id") ?? 0, kind: try row.string("kind") ?? "",
+                      attempts: try row.int("attempts") ?? 0, email: try row.string("email"), disabled: try row.bool("disabled"),
+                      notify: try row.string("notify"))
+        }
+    }
+
+    /// Records one attempt's outcome on the notice: its state (`sent`, `queued` to retry at
+    /// `next`, `failed`), the attempts made, and the reason, which must be the transport's and
+    /// never case data. `sent_at` is set only when the state is `sent`. Committed on return.
+    public func recordDelivery(_ id: Int64, now: Int64, attempts: Int, state: String, error: String?, next: Int64) throws {
+        try pool.write { db in
+            try db.execute("""
+                UPDATE outbox SET state = ?, attempts = ?, last_attempt_at = ?, last_error = ?, next_attempt_at = ?,
+                  sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
+                WHERE id = ?
+                """, [.text(state), .integer(Int64(attempts)), .integer(now), error.map(SQLValue.text) ?? .null, .integer(next),
+                      .text(state), .integer(now), .integer(id)])
+        }
+    }
 }

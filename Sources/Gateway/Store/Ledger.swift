@@ -40,6 +40,10 @@ public final class Ledger: Sendable {
             }
         }
     }
+    /// Makes the look-alike account now if it is not made yet, so that no first login pays for
+    /// it (the server calls this at start-up). Idempotent; safe from any thread.
+    public func prepareLookAlike() throws { _ = try lookAlike }
+
     let phantomFailures = PhantomFailures()
     /// Submissions' scrypt derivations, at most one per core at a time.
     let kdfGate = KDFGate()
@@ -104,6 +108,30 @@ public final class Ledger: Sendable {
     /// `candor audit verify` and the auditor's page.
     public func verifyAudit() throws -> Result<Int, AuditLog.Break> {
         try pool.read { [audit] db in try audit.verify(db) }
+    }
+
+    /// `PRAGMA integrity_check` of the database; empty when it is sound. Reads only.
+    public func integrityCheck() throws -> [String] { try pool.integrityCheck() }
+
+    /// A number that differs from the one the previous call returned exactly when a commit
+    /// happened in between, in this process or another (the CLI): a cache of something read from
+    /// the ledger checks it, rather than read the thing again.
+    public func dataVersion() throws -> Int64 { try pool.dataVersion() }
+
+    /// `dataVersion()`, or nil at once when another thread is asking, so that a caller under
+    /// load can keep the answer it had rather than queue for the one connection that answers.
+    public func dataVersionIfIdle() throws -> Int64? { try pool.dataVersionIfIdle() }
+
+    /// SQLITE_FULL (sqlite3.h), spelled here so that no caller needs the C module.
+    static let sqliteFull: Int32 = 13
+
+    /// Whether `error` says the disk is full: the database could not grow (SQLITE_FULL) or a
+    /// sealed file could not be written. Nothing of the failed change was committed, so the
+    /// visitor may retry once there is room.
+    public static func isStorageFull(_ error: any Error) -> Bool {
+        if let error = error as? SQLiteError { return error.code == sqliteFull }
+        if let failure = error as? FileStore.Failure { return failure.diskFull }
+        return false
     }
 
     func nextSequence(_ db: Database, _ name: String) throws -> Int64 {

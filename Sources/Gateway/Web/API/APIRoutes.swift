@@ -26,8 +26,7 @@ struct APIRoutes {
         let staff = APIRouteRecorder(group: router.group(APIRoutes.prefix, middleware: [APIJSON.errors,
                                                                                         APIStaffAuth.middleware(ledger: ledger, sessions: staffSessions)]),
                                      prefix: APIRoutes.prefix)
-        let console = ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: limits)
-        APIStaffRoutes(ledger: ledger, pages: pages, console: console).register(on: staff)
+        APIStaffRoutes(ledger: ledger, pages: pages).register(on: staff)
         return open.routes + staff.routes
     }
 
