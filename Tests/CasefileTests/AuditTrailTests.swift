@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class AuditTrailTests: XCTestCase {
     func testAStaffEventIsCommittedChainedAndReadBackNewestFirst() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 import XCTest
-@testable import Gateway
+@testable import Casefile
 
 final class ReporterAccessTests: XCTestCase {
     func testLookupsRunDeprioritisedAndABusyGateRefusesAtOnce() throws {

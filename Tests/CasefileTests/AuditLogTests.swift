@@ -2,7 +2,7 @@ import Foundation
 import SQLiteDB
 import Vault
 import XCTest
-@testable import Gateway
+@testable import Casefile
 
 final class AuditLogTests: XCTestCase {
     var db: Database!

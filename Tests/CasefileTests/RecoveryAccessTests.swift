@@ -3,7 +3,8 @@ import Foundation
 import SQLiteDB
 import Vault
 import XCTest
-@testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class RecoveryAccessTests: XCTestCase {
     var world: World!

@@ -1,7 +1,8 @@
 import Casework
 import Foundation
 import XCTest
-@testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class CaseFiguresTests: XCTestCase {
     func testFiguresComeFromThePlaintextColumnsOfTheYearAsked() throws {

@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 import Vault
 import XCTest
-@testable import Gateway
+@testable import Casefile
+import TestSupport
 
 /// Keeps submitting reports with files from another thread until told to stop.
 final class BackgroundSubmitter: Sendable {
@@ -19,12 +20,12 @@ final class BackgroundSubmitter: Sendable {
                 n += 1
                 do {
                     let staging = try ledger.beginIntake()
-                    let bytes = BackupTests.fileBytes(n)
+                    let bytes = Samples.fileBytes(n)
                     let writer = try staging.beginFile(in: ledger.files)
                     try writer.write(bytes)
                     try staging.finishFile(writer, meta: AttachmentMeta(fileName: "f-\(n).bin", contentType: "application/octet-stream",
                                                                         size: Int64(bytes.count), metadataStripped: false))
-                    _ = try ledger.submit(BackupTests.draft(n), staging: staging)
+                    _ = try ledger.submit(Samples.draft(n), staging: staging)
                     self.submitted.withLock { $0 += 1 }
                 } catch {
                     self.failure.withLock { $0 = "\(error)" }
@@ -52,18 +53,8 @@ final class BackupTests: XCTestCase {
 
     override func tearDown() { world = nil }
 
-    static func draft(_ n: Int) -> ReportDraft {
-        ReportDraft(category: "private_contracting", narrative: "报告 \(n)", when: "2026年", whereText: "城东",
-                    people: "", accused: [AccusedPerson(name: "某某\(n)", post: "施工队长")], estimatedLoss: "1000")
-    }
-
-    /// Different for every file, and recomputable from the name alone.
-    static func fileBytes(_ n: Int) -> [UInt8] {
-        (0..<(40_000 + n * 7)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n) }
-    }
-
     func submitWithFile(_ n: Int) throws -> Receipt {
-        try world.submit(BackupTests.draft(n), files: [("f-\(n).bin", "application/octet-stream", BackupTests.fileBytes(n))])
+        try world.submit(Samples.draft(n), files: [("f-\(n).bin", "application/octet-stream", Samples.fileBytes(n))])
     }
 
     var target: URL { world.root.appendingPathComponent("backup") }
@@ -107,7 +98,7 @@ final class BackupTests: XCTestCase {
                 let n = try XCTUnwrap(Int(info.meta.fileName.dropFirst(2).dropLast(4)))
                 var bytes: [UInt8] = []
                 try restored.readAttachment(c, file: info.file) { bytes += $0 }
-                XCTAssertEqual(bytes, BackupTests.fileBytes(n), "file \(info.meta.fileName) must come back byte for byte")
+                XCTAssertEqual(bytes, Samples.fileBytes(n), "file \(info.meta.fileName) must come back byte for byte")
                 filesRead += 1
             }
         }

@@ -20,6 +20,10 @@ public final class IntakeStaging {
         var meta: AttachmentMeta
     }
 
+    /// How many of the files staged so far keep their metadata: another format than JPEG or
+    /// PNG, kept as sent, or a cleaning that failed. The reporter is told, so as to know.
+    public var filesWithMetadataKept: Int { files.filter { $0.meta.metadataStripped != true }.count }
+
     init() throws {
         ref = try CaseCrypto.newRef()
         caseKey = try SecureBytes.random(count: 32)
@@ -31,12 +35,12 @@ public final class IntakeStaging {
     }
 
     /// Starts a sealed file; the caller writes to it and then calls `finishFile`.
-    func beginFile(in store: FileStore) throws -> FileStore.Writer {
+    public func beginFile(in store: FileStore) throws -> FileStore.Writer {
         let name = try FileStore.newName()
         return try store.writer(name: name, key: caseKey, associatedData: CaseCrypto.fileAD(ref: ref, file: name))
     }
 
-    func finishFile(_ writer: FileStore.Writer, meta: AttachmentMeta) throws {
+    public func finishFile(_ writer: FileStore.Writer, meta: AttachmentMeta) throws {
         try writer.finish()
         files.append(StagedFile(writer: writer, meta: meta))
     }

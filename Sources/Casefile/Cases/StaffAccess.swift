@@ -147,19 +147,19 @@ extension Ledger {
 
 /// A case as a staff member reads it: the report, the accused and the sealed pieces this
 /// account may see (internal notes only where the policy lets it read them).
-struct CaseReading {
-    typealias Piece = (kind: BlobKind, author: String, day: Day, text: String)
-    let content: ReportContent?
-    let accused: [AccusedPerson]
-    let pieces: [Piece]
-    let readsNotes: Bool
+public struct CaseReading {
+    public typealias Piece = (kind: BlobKind, author: String, day: Day, text: String)
+    public let content: ReportContent?
+    public let accused: [AccusedPerson]
+    public let pieces: [Piece]
+    public let readsNotes: Bool
 
-    func pieces(_ kinds: [BlobKind]) -> [Piece] { pieces.filter { kinds.contains($0.kind) } }
+    public func pieces(_ kinds: [BlobKind]) -> [Piece] { pieces.filter { kinds.contains($0.kind) } }
 }
 
 extension Ledger {
     /// Decrypts what the case page (or the API's case view) shows, and audits the view.
-    func readCase(_ c: StaffCase, readsNotes: Bool) throws -> CaseReading {
+    public func readCase(_ c: StaffCase, readsNotes: Bool) throws -> CaseReading {
         var kinds: [BlobKind] = [.report, .accused, .summary, .messageToReporter, .messageFromReporter, .investigationReport, .sanction]
         if readsNotes { kinds += [.note, .interview] }
         let pieces = try staffRead(c, kinds: kinds)

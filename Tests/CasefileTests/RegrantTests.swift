@@ -3,7 +3,8 @@ import Foundation
 import SQLiteDB
 import Vault
 import XCTest
-@testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class RegrantTests: XCTestCase {
     var world: World!

@@ -2,13 +2,13 @@ import Casework
 import Foundation
 
 /// What is sealed in a case's `report` blob: the facts of art. 5, as the reporter wrote them.
-struct ReportContent: Codable, Sendable, Equatable {
-    var category: String
-    var narrative: String
-    var when: String
-    var whereText: String
-    var people: String
-    var estimatedLoss: String
+public struct ReportContent: Codable, Sendable, Equatable {
+    public var category: String
+    public var narrative: String
+    public var when: String
+    public var whereText: String
+    public var people: String
+    public var estimatedLoss: String
 
     enum CodingKeys: String, CodingKey {
         case category, narrative, when
@@ -39,12 +39,19 @@ struct ExclusionRecord: Codable, Sendable, Equatable {
 }
 
 /// A sealed file's name, type and size.
-struct AttachmentMeta: Codable, Sendable, Equatable {
-    var fileName: String
-    var contentType: String
-    var size: Int64
+public struct AttachmentMeta: Codable, Sendable, Equatable {
+    public var fileName: String
+    public var contentType: String
+    public var size: Int64
     /// true: JPEG/PNG metadata removed; false: another format, kept as sent; nil: cleaning failed.
-    var metadataStripped: Bool?
+    public var metadataStripped: Bool?
+
+    public init(fileName: String, contentType: String, size: Int64, metadataStripped: Bool?) {
+        self.fileName = fileName
+        self.contentType = contentType
+        self.size = size
+        self.metadataStripped = metadataStripped
+    }
 
     enum CodingKeys: String, CodingKey {
         case fileName = "file_name"

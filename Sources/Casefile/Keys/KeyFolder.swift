@@ -14,7 +14,7 @@ public final class KeyFolder: Sendable {
     /// Every case key and identity key is also sealed for this; its private half is offline.
     public let recoveryPublicKey: X25519PublicKey
 
-    static let pepperFile = "pepper"
+    public static let pepperFile = "pepper"
     static let auditKeyFile = "audit.key"
     static let recoveryPublicFile = "recovery.pub"
 
@@ -90,7 +90,7 @@ public final class KeyFolder: Sendable {
     }
 }
 
-func hex(_ bytes: [UInt8]) -> String {
+public func hex(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out = [UInt8]()
     out.reserveCapacity(bytes.count * 2)
@@ -102,7 +102,7 @@ func hex(_ bytes: [UInt8]) -> String {
 }
 
 extension KeyFolder {
-    static func decodeHex(_ text: String) -> [UInt8]? {
+    public static func decodeHex(_ text: String) -> [UInt8]? {
         let chars = Array(text.utf8)
         guard chars.count % 2 == 0 else { return nil }
         func nibble(_ c: UInt8) -> UInt8? {

@@ -1,13 +1,13 @@
 /// Staff passwords: at least 12 characters and not one of the passwords every cracking list
 /// tries first. Length beats composition rules (NIST SP 800-63B §5.1.1.2), so there are none.
-enum PasswordRules {
+public enum PasswordRules {
     static let minimumLength = 12
 
     struct Refused: Error, Equatable, CustomStringConvertible {
         let description: String
     }
 
-    static func check(_ password: String, login: String) throws {
+    public static func check(_ password: String, login: String) throws {
         guard password.count >= minimumLength else {
             throw Refused(description: "The password must have at least \(minimumLength) characters. A few unrelated words make a long password that is easy to remember.")
         }

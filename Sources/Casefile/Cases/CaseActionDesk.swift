@@ -3,27 +3,29 @@ import Vault
 
 /// The department's case actions by name — the one dispatch behind both the console's forms and
 /// the API's JSON, so that an action means the same thing whichever way it arrives.
-struct CaseActionInput: Sendable {
-    var text: String?
-    var category: String?
-    var outcome: String?
+public struct CaseActionInput: Sendable {
+    public var text: String?
+    public var category: String?
+    public var outcome: String?
     /// The inspector to designate, or the account to re-grant.
-    var account: Int64?
-    var requestID: Int64?
-    var grant = false
-    var amount: String?
-    var loss: String?
-    var prior: [(kind: String, day: String)] = []
-    var sameMatter: [String] = []
-    var on = false
+    public var account: Int64?
+    public var requestID: Int64?
+    public var grant = false
+    public var amount: String?
+    public var loss: String?
+    public var prior: [(kind: String, day: String)] = []
+    public var sameMatter: [String] = []
+    public var on = false
+
+    public init() {}
 }
 
 /// A field missing or malformed: the caller says it in the page's language (`key` is a text
 /// catalog key) and, for the API, names the field.
-struct CaseActionInputError: Error {
-    let field: String
-    let key: String?
-    let detail: String
+public struct CaseActionInputError: Error {
+    public let field: String
+    public let key: String?
+    public let detail: String
 
     init(_ field: String, key: String? = nil, detail: String = "") {
         self.field = field
@@ -32,10 +34,10 @@ struct CaseActionInputError: Error {
     }
 }
 
-enum CaseActionDesk {
+public enum CaseActionDesk {
     /// Every named action and the access it needs; `identity-show` reads rather than acts and is
     /// the console's alone.
-    static let actions: [String: CaseAction] = [
+    public static let actions: [String: CaseAction] = [
         "register": .register, "not-actionable": .markNotActionable, "propose": .propose, "approve": .decideApproval,
         "refuse": .decideApproval, "designate": .designate, "regrant": .designate, "note": .addNote, "interview": .addNote,
         "message": .messageReporter, "suspend": .suspend, "resume": .resume, "report": .fileReport,
@@ -47,7 +49,7 @@ enum CaseActionDesk {
 
     /// Performs `name` on a case opened for it. Throws `CaseActionInputError` for the input,
     /// `Ledger.ActionRefused` for the rules.
-    static func perform(_ name: String, on c: StaffCase, input: CaseActionInput, key: X25519PrivateKey, ledger: Ledger) throws {
+    public static func perform(_ name: String, on c: StaffCase, input: CaseActionInput, key: X25519PrivateKey, ledger: Ledger) throws {
         let text = input.text ?? ""
         guard text.unicodeScalars.count <= ReportDraft.Limits.narrative else { throw CaseActionInputError("text", key: "reply_too_long") }
         func required() throws -> String {

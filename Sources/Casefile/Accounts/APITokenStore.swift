@@ -14,11 +14,17 @@ public struct APITokenInfo: Sendable, Equatable {
 }
 
 /// Who a token (or a console session) speaks for on an API request.
-struct APIStaff: Sendable {
-    let account: Account
-    let key: X25519PrivateKey
+public struct APIStaff: Sendable {
+    public let account: Account
+    public let key: X25519PrivateKey
     /// nil for a console cookie session.
-    let tokenID: Int64?
+    public let tokenID: Int64?
+
+    public init(account: Account, key: X25519PrivateKey, tokenID: Int64?) {
+        self.account = account
+        self.key = key
+        self.tokenID = tokenID
+    }
 }
 
 enum APIToken {
@@ -66,7 +72,7 @@ extension Ledger {
 
     /// Makes a token for the signed-in account, whose private key the session has unlocked.
     /// Returns the token string, to be shown once. Audited (`api_token_create`, the row id only).
-    func createAPIToken(accountID: Int64, key: X25519PrivateKey, name: String) throws -> (id: Int64, token: String) {
+    public func createAPIToken(accountID: Int64, key: X25519PrivateKey, name: String) throws -> (id: Int64, token: String) {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.unicodeScalars.count <= APIToken.maxNameLength,
               !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -96,7 +102,7 @@ extension Ledger {
         return (id, APIToken.encode(secret.unsafeCopyToArray()))
     }
 
-    func apiTokens(accountID: Int64) throws -> [APITokenInfo] {
+    public func apiTokens(accountID: Int64) throws -> [APITokenInfo] {
         try pool.read { db in
             try db.query("SELECT id, name, created_day, last_used_day FROM api_tokens WHERE account_id = ? ORDER BY id",
                          [.integer(accountID)]).map { row in
@@ -109,7 +115,7 @@ extension Ledger {
 
     /// Deletes the token and with it the sealed copy of the key. Only the owner revokes its own.
     @discardableResult
-    func revokeAPIToken(id: Int64, accountID: Int64) throws -> Bool {
+    public func revokeAPIToken(id: Int64, accountID: Int64) throws -> Bool {
         let now = clock()
         let audit = self.audit
         return try pool.write { db in
@@ -123,7 +129,7 @@ extension Ledger {
     /// The account and unlocked key a token speaks for; nil for a malformed, unknown or revoked
     /// token, a disabled account, or a key that does not open. The first use each day is
     /// audited (`api_token_use`); what the request then does is audited by the action itself.
-    func authenticateAPIToken(_ token: String) throws -> APIStaff? {
+    public func authenticateAPIToken(_ token: String) throws -> APIStaff? {
         guard let secret = APIToken.decode(token) else { return nil }
         let hash = try APIToken.hash(secret)
         let found = try pool.read { db -> (Row, Account)? in

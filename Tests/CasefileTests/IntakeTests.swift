@@ -2,7 +2,8 @@ import Casework
 import Foundation
 import Vault
 import XCTest
-@testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class IntakeTests: XCTestCase {
     var world: World!

@@ -9,6 +9,7 @@ import Vault
 extension Ledger {
     public struct ActionRefused: Error, CustomStringConvertible, Sendable {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     func caseRow(_ db: Database, _ caseID: Int64) throws -> Row {

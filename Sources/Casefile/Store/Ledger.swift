@@ -11,11 +11,11 @@ public final class Ledger: Sendable {
     let pool: DatabasePool
     let keys: KeyFolder
     let audit: AuditLog
-    let files: FileStore
+    public let files: FileStore
     private let currentSettings: Mutex<Settings>
     private let settingsChanges = Atomic<UInt64>(0)
     /// Seconds since 1970; replaced in tests that move time.
-    let clock: @Sendable () -> Int64
+    public let clock: @Sendable () -> Int64
     /// scrypt cost for staff passwords and private-key encryption.
     let passwordParameters: ScryptParameters
     /// What a login is checked against when there is no account to check, or the account is
@@ -50,9 +50,10 @@ public final class Ledger: Sendable {
 
     public struct Problem: Error, CustomStringConvertible, Sendable {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
-    static let databaseName = "candor.sqlite"
+    public static let databaseName = "candor.sqlite"
 
     public init(dataFolder: URL, keys: KeyFolder, settings: Settings,
                 passwordParameters: ScryptParameters = .recommended,
@@ -91,7 +92,7 @@ public final class Ledger: Sendable {
     /// Goes up after every change of the settings, so that a page rendered from them can be
     /// kept until they change. Read it before the settings: what is then rendered is at least as
     /// new as the version it is kept under.
-    var settingsVersion: UInt64 { settingsChanges.load(ordering: .acquiring) }
+    public var settingsVersion: UInt64 { settingsChanges.load(ordering: .acquiring) }
 
     func replaceSettings(_ settings: Settings) {
         currentSettings.withLock { $0 = settings }
@@ -99,7 +100,7 @@ public final class Ledger: Sendable {
     }
 
     /// Today in the organisation's zone.
-    var today: Day {
+    public var today: Day {
         Day(unixTime: clock(), offsetSeconds: settings.utcOffsetMinutes * 60)
     }
 

@@ -4,7 +4,7 @@ import SQLiteDB
 /// The outbox table: notices queued inside the transaction of the event that causes them, so a
 /// rolled-back event sends nothing and a committed one cannot lose its notice. Only the worker
 /// sends; a request does no more than insert a row.
-enum Outbox {
+public enum Outbox {
     /// Queues an immediate notice for each account that wants one (active, an address,
     /// preference `immediate`). With a `mark`, a second notice with the same mark is dropped.
     @discardableResult
@@ -36,17 +36,17 @@ enum Outbox {
     }
 
     /// One row as the admin page shows it.
-    struct Entry: Sendable, Equatable {
-        let id: Int64
-        let login: String
-        let kind: String
-        let state: String
-        let attempts: Int
-        let createdAt: Int64
-        let lastAttemptAt: Int64?
-        let sentAt: Int64?
-        let nextAttemptAt: Int64
-        let lastError: String?
+    public struct Entry: Sendable, Equatable {
+        public let id: Int64
+        public let login: String
+        public let kind: String
+        public let state: String
+        public let attempts: Int
+        public let createdAt: Int64
+        public let lastAttemptAt: Int64?
+        public let sentAt: Int64?
+        public let nextAttemptAt: Int64
+        public let lastError: String?
     }
 
     static func entries(_ db: Database, limit: Int = 300) throws -> [Entry] {
@@ -68,7 +68,7 @@ extension Ledger {
     var notifying: Bool { settings.notifications.enabled }
 
     /// The outbox, newest first, for the admin page and tests.
-    func outboxEntries(limit: Int = 300) throws -> [Outbox.Entry] {
+    public func outboxEntries(limit: Int = 300) throws -> [Outbox.Entry] {
         try pool.read { db in try Outbox.entries(db, limit: limit) }
     }
 

@@ -9,9 +9,15 @@ import Vault
 /// session from then on.
 public struct StaffUnlock: Sendable {
     public let account: Account
-    let key: X25519PrivateKey
+    public let key: X25519PrivateKey
     /// False: the account must enrol TOTP before it may see anything.
     public let totpEnrolled: Bool
+
+    public init(account: Account, key: X25519PrivateKey, totpEnrolled: Bool) {
+        self.account = account
+        self.key = key
+        self.totpEnrolled = totpEnrolled
+    }
 }
 
 public enum LoginFailure: Error, Equatable, Sendable {
@@ -148,7 +154,7 @@ extension Ledger {
     }
 
     /// Verifies a TOTP code against a secret the session holds during enrolment, then stores it.
-    func confirmEnrolment(_ unlock: StaffUnlock, secret: SecureBytes, code: String, now: Int64? = nil) throws -> Bool {
+    public func confirmEnrolment(_ unlock: StaffUnlock, secret: SecureBytes, code: String, now: Int64? = nil) throws -> Bool {
         let now = now ?? clock()
         guard let matched = try TOTP.matchingCounter(code: code.filter { !$0.isWhitespace }, secret: secret,
                                                      time: Date(timeIntervalSince1970: TimeInterval(now))) else { return false }

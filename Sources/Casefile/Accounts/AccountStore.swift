@@ -9,6 +9,7 @@ import Vault
 extension Ledger {
     public struct AccountProblem: Error, CustomStringConvertible, Sendable, Equatable {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     static func validLogin(_ login: String) -> Bool {
@@ -79,7 +80,7 @@ extension Ledger {
 
     /// Stores a TOTP secret sealed to the account's own public key, so that reading it needs the
     /// password-unlocked private key: the database alone yields no second factor.
-    func enrollTOTP(accountID: Int64, secret: SecureBytes, actor: String) throws {
+    public func enrollTOTP(accountID: Int64, secret: SecureBytes, actor: String) throws {
         guard let account = try account(id: accountID) else { throw AccountProblem(description: "no such account") }
         let sealed = try SealedBox.seal(secret, to: try account.x25519PublicKey(), context: Array("candor/totp/v1|\(accountID)".utf8))
         let now = clock()
