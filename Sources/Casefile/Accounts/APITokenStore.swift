@@ -102,6 +102,8 @@ extension Ledger {
         return (id, APIToken.encode(secret.unsafeCopyToArray()))
     }
 
+    /// The account's tokens, oldest first: name and days only (a token's secret is never stored,
+    /// its sealed key never leaves this module).
     public func apiTokens(accountID: Int64) throws -> [APITokenInfo] {
         try pool.read { db in
             try db.query("SELECT id, name, created_day, last_used_day FROM api_tokens WHERE account_id = ? ORDER BY id",

@@ -18,6 +18,10 @@ extension Ledger {
         }
     }
 
+    /// Creates an account with a fresh X25519 key pair, the private key stored only encrypted
+    /// under the password (scrypt), in one transaction with its audit entry. Throws
+    /// `AccountProblem` for an invalid login, a blank name, a seat that does not fit the role or a
+    /// password `PasswordRules` refuses; nothing is stored then.
     @discardableResult
     public func createAccount(login: String, displayName: String, employeeID: String?, role: Role, seat: Seat?,
                               password: String, actor: String) throws -> Account {
@@ -53,14 +57,17 @@ extension Ledger {
         return try account(id: id)!
     }
 
+    /// The account with this id, as stored now; nil when there is none. Holds no key material.
     public func account(id: Int64) throws -> Account? {
         try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE id = ?", [.integer(id)]).map(Account.init(row:)) }
     }
 
+    /// The account with this login, as stored now; nil when there is none. Holds no key material.
     public func account(login: String) throws -> Account? {
         try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE login = ?", [.text(login)]).map(Account.init(row:)) }
     }
 
+    /// Every account, disabled ones included, by id. Holds no key material.
     public func accounts() throws -> [Account] {
         try pool.read { db in try db.query("SELECT \(Account.columns) FROM accounts ORDER BY id").map(Account.init(row:)) }
     }

@@ -53,6 +53,9 @@ extension Ledger {
         return min(3600, 60 << Int64(min(n - freeFailures, 6)))
     }
 
+    /// Checks password and TOTP code and unlocks the account's private key. Every attempt runs
+    /// the same derivations and commits the same kind of write whichever factor fails, and every
+    /// failure has one answer; repeated failures lock the account for a growing time.
     public func login(_ login: String, password: String, totpCode: String, now: Int64? = nil) throws -> Result<StaffUnlock, LoginFailure> {
         let now = now ?? clock()
         let row = try pool.read { db in

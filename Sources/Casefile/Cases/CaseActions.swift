@@ -174,6 +174,8 @@ extension Ledger {
         }
     }
 
+    /// Takes a suspended case back to investigation if the workflow allows it; the state is
+    /// compared and set, so a case changed since `c` was opened is refused. Audited atomically.
     public func resume(_ c: StaffCase) throws { try transition(c, .resume, input: .init()) }
 
     /// 调查报告 (art. 8).
@@ -221,6 +223,8 @@ extension Ledger {
         }
     }
 
+    /// Closes the case (its retention clock starts) if the workflow allows it; the state is
+    /// compared and set, so a case changed since `c` was opened is refused. Audited atomically.
     public func closeCase(_ c: StaffCase) throws { try transition(c, .close, input: .init()) }
 
     /// 回避: the grant (and any identity grant) is deleted at once, the account joins the sealed

@@ -14,6 +14,8 @@ extension Ledger {
         public let reason: String
     }
 
+    /// Records a request to read the reporter's identity, the reason sealed under the case key,
+    /// pending the head's decision; refused for an anonymous report or a blank reason. Audited.
     public func requestIdentity(_ c: StaffCase, reason: String) throws {
         guard c.realName else { throw ActionRefused(description: "This report is anonymous: there is no identity to request.") }
         guard !reason.allSatisfy(\.isWhitespace) else { throw ActionRefused(description: "Give the reason you need the reporter's identity.") }
@@ -29,6 +31,8 @@ extension Ledger {
         }
     }
 
+    /// The case's identity requests, oldest first, their reasons opened with the case key `c`
+    /// holds. Reads only.
     public func identityRequests(_ c: StaffCase) throws -> [IdentityRequest] {
         let caseID = c.caseID
         let rows = try pool.read { db in
@@ -130,6 +134,8 @@ extension Ledger {
         public let metadataStripped: Bool?
     }
 
+    /// The case's files in the order they came, each file's sealed metadata opened with the
+    /// case key; a tampered record fails its tag and throws. Reads only, decrypts no file.
     public func attachments(_ c: StaffCase) throws -> [AttachmentInfo] {
         let caseID = c.caseID
         let rows = try pool.read { db in
@@ -149,6 +155,8 @@ extension Ledger {
     /// Staff evidence (interview recordings, documents): internal, never listed to the reporter.
     public func beginStaffEvidence(_ c: StaffCase) -> IntakeStaging { staging(forCase: c.ref, caseKey: c.caseKey) }
 
+    /// Commits the staged files as internal evidence (never listed to the reporter), their rows
+    /// and audit entry in one transaction, after the files are synced.
     public func attachStaffEvidence(_ c: StaffCase, staging: IntakeStaging) throws {
         let now = clock()
         let audit = self.audit

@@ -63,6 +63,8 @@ public struct Receipt: Sendable {
 }
 
 extension Ledger {
+    /// A staging area for a new report: its case key and reference exist before the form is
+    /// read, so evidence is sealed as it streams in. Nothing is stored until `submit`.
     public func beginIntake() throws -> IntakeStaging { try IntakeStaging() }
 
     func roster(_ db: Database) throws -> [Account] {

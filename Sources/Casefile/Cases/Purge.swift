@@ -26,6 +26,8 @@ public struct PurgeResult: Sendable, Equatable {
 /// The case row stays as a tombstone (register number, days, category, channel, outcome) so the
 /// register has no gaps that would look like deleted reports and the statistics stay continuous.
 extension Ledger {
+    /// The closed cases whose retention has run out by `today` and that no legal hold keeps,
+    /// in register order. Reads only: `purge` deletes.
     public func purgeCandidates(today: Day) throws -> [PurgeCandidate] {
         let rules = settings.retention
         let rows = try pool.read { db in

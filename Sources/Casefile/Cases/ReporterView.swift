@@ -32,6 +32,8 @@ public struct ReporterView: Sendable {
 }
 
 extension Ledger {
+    /// What the reporter may see of their case: its status, the messages both ways, how many
+    /// files they sent and any reward decision; never a note, a staff file or a name.
     public func reporterView(_ reporter: ReporterCase) throws -> ReporterView {
         let caseID = reporter.caseID
         let visible = BlobKind.reporterVisible.map(\.rawValue) + [BlobKind.rewardDecision.rawValue]
@@ -97,6 +99,8 @@ extension Ledger {
         IntakeStaging(ref: ref, caseKey: caseKey)
     }
 
+    /// A staging area for files the reporter adds later, sealed under their case's key as they
+    /// stream in; nothing is stored until `reporterAddEvidence`.
     public func beginEvidence(_ reporter: ReporterCase) -> IntakeStaging {
         staging(forCase: reporter.ref, caseKey: reporter.caseKey)
     }

@@ -34,6 +34,8 @@ extension Ledger {
         }
     }
 
+    /// The case's reward record as committed now, with the band the current settings give its
+    /// verified loss; nil before it is assessed.
     public func reward(_ c: StaffCase) throws -> RewardRecord? {
         let caseID = c.caseID
         let bands = settings.rewardBands
@@ -172,6 +174,8 @@ extension Ledger {
         }
     }
 
+    /// Marks an approved reward paid and replaces the reporter's reward notice, with its audit
+    /// entry, in one transaction; refused unless the reward is approved.
     public func recordRewardPayment(_ c: StaffCase) throws {
         guard let record = try reward(c), record.state == "approved" else {
             throw ActionRefused(description: "Only an approved reward can be recorded as paid.")

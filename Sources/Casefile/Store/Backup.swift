@@ -13,8 +13,8 @@ import Vault
 /// Keys are backed up separately, to a different place.
 public enum Backup {
     public static let manifestName = "MANIFEST.json"
-    public static let settingsName = "settings.json"
-    public static let formatVersion = 1
+    static let settingsName = "settings.json"
+    static let formatVersion = 1
 
     public struct Problem: Error, CustomStringConvertible, Sendable {
         public let description: String
@@ -51,7 +51,7 @@ public enum Backup {
     // MARK: - Restore
 
     /// Checks every hash the manifest lists; throws at the first mismatch, naming the file.
-    public static func verify(_ folder: URL) throws -> Manifest {
+    static func verify(_ folder: URL) throws -> Manifest {
         let manifest = try readManifest(folder)
         for item in allItems(manifest) {
             let url = location(of: item.name, in: folder, manifest: manifest)

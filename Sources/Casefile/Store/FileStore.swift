@@ -7,9 +7,9 @@ import Vault
 /// that a crash leaves either a whole sealed file or a `.part` that start-up sweeps away; the
 /// database row that names a file commits only after the rename.
 public final class FileStore: Sendable {
-    public let folder: URL
+    let folder: URL
 
-    public init(folder: URL) throws {
+    init(folder: URL) throws {
         self.folder = folder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
@@ -30,7 +30,7 @@ public final class FileStore: Sendable {
     /// Streams plaintext in, sealed bytes out to disk; memory stays one chunk whatever the size.
     public final class Writer {
         let store: FileStore
-        public let name: String
+        let name: String
         private var fd: Int32
         private let sealer: StreamSealer
         public private(set) var plaintextCount: Int64 = 0
@@ -62,7 +62,7 @@ public final class FileStore: Sendable {
         }
 
         /// Seals the last chunk, syncs and renames into place.
-        public func finish() throws {
+        func finish() throws {
             try put(try sealer.finish())
             guard fsync(fd) == 0 else { throw FileStore.failure("cannot sync an evidence file") }
             close(fd)
@@ -87,15 +87,15 @@ public final class FileStore: Sendable {
     }
 
     /// A fresh random file name: the caller binds it into the associated data before writing.
-    public static func newName() throws -> String { hex(try Random.bytes(16)) }
+    static func newName() throws -> String { hex(try Random.bytes(16)) }
 
-    public func writer(name: String, key: SecureBytes, associatedData: [UInt8]) throws -> Writer {
+    func writer(name: String, key: SecureBytes, associatedData: [UInt8]) throws -> Writer {
         try Writer(store: self, name: name, key: key, associatedData: associatedData)
     }
 
     /// Opens a sealed file for reading, chunk by chunk; a corrupted or swapped file fails with
     /// an error that says so instead of yielding altered bytes.
-    public func read(_ name: String, key: SecureBytes, associatedData: [UInt8], chunk: ([UInt8]) throws -> Void) throws {
+    func read(_ name: String, key: SecureBytes, associatedData: [UInt8], chunk: ([UInt8]) throws -> Void) throws {
         let fd = open(path(name), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw FileStore.failure("cannot open an evidence file") }
         defer { close(fd) }
@@ -115,12 +115,12 @@ public final class FileStore: Sendable {
         if !last.isEmpty { try chunk(last) }
     }
 
-    public func delete(_ name: String) {
+    func delete(_ name: String) {
         unlink(path(name))
     }
 
     /// Removes `.part` files and files no row names: the leftovers of a crash mid-upload.
-    public func sweep(keeping known: Set<String>) throws -> Int {
+    func sweep(keeping known: Set<String>) throws -> Int {
         var removed = 0
         for entry in try FileManager.default.contentsOfDirectory(atPath: folder.path) where !known.contains(entry) {
             unlink(path(entry))

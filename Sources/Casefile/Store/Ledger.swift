@@ -7,10 +7,14 @@ import Vault
 /// The case ledger (art. 6): the database, the key folder, the sealed files and the audit log,
 /// opened together and checked to belong together.
 public final class Ledger: Sendable {
+    /// The folder that holds the database and `files/`; nothing else of the ledger lives elsewhere
+    /// but the key folder.
     public let dataFolder: URL
     let pool: DatabasePool
     let keys: KeyFolder
     let audit: AuditLog
+    /// The sealed files. Public so that an upload streams into an `IntakeStaging` as it arrives;
+    /// its keys never leave this module, so nothing outside can read or write a file directly.
     public let files: FileStore
     private let currentSettings: Mutex<Settings>
     private let settingsChanges = Atomic<UInt64>(0)
@@ -53,8 +57,12 @@ public final class Ledger: Sendable {
         public init(description: String) { self.description = description }
     }
 
+    /// The database file in the data folder (the CLI checks for it before `init` and `serve`).
     public static let databaseName = "candor.sqlite"
 
+    /// Opens (or creates) the ledger in `dataFolder`: migrates the schema, refuses a key folder
+    /// whose fingerprint differs from the one this database was created with, and sweeps sealed
+    /// files that no row names (left by a crash before their commit).
     public init(dataFolder: URL, keys: KeyFolder, settings: Settings,
                 passwordParameters: ScryptParameters = .recommended,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
@@ -85,6 +93,7 @@ public final class Ledger: Sendable {
         _ = try files.sweep(keeping: known)
     }
 
+    /// The settings in force; replaced as a whole by `changeSettings`, never seen half-changed.
     public var settings: Settings {
         get { currentSettings.withLock { $0 } }
     }
@@ -104,6 +113,7 @@ public final class Ledger: Sendable {
         Day(unixTime: clock(), offsetSeconds: settings.utcOffsetMinutes * 60)
     }
 
+    /// Closes the database connections; the ledger must not be used after.
     public func close() throws { try pool.close() }
 
     /// `candor audit verify` and the auditor's page.
