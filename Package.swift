@@ -30,10 +30,14 @@ let package = Package(
         // Templates, QR codes, server-drawn charts, metadata strippers: pure functions of their
         // input, with no SQL, no keys and no HTTP.
         .target(name: "Presentation"),
-        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation"]),
+        // The sealed store: schema and migrations, the ledger's typed operations, accounts' key
+        // material, grants, the audit log, the outbox queue, backup and purge. The only app module
+        // that speaks SQL; its database pool is not public.
+        .target(name: "Casefile", dependencies: ["SQLiteDB", "Vault", "Casework"]),
+        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "Casefile", "Courier", "Presentation"]),
         .executableTarget(name: "candor", dependencies: ["Gateway"]),
         // Helpers more than one test target uses (one copy, not one per target).
-        .target(name: "TestSupport", dependencies: ["COpenSSL"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["COpenSSL", "Casefile", "Casework", "Vault"], path: "Tests/TestSupport"),
         .testTarget(name: "VaultTests", dependencies: ["Vault"]),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
@@ -41,7 +45,8 @@ let package = Package(
         .testTarget(name: "CourierTests", dependencies: ["Courier", "COpenSSL", "TestSupport"]),
         .testTarget(name: "PresentationTests", dependencies: ["Presentation"],
                     exclude: ["Fixtures/make_qr_fixtures.py"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation", "TestSupport"]),
+        .testTarget(name: "CasefileTests", dependencies: ["Casefile", "SQLiteDB", "Vault", "Casework", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Casefile", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,8 @@ import HTTPCore
 import Synchronization
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class APIReporterRoutesTests: XCTestCase {
     var world: World!

@@ -5,6 +5,7 @@ import SQLiteDB
 import Vault
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 final class APITokenStoreTests: XCTestCase {
     var cw: ConsoleWorld!

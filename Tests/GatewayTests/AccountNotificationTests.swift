@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class AccountNotificationTests: XCTestCase {
     func testAddressIsCheckedAndTheAuditKeepsThePreferenceNotTheAddress() throws {

@@ -2,6 +2,8 @@ import Casework
 import Foundation
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class BackupCommandTests: XCTestCase {
     var world: World!
@@ -9,7 +11,7 @@ final class BackupCommandTests: XCTestCase {
     override func setUpWithError() throws {
         world = try World()
         try world.standardRoster()
-        _ = try world.submit(BackupTests.draft(1), files: [("f-1.bin", "application/octet-stream", BackupTests.fileBytes(1))])
+        _ = try world.submit(Samples.draft(1), files: [("f-1.bin", "application/octet-stream", Samples.fileBytes(1))])
     }
 
     override func tearDown() { world = nil }

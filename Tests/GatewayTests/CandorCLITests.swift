@@ -2,6 +2,7 @@ import Foundation
 import SQLiteDB
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 final class CandorCLITests: XCTestCase {
     var root: URL!

@@ -6,6 +6,8 @@ import SQLiteDB
 import Vault
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class ConsoleAdminRoutesTests: XCTestCase {
     var cw: ConsoleWorld!

@@ -4,6 +4,8 @@ import HTTPCore
 import Vault
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class ConsoleAuthRoutesTests: XCTestCase {
     var cw: ConsoleWorld!

@@ -4,6 +4,7 @@ import HTTPCore
 import TestSupport
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 /// `/console/admin/mail`: the admin sees the queue; nobody else sees that it exists.
 final class ConsoleMailRoutesTests: XCTestCase {

@@ -4,6 +4,7 @@ import HTTPCore
 import SQLiteDB
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 final class ConsoleStatsRoutesTests: XCTestCase {
     var cw: ConsoleWorld!

@@ -7,6 +7,8 @@ import Synchronization
 import Vault
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 /// What happens when things break: the server killed mid-upload, a full disk, a damaged record,
 /// a wrong key folder. Each test asserts what the reporter and the department see afterwards.

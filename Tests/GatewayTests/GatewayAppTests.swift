@@ -4,6 +4,8 @@ import HTTPCore
 import Vault
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 /// One live loopback test per flow; route-level checks are in ReporterRoutesTests.
 final class GatewayAppTests: XCTestCase {

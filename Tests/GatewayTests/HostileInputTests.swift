@@ -3,6 +3,8 @@ import Foundation
 import HTTPCore
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 /// The classic bad inputs, sent to every reporter and console route that takes input: each is
 /// refused with a clear status, or stored harmlessly and shown escaped.

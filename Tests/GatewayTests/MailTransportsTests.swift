@@ -3,6 +3,8 @@ import Courier
 import Foundation
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class MailTransportsTests: XCTestCase {
     func testEachTransportFromTheSettings() throws {

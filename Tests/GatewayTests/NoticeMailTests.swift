@@ -3,6 +3,7 @@ import Courier
 import Foundation
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 final class NoticeMailTests: XCTestCase {
     func testBothBodiesHaveTheFixedLengthAndOnlyTheLink() {

@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 /// The daily digest and the deadline reminders.
 final class NoticeScheduleTests: XCTestCase {

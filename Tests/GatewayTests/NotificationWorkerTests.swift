@@ -5,6 +5,7 @@ import Synchronization
 import TestSupport
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 /// A transport that holds every send until released: the relay at its slowest.
 final class StalledTransport: MailTransport {

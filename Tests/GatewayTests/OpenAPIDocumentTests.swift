@@ -2,6 +2,8 @@ import Foundation
 import HTTPCore
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 /// `docs/openapi.json` against the routes the app registers: nothing served undocumented,
 /// nothing documented unserved.

@@ -4,6 +4,7 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 /// Delivery against the Swift SMTP sink: what goes over the wire, retries, merging, refusals.
 final class OutboxDeliveryTests: XCTestCase {

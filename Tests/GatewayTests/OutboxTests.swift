@@ -2,6 +2,8 @@ import Casework
 import Foundation
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 /// Who is queued a notice for which event; everything queued in the event's own transaction.
 final class OutboxTests: XCTestCase {

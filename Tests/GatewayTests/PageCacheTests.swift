@@ -3,6 +3,8 @@ import Foundation
 import HTTPCore
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 /// The landing page, the empty report form and the two login pages are rendered once per
 /// language and per version of what they show (`PageCache`). A kept copy must be exactly what a

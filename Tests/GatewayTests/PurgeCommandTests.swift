@@ -2,6 +2,8 @@ import Casework
 import Foundation
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 final class PurgeCommandTests: XCTestCase {
     var world: World!
@@ -14,7 +16,7 @@ final class PurgeCommandTests: XCTestCase {
     override func tearDown() { world = nil }
 
     func testDryRunChangesNothingAndYesPurges() throws {
-        let receipt = try world.submit(BackupTests.draft(1))
+        let receipt = try world.submit(Samples.draft(1))
         let day = Int64(world.ledger.today.adding(days: -800).ordinal)
         try world.ledger.pool.write { db in
             try db.execute("UPDATE cases SET state = 'closed', outcome = 'unsubstantiated', closed_day = ? WHERE ref = ?",

@@ -4,6 +4,7 @@ import SQLiteDB
 import Vault
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 final class RecoverCommandTests: XCTestCase {
     var root: URL!

@@ -3,6 +3,8 @@ import Foundation
 import HTTPCore
 import XCTest
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 /// Route tests call the router directly; the loopback flow is in GatewayAppTests.
 final class ReporterRoutesTests: XCTestCase {

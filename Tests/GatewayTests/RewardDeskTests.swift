@@ -3,6 +3,7 @@ import Foundation
 import HTTPCore
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 final class RewardDeskTests: XCTestCase {
     var cw: ConsoleWorld!

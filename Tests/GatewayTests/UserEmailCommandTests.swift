@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 final class UserEmailCommandTests: XCTestCase {
     var root: URL!

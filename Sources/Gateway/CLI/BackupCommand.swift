@@ -1,3 +1,4 @@
+import Casefile
 import Foundation
 import Synchronization
 
@@ -40,7 +41,7 @@ extension CandorCLI {
             return 1
         }
         defer { try? ledger.close() }
-        let problems = try ledger.pool.integrityCheck()
+        let problems = try ledger.integrityCheck()
         guard problems.isEmpty else {
             Terminal.warn("The restored database fails its integrity check: \(problems.prefix(3).joined(separator: "; "))")
             return 1

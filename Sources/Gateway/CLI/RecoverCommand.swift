@@ -1,3 +1,4 @@
+import Casefile
 import Foundation
 import Vault
 

@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import Foundation
 import Glibc
@@ -44,7 +45,7 @@ extension CandorCLI {
         // OpenSSL runs OpenSSL's exit-time clean-up under it (a crash on an early SIGTERM).
         let lookAlikeMade = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            _ = try? ledger.lookAlike
+            try? ledger.prepareLookAlike()
             lookAlikeMade.signal()
         }
         server.installSignalHandlers()

@@ -1,3 +1,4 @@
+import Casefile
 extension CandorCLI {
     /// `candor user email LOGIN ADDRESS [--notify immediate|digest|none]`: where a staff
     /// member's notices go and how often. ADDRESS `-` removes the address.

@@ -1,3 +1,4 @@
+import Casefile
 import Courier
 import Foundation
 import Synchronization

@@ -1,7 +1,7 @@
+import Casefile
 import Casework
 import Courier
 import Foundation
-import SQLiteDB
 
 /// One delivery pass over the outbox: every due row is tried once, outside any transaction, and
 /// its outcome recorded. A failure is retried after 1, 2, 4 … minutes (at most an hour apart)
@@ -27,60 +27,42 @@ extension Ledger {
     public func deliverDueNotices(transport: MailTransport, now: Int64? = nil) throws -> DeliveryReport {
         let now = now ?? clock()
         let settings = self.settings
-        let due = try pool.read { db in
-            try db.query("""
-                SELECT o.id, o.account_id, o.kind, o.attempts, a.email, a.disabled, a.notify
-                FROM outbox o JOIN accounts a ON a.id = o.account_id
-                WHERE o.state = 'queued' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT 200
-                """, [.integer(now)])
-        }
+        let due = try dueNotices(at: now)
         var report = DeliveryReport()
         var doneImmediate: [Int64: Int64] = [:]   // account → the row whose mail covered it
-        for row in due {
-            let id = try row.int64("id") ?? 0
-            let account = try row.int64("account_id") ?? 0
-            let kind = NoticeMail.Kind(rawValue: try row.string("kind") ?? "") ?? .immediate
-            let attempts = (try row.int("attempts") ?? 0) + 1
+        for notice in due {
+            let id = notice.id
+            let account = notice.accountID
+            let kind = NoticeMail.Kind(rawValue: notice.kind) ?? .immediate
+            let attempts = notice.attempts + 1
             // Identical notices for one account due together go out once: a burst of events
             // makes one mail, not a count an observer could read.
             if kind == .immediate, let covering = doneImmediate[account] {
-                try record(id, now: now, attempts: attempts - 1, state: "sent", error: "merged with notice #\(covering)", next: now)
+                try recordDelivery(id, now: now, attempts: attempts - 1, state: "sent", error: "merged with notice #\(covering)", next: now)
                 report.sent += 1
                 continue
             }
             let wanted = kind == .immediate ? NotifyPreference.immediate : .digest
-            guard let email = try row.string("email"), try row.bool("disabled") == false,
-                  try row.string("notify") == wanted.rawValue else {
-                try record(id, now: now, attempts: attempts - 1, state: "failed",
-                           error: "the account no longer takes these notices (disabled, no address, or preference changed)", next: now)
+            guard let email = notice.email, notice.disabled == false, notice.notify == wanted.rawValue else {
+                try recordDelivery(id, now: now, attempts: attempts - 1, state: "failed",
+                               error: "the account no longer takes these notices (disabled, no address, or preference changed)", next: now)
                 report.failed += 1
                 continue
             }
             do {
                 try transport.send(try NoticeMail.message(kind, to: email, settings: settings, now: now))
-                try record(id, now: now, attempts: attempts, state: "sent", error: nil, next: now)
+                try recordDelivery(id, now: now, attempts: attempts, state: "sent", error: nil, next: now)
                 if kind == .immediate { doneImmediate[account] = id }
                 report.sent += 1
             } catch {
                 let permanent = (error as? CourierError)?.isPermanent ?? false
                 let giveUp = permanent || attempts >= Ledger.maxDeliveryAttempts
                 let reason = String(String(describing: error).prefix(500))
-                try record(id, now: now, attempts: attempts, state: giveUp ? "failed" : "queued", error: reason,
-                           next: now + Ledger.backoff(afterAttempts: attempts))
+                try recordDelivery(id, now: now, attempts: attempts, state: giveUp ? "failed" : "queued", error: reason,
+                               next: now + Ledger.backoff(afterAttempts: attempts))
                 if giveUp { report.failed += 1 } else { report.retrying += 1 }
             }
         }
         return report
-    }
-
-    private func record(_ id: Int64, now: Int64, attempts: Int, state: String, error: String?, next: Int64) throws {
-        try pool.write { db in
-            try db.execute("""
-                UPDATE outbox SET state = ?, attempts = ?, last_attempt_at = ?, last_error = ?, next_attempt_at = ?,
-                  sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
-                WHERE id = ?
-                """, [.text(state), .integer(Int64(attempts)), .integer(now), error.map(SQLValue.text) ?? .null, .integer(next),
-                      .text(state), .integer(now), .integer(id)])
-        }
     }
 }

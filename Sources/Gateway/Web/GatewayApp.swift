@@ -1,8 +1,8 @@
+import Casefile
 import Casework
 import Foundation
 import HTTPCore
 import Presentation
-import SQLiteDB
 import Vault
 
 /// The whole web application: the router with its groups and middleware. Built once per server;
@@ -84,9 +84,6 @@ public final class GatewayApp: Sendable {
         return try next(request)
     }
 
-    /// SQLITE_FULL, spelled here so that Gateway need not import the C module.
-    static let sqliteFull: Int32 = 13
-
     /// Where an error page sends the visitor back to: the page the failed form was on.
     static func back(_ request: Request) -> String {
         var path = request.path
@@ -115,11 +112,9 @@ public final class GatewayApp: Sendable {
                 // A body that does not parse or is over a limit: what to fix, on the form's page.
                 return pages.error(request, status: HTTPStatus(error.status), title: pages.text("form_has_errors", request),
                                    message: error.message, back: back(request))
-            } catch let error as SQLiteError where error.code == GatewayApp.sqliteFull {
-                // The database could not grow (SQLITE_FULL): like a full files folder, a 503 that
-                // says so and when to retry, not a bare 500. Nothing was committed.
-                return storageFull(pages, request)
-            } catch let failure as FileStore.Failure where failure.diskFull {
+            } catch where Ledger.isStorageFull(error) {
+                // The database could not grow (SQLITE_FULL) or the files folder is full: a 503
+                // that says so and when to retry, not a bare 500. Nothing was committed.
                 return storageFull(pages, request)
             } catch let error as VaultError {
                 // A sealed record that fails its authentication tag (or is cut short) is damaged or

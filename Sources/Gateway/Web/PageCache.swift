@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import HTTPCore
 import Presentation
@@ -77,9 +78,9 @@ public final class PageCache: Sendable {
     /// submitted).
     func handlers(_ ledger: Ledger) throws -> [Handler] {
         let last = handlerList.read()
-        let asked = try ledger.pool.dataVersionIfIdle()
+        let asked = try ledger.dataVersionIfIdle()
         if let last, asked == nil || asked == last.dataVersion { return last.handlers }
-        let dataVersion = try asked ?? ledger.pool.dataVersion()
+        let dataVersion = try asked ?? ledger.dataVersion()
         let fresh = try ledger.handlers().map { Handler(id: $0.id, name: $0.displayName, role: $0.role, seat: $0.seat) }
         handlerList.update { $0 = HandlerList(dataVersion: dataVersion, handlers: fresh) }
         return fresh

@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import Foundation
 import HTTPCore
@@ -100,7 +101,7 @@ struct ReporterRoutes: Sendable {
         return try pages.render("receipt", request, title: pages.text("receipt_title", request), [
             "code": .text(receipt.code?.grouped ?? ""),
             "received_on": .text(receipt.receivedOn.description),
-            "files_unclean": .bool(staging.files.contains { $0.meta.metadataStripped != true }),
+            "files_unclean": .bool(staging.filesWithMetadataKept > 0),
         ])
     }
 
@@ -234,7 +235,7 @@ struct ReporterRoutes: Sendable {
         }
         try ledger.reporterAddEvidence(entry.reporter, staging: staging)
         keep = true
-        let unclean = staging.files.contains { $0.meta.metadataStripped != true }
+        let unclean = staging.filesWithMetadataKept > 0
         sessions.setFlash(id, pages.text(unclean ? "evidence_added_unclean" : "evidence_added", request))
         return Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")
     }

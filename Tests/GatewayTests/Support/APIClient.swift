@@ -2,6 +2,7 @@ import Foundation
 import HTTPCore
 import XCTest
 @testable import Gateway
+@testable import Casefile
 
 /// The JSON body of an API response, as a dictionary.
 func json(_ r: Response) -> [String: Any] {

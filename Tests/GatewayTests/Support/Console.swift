@@ -4,6 +4,8 @@ import HTTPCore
 import Synchronization
 import Vault
 @testable import Gateway
+@testable import Casefile
+import TestSupport
 
 /// A clock tests can move: TOTP codes and session expiry follow it.
 final class TestClock: Sendable {

@@ -4,6 +4,7 @@ import Foundation
 import SQLiteDB
 import TestSupport
 @testable import Gateway
+@testable import Casefile
 
 /// Settings that send notices by SMTP to a sink on `port` (plain, for the sink on loopback).
 func notifyingSettings(port: Int = 1, base: Settings = .default) -> Settings {

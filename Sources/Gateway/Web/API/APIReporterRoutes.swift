@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import Foundation
 import HTTPCore
@@ -108,7 +109,7 @@ struct APIReporterRoutes: Sendable {
         return APIJSON.response(["tracking_code": .string(receipt.code?.grouped ?? ""),
                                  "received_on": .string(receipt.receivedOn.description),
                                  "files": .int(staging.fileCount),
-                                 "files_metadata_kept": .int(staging.files.filter { $0.meta.metadataStripped != true }.count)],
+                                 "files_metadata_kept": .int(staging.filesWithMetadataKept)],
                                 status: .created)
     }
 
@@ -200,7 +201,7 @@ struct APIReporterRoutes: Sendable {
         try ledger.reporterAddEvidence(reporter, staging: staging)
         keep = true
         return APIJSON.response(["files": .int(staging.fileCount),
-                                 "files_metadata_kept": .int(staging.files.filter { $0.meta.metadataStripped != true }.count)],
+                                 "files_metadata_kept": .int(staging.filesWithMetadataKept)],
                                 status: .created)
     }
 }

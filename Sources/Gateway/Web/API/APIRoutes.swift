@@ -1,3 +1,4 @@
+import Casefile
 import Foundation
 import HTTPCore
 
@@ -26,8 +27,7 @@ struct APIRoutes {
         let staff = APIRouteRecorder(group: router.group(APIRoutes.prefix, middleware: [APIJSON.errors,
                                                                                         APIStaffAuth.middleware(ledger: ledger, sessions: staffSessions)]),
                                      prefix: APIRoutes.prefix)
-        let console = ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: limits)
-        APIStaffRoutes(ledger: ledger, pages: pages, console: console).register(on: staff)
+        APIStaffRoutes(ledger: ledger, pages: pages).register(on: staff)
         return open.routes + staff.routes
     }
 

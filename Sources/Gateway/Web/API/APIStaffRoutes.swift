@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import Foundation
 import HTTPCore
@@ -10,8 +11,6 @@ import HTTPCore
 struct APIStaffRoutes: Sendable {
     let ledger: Ledger
     let pages: Pages
-    /// The console's routes, for what both show: the inbox query, `can`, the deadlines.
-    let console: ConsoleCaseRoutes
 
     func register(on api: APIRouteRecorder) {
         api.on(.get, "/staff/inbox") { try self.inbox($0) }
@@ -41,7 +40,7 @@ struct APIStaffRoutes: Sendable {
     /// The cases this account holds a grant for (none for an admin or auditor, who never hold one).
     func inbox(_ request: Request) throws -> Response {
         let staff = try staff(request)
-        let cases = try console.listed(for: staff.account.id).map { l -> JSONValue in
+        let cases = try ledger.inbox(accountID: staff.account.id).map { l -> JSONValue in
             ["ref": .string(l.ref), "register_number": .string(l.register), "received_on": .string(l.received.description),
              "category": .string(l.category), "channel": .string(l.channel), "state": .string(l.state.rawValue),
              "outcome": .optional(l.outcome?.rawValue), "capacities": .array(l.capacities.sorted().map(JSONValue.string)),
@@ -67,7 +66,7 @@ struct APIStaffRoutes: Sendable {
     /// What the case page shows this account, and the same audit entry (`case_view`).
     func caseView(_ request: Request) throws -> Response {
         let c = try open(request, .view)
-        let reading = try ledger.readCase(c, readsNotes: console.can(.readNotes, c))
+        let reading = try ledger.readCase(c, readsNotes: c.permits(.readNotes))
         let (content, accused, readsNotes) = (reading.content, reading.accused, reading.readsNotes)
         func entries(_ k: [BlobKind]) -> JSONValue {
             .array(reading.pieces(k).map { b in
@@ -79,8 +78,8 @@ struct APIStaffRoutes: Sendable {
              "size": .int(f.meta.size), "author": .string(f.author), "day": .string(f.day.description),
              "internal": .bool(f.internalOnly), "metadata_stripped": f.meta.metadataStripped.map(JSONValue.bool) ?? .null]
         }
-        let requests = c.realName && (console.can(.decideIdentityRequest, c) || console.can(.requestIdentity, c)) ? try ledger.identityRequests(c) : []
-        let allowed = APIStaffRoutes.actions.filter { console.can($0.value, c) }.map(\.key).sorted()
+        let requests = c.realName && (c.permits(.decideIdentityRequest) || c.permits(.requestIdentity)) ? try ledger.identityRequests(c) : []
+        let allowed = APIStaffRoutes.actions.filter { c.permits($0.value) }.map(\.key).sorted()
         return APIJSON.response([
             "ref": .string(c.ref), "register_number": .string(c.registerNumber.description),
             "received_on": .string(c.receivedOn.description), "category": .string(c.category), "channel": .string(c.channel),
@@ -98,7 +97,7 @@ struct APIStaffRoutes: Sendable {
             "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),
             "files": .array(files),
             "identity_requests": .array(requests.map { ["id": .int($0.id), "account_id": .int($0.accountID), "state": .string($0.state), "reason": .string($0.reason)] }),
-            "deadlines": APIStaffRoutes.deadlines(try console.caseDeadlines(c)),
+            "deadlines": APIStaffRoutes.deadlines(try ledger.deadlines(of: c)),
             "reward": try rewardValue(c),
             "allowed_actions": .array(allowed.map(JSONValue.string)),
         ])
@@ -160,8 +159,8 @@ struct APIStaffRoutes: Sendable {
         } catch let refused as Ledger.ActionRefused {
             throw APIError(.unprocessableContent, refused.description)
         }
-        let row = try ledger.pool.read { db in try db.queryOne("SELECT state, outcome FROM cases WHERE id = ?", [.integer(c.caseID)]) }
-        return APIJSON.response(["ref": .string(c.ref), "action": .string(name), "state": .optional(try row?.string("state")),
-                                 "outcome": .optional(try row?.string("outcome"))])
+        let now = try ledger.currentState(of: c)
+        return APIJSON.response(["ref": .string(c.ref), "action": .string(name), "state": .optional(now.state),
+                                 "outcome": .optional(now.outcome)])
     }
 }

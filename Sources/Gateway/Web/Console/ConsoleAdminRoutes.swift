@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import Foundation
 import HTTPCore
@@ -27,10 +28,8 @@ struct ConsoleAdminRoutes: Sendable {
     static func permitted(_ request: Request, _ action: GlobalAction, ledger: Ledger, pages: Pages) throws -> StaffContext {
         guard let staff = request.staff else { throw HTTPError(.unauthorized) }
         guard AccessPolicy.permits(staff.account.role, action) else {
-            _ = try ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
-                try audit.append(db, actor: "staff:\(staff.account.id)", action: "access_denied",
-                                 detail: "action=\(action.rawValue) reason=role", at: now)
-            }
+            try ledger.recordStaffEvent(accountID: staff.account.id, action: "access_denied",
+                                        detail: "action=\(action.rawValue) reason=role")
             throw HTTPError(.notFound, pages.text("admin_no_such_page", request))
         }
         return staff

@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import Foundation
 import Glibc
@@ -19,9 +20,7 @@ struct ConsoleAuditRoutes: Sendable {
     func logPage(_ request: Request, verification: TemplateValue?) throws -> Response {
         let staff = try ConsoleAdminRoutes.permitted(request, .readAuditLog, ledger: ledger, pages: pages)
         let before = request.queryValue("before").flatMap(Int64.init)
-        let entries = try ledger.pool.read { [audit = ledger.audit] db in
-            try audit.entries(db, limit: ConsoleAuditRoutes.pageSize, before: before)
-        }
+        let entries = try ledger.auditEntries(limit: ConsoleAuditRoutes.pageSize, before: before)
         let names = Dictionary(uniqueKeysWithValues: try ledger.accounts().map { ($0.id, "\($0.displayName) (\($0.login))") })
         func actor(_ a: String) -> String {
             if a.hasPrefix("staff:"), let id = Int64(a.dropFirst(6)), let name = names[id] { return name }
@@ -59,9 +58,7 @@ struct ConsoleAuditRoutes: Sendable {
                      "text": .text(pages.text("audit_broken", request).replacingOccurrences(of: "{entry}", with: String(broken.entryID))),
                      "reason": .text(broken.reason)]
         }
-        _ = try ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
-            try audit.append(db, actor: "staff:\(staff.account.id)", action: "audit_verify", detail: detail, at: now)
-        }
+        try ledger.recordStaffEvent(accountID: staff.account.id, action: "audit_verify", detail: detail)
         return try logPage(request, verification: shown)
     }
 

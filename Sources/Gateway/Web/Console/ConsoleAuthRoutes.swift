@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import Foundation
 import HTTPCore
@@ -88,9 +89,7 @@ struct ConsoleAuthRoutes: Sendable {
         let form = try FormFields.urlencoded(request)
         if let (id, session) = sessions.current(request), form.first("csrf") == session.csrf {
             sessions.end(id)
-            _ = try? ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
-                try audit.append(db, actor: "staff:\(session.account.id)", action: "logout", at: now)
-            }
+            try? ledger.recordStaffEvent(accountID: session.account.id, action: "logout")
         }
         var r = Response.redirect(to: "/console/login?lang=\(pages.language(request).rawValue)")
         try r.setCookie(sessions.expiredCookie())

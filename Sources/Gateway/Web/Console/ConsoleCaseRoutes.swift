@@ -1,8 +1,8 @@
+import Casefile
 import Casework
 import Foundation
 import HTTPCore
 import Presentation
-import SQLiteDB
 
 /// The department's work on cases: the inbox, the case page and its actions, files, and the
 /// head's registration of reports that came by letter, phone, e-mail or visit. Every case route
@@ -24,54 +24,12 @@ struct ConsoleCaseRoutes: Sendable {
 
     // MARK: inbox
 
-    struct Listed {
-        let ref: String
-        let register: String
-        let received: Day
-        let category: String
-        let channel: String
-        let state: CaseState
-        let outcome: Outcome?
-        let approvals: Set<Seat>
-        let capacities: Set<String>
-        let deadlines: [DeadlineStatus]
-    }
-
-    func listed(for accountID: Int64) throws -> [Listed] {
-        let settings = ledger.settings
-        let today = ledger.today
-        let rows = try ledger.pool.read { db in
-            try db.query("""
-                SELECT c.ref, c.register_year, c.register_seq, c.received_day, c.category, c.channel, c.state, c.outcome, c.approvals,
-                       c.real_name, c.registered_day, c.acceptance_notice_day, c.feedback_day,
-                       (SELECT group_concat(capacity) FROM assignments a WHERE a.case_id = c.id AND a.account_id = ?) AS caps
-                FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = ?
-                ORDER BY c.id DESC LIMIT 500
-                """, [.integer(accountID), .text(Holder.account(accountID))])
-        }
-        return try rows.map { row in
-            let received = Day(ordinal: try row.int("received_day") ?? 0)
-            let facts = DeadlineFacts(receivedOn: received, realName: try row.bool("real_name") ?? false,
-                                      registeredOn: try row.int("registered_day").map(Day.init(ordinal:)),
-                                      acceptanceNoticeOn: try row.int("acceptance_notice_day").map(Day.init(ordinal:)),
-                                      feedbackOn: try row.int("feedback_day").map(Day.init(ordinal:)))
-            let state = CaseState(rawValue: try row.string("state") ?? "") ?? .submitted
-            return Listed(ref: try row.string("ref") ?? "",
-                          register: RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0).description,
-                          received: received, category: try row.string("category") ?? "", channel: try row.string("channel") ?? "",
-                          state: state, outcome: try row.string("outcome").flatMap(Outcome.init(rawValue:)),
-                          approvals: Set((try row.string("approvals") ?? "").split(separator: ",").compactMap { Seat(rawValue: String($0)) }),
-                          capacities: Set((try row.string("caps") ?? "").split(separator: ",").map(String.init)),
-                          deadlines: state.isClosed ? [] : DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: today))
-        }
-    }
-
     func inbox(_ request: Request) throws -> Response {
         guard let staff = request.staff else { throw HTTPError(.unauthorized) }
         let language = pages.language(request)
         let account = staff.account
-        let all = try listed(for: account.id)
-        func row(_ l: Listed) -> TemplateValue {
+        let all = try ledger.inbox(accountID: account.id)
+        func row(_ l: InboxEntry) -> TemplateValue {
             let due = l.deadlines.filter { $0.state == .overdue || $0.state == .dueSoon }
             return ["ref": .text(l.ref), "register": .text(l.register), "received": .text(l.received.description),
                     "category": .text(categoryText(l.category, language)), "channel": .text(pages.text("via_\(l.channel)", request)),
@@ -87,7 +45,7 @@ struct ConsoleCaseRoutes: Sendable {
         }
         let overdue = intake.filter { $0.deadlines.contains { $0.state == .overdue } }
         let dueSoon = intake.filter { $0.deadlines.contains { $0.state == .dueSoon } && !$0.deadlines.contains { $0.state == .overdue } }
-        func section(_ id: String, _ rows: [Listed]) -> TemplateValue {
+        func section(_ id: String, _ rows: [InboxEntry]) -> TemplateValue {
             ["id": .text(id), "title": .text(pages.text("inbox_\(id)", request)), "count": .text(String(rows.count)),
              "rows": .list(rows.map(row)), "has_rows": .bool(!rows.isEmpty)]
         }
@@ -117,7 +75,7 @@ struct ConsoleCaseRoutes: Sendable {
         let today = ledger.today
         let weekEnd = today.adding(days: 7)
         var items: [(Day, TemplateValue)] = []
-        for l in try listed(for: staff.account.id) where l.capacities.contains("intake") {
+        for l in try ledger.inbox(accountID: staff.account.id) where l.capacities.contains("intake") {
             for d in l.deadlines where d.state == .overdue || (d.metOn == nil && d.due <= weekEnd) {
                 items.append((d.due, ["ref": .text(l.ref), "register": .text(l.register), "due": .text(d.due.description),
                                       "kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)),
@@ -167,11 +125,6 @@ struct ConsoleCaseRoutes: Sendable {
         }
     }
 
-    func can(_ action: CaseAction, _ c: StaffCase) -> Bool {
-        guard let role = c.caseRole else { return false }
-        return AccessPolicy.permits(role, action, .assigned) && Workflow.allows(action, in: c.facts)
-    }
-
     func casePage(_ request: Request, error: String?, status: HTTPStatus, identity: ReportDraft.Identity? = nil) throws -> Response {
         let c: StaffCase
         switch try open(request, .view) {
@@ -180,7 +133,7 @@ struct ConsoleCaseRoutes: Sendable {
         }
         guard let staff = request.staff else { throw HTTPError(.unauthorized) }
         let language = pages.language(request)
-        let reading = try ledger.readCase(c, readsNotes: can(.readNotes, c))
+        let reading = try ledger.readCase(c, readsNotes: c.permits(.readNotes))
         let (content, accused, readsNotes) = (reading.content, reading.accused, reading.readsNotes)
         let accounts = try ledger.accounts()
         let names = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0.displayName) })
@@ -201,12 +154,10 @@ struct ConsoleCaseRoutes: Sendable {
              "unclean": .bool(f.meta.metadataStripped != true)]
         }
         let inspectors = accounts.filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && $0.id != c.accountID }
-        let designated = Set(try ledger.pool.read { db in
-            try db.query("SELECT account_id FROM assignments WHERE case_id = ? AND capacity = 'inspector'", [.integer(c.caseID)]).compactMap { try $0.int64("account_id") }
-        })
-        let requests = c.realName && (can(.decideIdentityRequest, c) || can(.requestIdentity, c)) ? try ledger.identityRequests(c) : []
+        let designated = try ledger.designatedInspectors(of: c)
+        let requests = c.realName && (c.permits(.decideIdentityRequest) || c.permits(.requestIdentity)) ? try ledger.identityRequests(c) : []
         var actions: [String: TemplateValue] = [:]
-        for a in CaseAction.allCases { actions[a.rawValue] = .bool(can(a, c)) }
+        for a in CaseAction.allCases { actions[a.rawValue] = .bool(c.permits(a)) }
         let context: [String: TemplateValue] = [
             "staff": ConsoleAuthRoutes.staffValue(staff.account, language),
             "csrf": .text(staff.session.csrf), "flash": .text(takeFlash(staff)), "error": .text(error ?? ""),
@@ -238,26 +189,13 @@ struct ConsoleCaseRoutes: Sendable {
             "report_submitted": .bool(c.facts.reportSubmittedToLeaders),
             "concluded": .bool(c.facts.state == .concluded),
             "legal_hold": .bool(c.legalHold),
-            "deadlines": .list(try caseDeadlines(c).map { d in
+            "deadlines": .list(try ledger.deadlines(of: c).map { d in
                 ["kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)), "due": .text(d.due.description),
                  "state": .text(pages.text("deadline_state_\(d.state.rawValue)", request)), "overdue": .bool(d.state == .overdue)]
             }),
             "reward": try rewardValue(c, request),
         ]
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
-    }
-
-    func caseDeadlines(_ c: StaffCase) throws -> [DeadlineStatus] {
-        guard !c.facts.state.isClosed else { return [] }
-        let settings = ledger.settings
-        let row = try ledger.pool.read { db in
-            try db.queryOne("SELECT registered_day, acceptance_notice_day, feedback_day FROM cases WHERE id = ?", [.integer(c.caseID)])
-        }
-        let facts = DeadlineFacts(receivedOn: c.receivedOn, realName: c.realName,
-                                  registeredOn: try row?.int("registered_day").map(Day.init(ordinal:)),
-                                  acceptanceNoticeOn: try row?.int("acceptance_notice_day").map(Day.init(ordinal:)),
-                                  feedbackOn: try row?.int("feedback_day").map(Day.init(ordinal:)))
-        return DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: ledger.today)
     }
 
     func rewardValue(_ c: StaffCase, _ request: Request) throws -> TemplateValue {
@@ -368,7 +306,7 @@ struct ConsoleCaseRoutes: Sendable {
         // A verification pass first (constant memory, output discarded): a tampered or corrupted
         // file is answered with a page that says so, not with a download cut short.
         do {
-            try ledger.files.read(file, key: c.caseKey, associatedData: CaseCrypto.fileAD(ref: c.ref, file: file)) { _ in }
+            try ledger.checkAttachment(c, file: file)
         } catch {
             return pages.error(request, status: .internalServerError, title: pages.text("file_corrupt_title", request),
                                message: pages.text("file_corrupt", request), back: "/console/case/\(c.ref)")

@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import HTTPCore
 import Presentation
@@ -20,9 +21,7 @@ struct ConsoleOfflineRoutes: Sendable {
     func allowed(_ request: Request) throws -> StaffContext {
         guard let staff = request.staff, AccessPolicy.permits(staff.account.role, .registerOfflineReport) else {
             if let staff = request.staff {
-                _ = try ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
-                    try audit.append(db, actor: "staff:\(staff.account.id)", action: "access_denied", detail: "action=register_offline_report", at: now)
-                }
+                try ledger.recordStaffEvent(accountID: staff.account.id, action: "access_denied", detail: "action=register_offline_report")
             }
             throw HTTPError(.notFound, "No such page.")
         }

@@ -1,3 +1,4 @@
+import Casefile
 import Casework
 import Foundation
 import HTTPCore
@@ -20,9 +21,7 @@ struct ConsoleStatsRoutes: Sendable {
     func allowed(_ request: Request) throws -> StaffContext {
         guard let staff = request.staff, AccessPolicy.permits(staff.account.role, .viewStatistics) else {
             if let staff = request.staff {
-                _ = try ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
-                    try audit.append(db, actor: "staff:\(staff.account.id)", action: "access_denied", detail: "action=view_statistics", at: now)
-                }
+                try ledger.recordStaffEvent(accountID: staff.account.id, action: "access_denied", detail: "action=view_statistics")
             }
             throw HTTPError(.notFound, "No such page.")
         }
@@ -40,44 +39,11 @@ struct ConsoleStatsRoutes: Sendable {
     }
 
     func audit(_ staff: StaffContext, format: String, year: Int?) throws {
-        _ = try ledger.pool.write { [audit = ledger.audit, now = ledger.clock()] db in
-            try audit.append(db, actor: "staff:\(staff.account.id)", action: "stats_view",
-                             detail: "format=\(format) year=\(year.map(String.init) ?? "all")", at: now)
-        }
+        try ledger.recordStaffEvent(accountID: staff.account.id, action: "stats_view",
+                                    detail: "format=\(format) year=\(year.map(String.init) ?? "all")")
     }
 
     // MARK: the figures
-
-    func cases(year: Int?) throws -> [Statistics.Case] {
-        let columns = """
-            SELECT channel, category, state, outcome, real_name, received_day, registered_day,
-                   acceptance_notice_day, feedback_day, closed_day FROM cases
-            """
-        let rows = try ledger.pool.read { db in
-            if let year { return try db.query(columns + " WHERE register_year = ?", [.integer(Int64(year))]) }
-            return try db.query(columns)
-        }
-        return try rows.map { row in
-            let outcome = try row.string("outcome").flatMap(Outcome.init(rawValue:))
-            let closed = try row.int("closed_day").map(Day.init(ordinal:))
-            // `cases` records no day of conclusion for a case still in `concluded`; a case closed
-            // with an outcome was concluded by its closing day at the latest.
-            return Statistics.Case(receivedOn: Day(ordinal: try row.int("received_day") ?? 0),
-                                   channel: try row.string("channel") ?? "", category: try row.string("category") ?? "",
-                                   state: CaseState(rawValue: try row.string("state") ?? "") ?? .submitted, outcome: outcome,
-                                   realName: try row.bool("real_name") ?? false,
-                                   registeredOn: try row.int("registered_day").map(Day.init(ordinal:)),
-                                   acceptanceNoticeOn: try row.int("acceptance_notice_day").map(Day.init(ordinal:)),
-                                   feedbackOn: try row.int("feedback_day").map(Day.init(ordinal:)),
-                                   concludedOn: outcome == nil ? nil : closed, closedOn: closed)
-        }
-    }
-
-    func years() throws -> [Int] {
-        try ledger.pool.read { db in
-            try db.query("SELECT DISTINCT register_year FROM cases ORDER BY register_year DESC").compactMap { try $0.int("register_year") }
-        }
-    }
 
     struct Line {
         var key: String
@@ -101,7 +67,7 @@ struct ConsoleStatsRoutes: Sendable {
     func figures(_ request: Request, year: Int?) throws -> Figures {
         let settings = ledger.settings
         let language = pages.language(request)
-        let stats = Statistics(try cases(year: year), rules: settings.deadlines, calendar: settings.calendar, today: ledger.today)
+        let stats = Statistics(try ledger.statisticsCases(year: year), rules: settings.deadlines, calendar: settings.calendar, today: ledger.today)
         var f = Figures(total: stats.total)
         f.months = stats.byMonth.map { Line(key: $0.key, label: $0.key, value: String($0.count)) }
         // Every configured category, zeros included, in the configured order; then any id in the
@@ -151,7 +117,7 @@ struct ConsoleStatsRoutes: Sendable {
             "staff": ConsoleAuthRoutes.staffValue(staff.account, language),
             "csrf": .text(staff.session.csrf),
             "year_text": .text(yearText),
-            "years": .list(try years().map { ["value": .text(String($0)), "selected": .bool($0 == year)] }),
+            "years": .list(try ledger.registerYears().map { ["value": .text(String($0)), "selected": .bool($0 == year)] }),
             "all_selected": .bool(year == nil),
             "csv_url": .text("/console/stats.csv?lang=\(language.rawValue)&year=\(year.map(String.init) ?? "all")"),
             "total": .text(String(f.total)),

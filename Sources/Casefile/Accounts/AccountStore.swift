@@ -1,0 +1,119 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+
+/// Creating, listing and unlocking staff accounts. Each account's X25519 private key is stored
+/// only encrypted under a key scrypt derives from the password; the password hash is a separate
+/// scrypt output with its own salt, so checking a password needs no key material.
+extension Ledger {
+    public struct AccountProblem: Error, CustomStringConvertible, Sendable, Equatable {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    static func validLogin(_ login: String) -> Bool {
+        (3...40).contains(login.count) && login.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-"
+        }
+    }
+
+    /// Creates an account with a fresh X25519 key pair, the private key stored only encrypted
+    /// under the password (scrypt), in one transaction with its audit entry. Throws
+    /// `AccountProblem` for an invalid login, a blank name, a seat that does not fit the role or a
+    /// password `PasswordRules` refuses; nothing is stored then.
+    @discardableResult
+    public func createAccount(login: String, displayName: String, employeeID: String?, role: Role, seat: Seat?,
+                              password: String, actor: String) throws -> Account {
+        guard Ledger.validLogin(login) else {
+            throw AccountProblem(description: "A login has 3 to 40 characters: lower-case letters, digits, '.', '_' or '-'.")
+        }
+        guard !displayName.allSatisfy(\.isWhitespace) else { throw AccountProblem(description: "Give the person's name.") }
+        guard (role == .approver) == (seat != nil) else {
+            throw AccountProblem(description: "An approver needs a seat (chairman or party_secretary); other roles have none.")
+        }
+        do { try PasswordRules.check(password, login: login) } catch let refused as PasswordRules.Refused {
+            throw AccountProblem(description: refused.description)
+        }
+        let key = try X25519PrivateKey()
+        let encrypted = try key.exportEncrypted(password: password, params: passwordParameters)
+        let hash = try PasswordHash.make(password: password, parameters: passwordParameters)
+        let now = clock()
+        let audit = self.audit
+        let id: Int64 = try pool.write { db in
+            if try db.queryOne("SELECT 1 FROM accounts WHERE login = ?", [.text(login)]) != nil {
+                throw AccountProblem(description: "The login '\(login)' is taken.")
+            }
+            try db.execute("""
+                INSERT INTO accounts(login, display_name, employee_id, role, seat, password_hash, public_key, private_key_enc, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(login), .text(displayName), employeeID.map(SQLValue.text) ?? .null, .text(role.rawValue),
+                      seat.map { .text($0.rawValue) } ?? .null, .text(hash), .blob(key.publicKey.rawRepresentation),
+                      .blob(encrypted), .integer(now)])
+            let id = db.lastInsertRowID
+            try audit.append(db, actor: actor, action: "account_create", detail: "account=\(id) role=\(role.rawValue)", at: now)
+            return id
+        }
+        return try account(id: id)!
+    }
+
+    /// The account with this id, as stored now; nil when there is none. Holds no key material.
+    public func account(id: Int64) throws -> Account? {
+        try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE id = ?", [.integer(id)]).map(Account.init(row:)) }
+    }
+
+    /// The account with this login, as stored now; nil when there is none. Holds no key material.
+    public func account(login: String) throws -> Account? {
+        try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE login = ?", [.text(login)]).map(Account.init(row:)) }
+    }
+
+    /// Every account, disabled ones included, by id. Holds no key material.
+    public func accounts() throws -> [Account] {
+        try pool.read { db in try db.query("SELECT \(Account.columns) FROM accounts ORDER BY id").map(Account.init(row:)) }
+    }
+
+    /// A disabled account cannot log in; its grants stay, so that re-enabling restores access
+    /// and no case loses its only reader.
+    public func setDisabled(login: String, _ disabled: Bool, actor: String) throws {
+        let now = clock()
+        let audit = self.audit
+        try pool.write { db in
+            try db.execute("UPDATE accounts SET disabled = ? WHERE login = ?", [.integer(disabled ? 1 : 0), .text(login)])
+            guard db.changes == 1 else { throw AccountProblem(description: "no account with the login '\(login)'") }
+            let id = try db.scalar("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self) ?? 0
+            try audit.append(db, actor: actor, action: disabled ? "account_disable" : "account_enable", detail: "account=\(id)", at: now)
+        }
+    }
+
+    /// Stores a TOTP secret sealed to the account's own public key, so that reading it needs the
+    /// password-unlocked private key: the database alone yields no second factor.
+    public func enrollTOTP(accountID: Int64, secret: SecureBytes, actor: String) throws {
+        guard let account = try account(id: accountID) else { throw AccountProblem(description: "no such account") }
+        let sealed = try SealedBox.seal(secret, to: try account.x25519PublicKey(), context: Array("candor/totp/v1|\(accountID)".utf8))
+        let now = clock()
+        let audit = self.audit
+        try pool.write { db in
+            try db.execute("UPDATE accounts SET totp_secret_sealed = ?, totp_enrolled = 1 WHERE id = ?", [.blob(sealed), .integer(accountID)])
+            try audit.append(db, actor: actor, action: "totp_enrol", detail: "account=\(accountID)", at: now)
+        }
+    }
+
+    /// The people a reporter may keep away from a report: everyone who could hold a case.
+    public func handlers() throws -> [Account] {
+        try pool.read { db in
+            try db.query("SELECT \(Account.columns) FROM accounts WHERE disabled = 0 AND role IN ('head','inspector','approver') ORDER BY role, id")
+                .map(Account.init(row:))
+        }
+    }
+
+    /// Checks the password and unlocks the account's private key. Does not check TOTP, lock-out
+    /// or disabled state: the login flow does, around this.
+    func unlockKey(accountID: Int64, password: String) throws -> X25519PrivateKey? {
+        let row = try pool.read { db in
+            try db.queryOne("SELECT password_hash, private_key_enc FROM accounts WHERE id = ?", [.integer(accountID)])
+        }
+        guard let row, let hash = try row.string("password_hash"), let encrypted = try row.blob("private_key_enc") else { return nil }
+        guard PasswordHash.verify(password, against: hash) else { return nil }
+        return try X25519PrivateKey.importEncrypted(encrypted, password: password)
+    }
+}

@@ -1,0 +1,108 @@
+import Casework
+import Vault
+
+/// The department's case actions by name — the one dispatch behind both the console's forms and
+/// the API's JSON, so that an action means the same thing whichever way it arrives.
+public struct CaseActionInput: Sendable {
+    public var text: String?
+    public var category: String?
+    public var outcome: String?
+    /// The inspector to designate, or the account to re-grant.
+    public var account: Int64?
+    public var requestID: Int64?
+    public var grant = false
+    public var amount: String?
+    public var loss: String?
+    public var prior: [(kind: String, day: String)] = []
+    public var sameMatter: [String] = []
+    public var on = false
+
+    public init() {}
+}
+
+/// A field missing or malformed: the caller says it in the page's language (`key` is a text
+/// catalog key) and, for the API, names the field.
+public struct CaseActionInputError: Error {
+    public let field: String
+    public let key: String?
+    public let detail: String
+
+    init(_ field: String, key: String? = nil, detail: String = "") {
+        self.field = field
+        self.key = key
+        self.detail = detail
+    }
+}
+
+public enum CaseActionDesk {
+    /// Every named action and the access it needs; `identity-show` reads rather than acts and is
+    /// the console's alone.
+    public static let actions: [String: CaseAction] = [
+        "register": .register, "not-actionable": .markNotActionable, "propose": .propose, "approve": .decideApproval,
+        "refuse": .decideApproval, "designate": .designate, "regrant": .designate, "note": .addNote, "interview": .addNote,
+        "message": .messageReporter, "suspend": .suspend, "resume": .resume, "report": .fileReport,
+        "submit": .submitToLeaders, "conclude": .conclude, "sanction": .recordSanction, "close": .conclude,
+        "recuse": .declareRecusal, "identity-request": .requestIdentity, "identity-decide": .decideIdentityRequest,
+        "reward-assess": .assessReward, "reward-propose": .proposeReward, "reward-approve": .approveReward,
+        "reward-paid": .recordPayment, "legal-hold": .setLegalHold,
+    ]
+
+    /// Performs `name` on a case opened for it. Throws `CaseActionInputError` for the input,
+    /// `Ledger.ActionRefused` for the rules.
+    public static func perform(_ name: String, on c: StaffCase, input: CaseActionInput, key: X25519PrivateKey, ledger: Ledger) throws {
+        let text = input.text ?? ""
+        guard text.unicodeScalars.count <= ReportDraft.Limits.narrative else { throw CaseActionInputError("text", key: "reply_too_long") }
+        func required() throws -> String {
+            guard !text.allSatisfy(\.isWhitespace) else { throw CaseActionInputError("text", key: "text_required") }
+            return text
+        }
+        switch name {
+        case "register": try ledger.register(c, category: input.category, message: input.text)
+        case "not-actionable": try ledger.markNotActionable(c, message: text)
+        case "propose": try ledger.propose(c, summary: text)
+        case "approve": try ledger.decideApproval(c, approve: true, message: nil)
+        case "refuse": try ledger.decideApproval(c, approve: false, message: text)
+        case "designate", "regrant":
+            guard let id = input.account else { throw CaseActionInputError(name == "designate" ? "inspector" : "account", key: "choose_inspector") }
+            if name == "designate" { try ledger.designate(c, inspectorID: id) } else { try ledger.regrant(c, to: id, headKey: key) }
+        case "note", "interview": try ledger.addNote(c, kind: name == "note" ? .note : .interview, text: try required())
+        case "message": try ledger.messageReporter(c, text: try required())
+        case "suspend": try ledger.suspend(c, message: text)
+        case "resume": try ledger.resume(c)
+        case "report": try ledger.fileReport(c, text: try required())
+        case "submit": try ledger.submitToLeaders(c)
+        case "conclude":
+            guard let outcome = input.outcome.flatMap(Outcome.init(rawValue:)) else { throw CaseActionInputError("outcome", key: "choose_outcome") }
+            try ledger.conclude(c, outcome: outcome, message: input.text)
+        case "sanction": try ledger.recordSanction(c, text: try required())
+        case "close": try ledger.closeCase(c)
+        case "recuse": try ledger.recuse(c, reason: text)
+        case "identity-request": try ledger.requestIdentity(c, reason: text)
+        case "identity-decide":
+            guard let id = input.requestID else { throw CaseActionInputError("request", detail: "Name the identity request.") }
+            try ledger.decideIdentityRequest(c, requestID: id, grant: input.grant, headKey: key)
+        case "reward-assess":
+            let loss: Fen
+            do { loss = try Fen(parsingYuan: input.loss ?? "") } catch { throw CaseActionInputError("loss", detail: error.description) }
+            let prior = try input.prior.map { p -> PriorKnowledge in
+                guard let kind = PriorKnowledge.Kind(rawValue: p.kind), let day = Day(p.day) else {
+                    throw CaseActionInputError("prior", key: "reward_prior_invalid")
+                }
+                return PriorKnowledge(kind: kind, recordedOn: day)
+            }
+            let same = try input.sameMatter.map { word -> RegisterNumber in
+                guard let n = RegisterNumber(word) else { throw CaseActionInputError("same_matter", key: "reward_register_invalid", detail: word) }
+                return n
+            }
+            try ledger.assessReward(c, verifiedLoss: loss, prior: prior, sameMatter: same)
+        case "reward-propose":
+            let amount: Fen
+            do { amount = try Fen(parsingYuan: input.amount ?? "") } catch { throw CaseActionInputError("amount", detail: error.description) }
+            try ledger.proposeReward(c, amount: amount)
+        case "reward-approve": try ledger.approveReward(c)
+        case "reward-paid": try ledger.recordRewardPayment(c)
+        case "legal-hold": try ledger.setLegalHold(c, on: input.on)
+        default: throw CaseActionInputError("action", detail: "No such action.")
+        }
+    }
+}

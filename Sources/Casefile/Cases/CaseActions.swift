@@ -1,0 +1,251 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+
+/// The department's actions on a case (arts. 6–12). Each takes a `StaffCase` that
+/// `Ledger.staffCase` granted for that very action, performs the workflow transition, seals what
+/// it carries, and writes the audit entry in the same transaction.
+extension Ledger {
+    public struct ActionRefused: Error, CustomStringConvertible, Sendable {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    func caseRow(_ db: Database, _ caseID: Int64) throws -> Row {
+        guard let row = try db.queryOne("SELECT * FROM cases WHERE id = ?", [.integer(caseID)]) else {
+            throw ActionRefused(description: "this case no longer exists")
+        }
+        return row
+    }
+
+    /// Runs a workflow transition and its side effects atomically. `extra` seals and stores what
+    /// the transition carries; the state column is compared-and-set, so two heads acting at once
+    /// cannot both move the case.
+    func transition(_ c: StaffCase, _ t: Transition, input: TransitionInput,
+                    extra: (@Sendable (Database, Int64) throws -> Void)? = nil) throws {
+        let next: CaseFacts
+        do { next = try Workflow.apply(t, to: c.facts, input: input) } catch { throw ActionRefused(description: error.message) }
+        let now = clock()
+        let today = Int64(self.today.ordinal)
+        let audit = self.audit
+        let (caseID, ref, account, from) = (c.caseID, c.ref, c.accountID, c.facts.state.rawValue)
+        let approvals = next.approvals.map(\.rawValue).sorted().joined(separator: ",")
+        let state = next.state.rawValue
+        let outcome = next.outcome?.rawValue
+        let closes = next.state.isClosed
+        try pool.write { db in
+            try db.execute("UPDATE cases SET state = ?, approvals = ?, outcome = ?, closed_day = CASE WHEN ? THEN ? ELSE closed_day END WHERE id = ? AND state = ?",
+                           [.text(state), .text(approvals), outcome.map(SQLValue.text) ?? .null, .integer(closes ? 1 : 0),
+                            .integer(today), .integer(caseID), .text(from)])
+            guard db.changes == 1 else { throw ActionRefused(description: "The case changed meanwhile; reload and try again.") }
+            try extra?(db, today)
+            try audit.append(db, actor: "staff:\(account)", action: t.rawValue, caseRef: ref, detail: "from=\(from) to=\(state)", at: now)
+        }
+    }
+
+    func sealedBlob(_ c: StaffCase, _ kind: BlobKind, _ text: String) throws -> (slot: String, sealed: [UInt8]) {
+        let slot = try CaseCrypto.newSlot()
+        return (slot, try CaseCrypto.seal(Array(text.utf8), caseKey: c.caseKey, ref: c.ref, kind: kind.rawValue, slot: slot))
+    }
+
+    static func insertBlob(_ db: Database, caseID: Int64, kind: BlobKind, blob: (slot: String, sealed: [UInt8]), author: String, day: Int64) throws {
+        try db.execute("INSERT INTO blobs(case_id, kind, slot, author, day, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                       [.integer(caseID), .text(kind.rawValue), .text(blob.slot), .text(author), .integer(day), .blob(blob.sealed)])
+    }
+
+    /// 登记 (art. 6): registered; optionally tells the reporter, which meets the acceptance notice.
+    public func register(_ c: StaffCase, category: String?, message: String?) throws {
+        if let category, ledgerCategory(category) == nil { throw ActionRefused(description: "Unknown category.") }
+        let note = try message.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : try sealedBlob(c, .messageToReporter, $0) }
+        let author = "staff:\(c.accountID)"
+        try transition(c, .register, input: .init()) { db, today in
+            try db.execute("UPDATE cases SET registered_day = ?, category = coalesce(?, category) WHERE id = ?",
+                           [.integer(today), category.map(SQLValue.text) ?? .null, .integer(c.caseID)])
+            if let note {
+                try Ledger.insertBlob(db, caseID: c.caseID, kind: .messageToReporter, blob: note, author: author, day: today)
+                try db.execute("UPDATE cases SET acceptance_notice_day = coalesce(acceptance_notice_day, ?), feedback_day = coalesce(feedback_day, ?) WHERE id = ?",
+                               [.integer(today), .integer(today), .integer(c.caseID)])
+            }
+        }
+    }
+
+    func ledgerCategory(_ id: String) -> Settings.Category? { settings.category(id) }
+
+    /// 不予受理 (art. 9): closed with the reason told to the reporter.
+    public func markNotActionable(_ c: StaffCase, message: String) throws {
+        let note = try sealedBlob(c, .messageToReporter, message)
+        let author = "staff:\(c.accountID)"
+        try transition(c, .markNotActionable, input: .init(messageToReporter: message)) { db, today in
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .messageToReporter, blob: note, author: author, day: today)
+            try db.execute("UPDATE cases SET acceptance_notice_day = coalesce(acceptance_notice_day, ?), feedback_day = coalesce(feedback_day, ?) WHERE id = ?",
+                           [.integer(today), .integer(today), .integer(c.caseID)])
+        }
+    }
+
+    /// The exclusions sealed in the case: who may never hold it (art. 10).
+    func exclusions(_ c: StaffCase) throws -> [ExclusionRecord] {
+        guard let blob = try staffRead(c, kinds: [.exclusions]).last else { return [] }
+        return try JSONBytes.decode([ExclusionRecord].self, Array(blob.text.utf8))
+    }
+
+    /// 报批 (art. 7): the summary goes to both seats; the case key is sealed for whoever sits in
+    /// each seat on this case (the holder, or the alternate where the holder is excluded).
+    public func propose(_ c: StaffCase, summary: String) throws {
+        let excluded = Set(try exclusions(c).map(\.accountID))
+        let roster = try pool.read { db in try self.roster(db) }
+        let logins = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0.login) })
+        var seats: [(Seat, Account)] = []
+        for seat in Seat.allCases {
+            let id: Int64
+            do {
+                id = try SeatAssignment.holder(of: seat, roster: roster.map(\.rosterEntry), excluded: excluded,
+                                               alternates: settings.alternates, loginOf: { logins[$0] })
+            } catch { throw ActionRefused(description: error.description) }
+            seats.append((seat, roster.first { $0.id == id }!))
+        }
+        let grants = try seats.map { seat, account -> (Seat, Int64, [UInt8]) in
+            let holder = Holder.account(account.id)
+            return (seat, account.id, try CaseCrypto.grant(c.caseKey, to: try account.x25519PublicKey(), ref: c.ref, holder: holder))
+        }
+        let sealedSummary = try sealedBlob(c, .summary, summary)
+        let author = "staff:\(c.accountID)"
+        let audit = self.audit
+        let now = clock()
+        let notify = notifying
+        try transition(c, .propose, input: .init(summary: summary)) { db, today in
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .summary, blob: sealedSummary, author: author, day: today)
+            for (seat, accountID, sealed) in grants {
+                try Ledger.storeGrant(db, .caseKey, caseID: c.caseID, holder: Holder.account(accountID), account: accountID, sealed: sealed)
+                try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, ?)",
+                               [.integer(c.caseID), .integer(accountID), .text(seat.rawValue)])
+                try audit.append(db, actor: author, action: "grant", caseRef: c.ref, detail: "account=\(accountID) capacity=\(seat.rawValue)", at: now)
+            }
+            // An approval waits for each seat holder.
+            if notify { try Outbox.enqueue(db, accounts: grants.map(\.1), at: now) }
+        }
+    }
+
+    /// 同意 / 不同意 (art. 7), from the seat this account holds on the case.
+    public func decideApproval(_ c: StaffCase, approve: Bool, message: String?) throws {
+        guard let seat = c.seat else { throw ActionRefused(description: "You hold no approval seat on this case.") }
+        if approve {
+            try transition(c, .approve, input: .init(seat: seat))
+        } else {
+            let text = message ?? ""
+            let note = try sealedBlob(c, .messageToReporter, text)
+            let author = "staff:\(c.accountID)"
+            try transition(c, .refuse, input: .init(messageToReporter: text, seat: seat)) { db, today in
+                try Ledger.insertBlob(db, caseID: c.caseID, kind: .messageToReporter, blob: note, author: author, day: today)
+            }
+        }
+    }
+
+    /// 指定调查人员 (art. 7): only after both approvals; never an excluded account.
+    public func designate(_ c: StaffCase, inspectorID: Int64) throws {
+        guard let account = try account(id: inspectorID), account.role == .inspector || account.role == .head, !account.disabled else {
+            throw ActionRefused(description: "Choose an active inspector.")
+        }
+        if try exclusions(c).contains(where: { $0.accountID == inspectorID }) {
+            _ = try pool.write { [audit, clock] db in
+                try audit.append(db, actor: "staff:\(c.accountID)", action: "designate_refused", caseRef: c.ref,
+                                 detail: "account=\(inspectorID) reason=excluded", at: clock())
+            }
+            throw ActionRefused(description: "This person is excluded from the case (art. 10) and cannot be designated.")
+        }
+        let holder = Holder.account(inspectorID)
+        let sealed = try CaseCrypto.grant(c.caseKey, to: try account.x25519PublicKey(), ref: c.ref, holder: holder)
+        let now = clock()
+        let audit = self.audit
+        try pool.write { db in
+            try Ledger.storeGrant(db, .caseKey, caseID: c.caseID, holder: holder, account: inspectorID, sealed: sealed)
+            try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'inspector')",
+                           [.integer(c.caseID), .integer(inspectorID)])
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "designate", caseRef: c.ref, detail: "account=\(inspectorID)", at: now)
+        }
+    }
+
+    /// 中止 (art. 9): the reason goes to the reporter.
+    public func suspend(_ c: StaffCase, message: String) throws {
+        let note = try sealedBlob(c, .messageToReporter, message)
+        let author = "staff:\(c.accountID)"
+        try transition(c, .suspend, input: .init(messageToReporter: message)) { db, today in
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .messageToReporter, blob: note, author: author, day: today)
+        }
+    }
+
+    /// Takes a suspended case back to investigation if the workflow allows it; the state is
+    /// compared and set, so a case changed since `c` was opened is refused. Audited atomically.
+    public func resume(_ c: StaffCase) throws { try transition(c, .resume, input: .init()) }
+
+    /// 调查报告 (art. 8).
+    public func fileReport(_ c: StaffCase, text: String) throws {
+        let report = try sealedBlob(c, .investigationReport, text)
+        let author = "staff:\(c.accountID)"
+        try transition(c, .fileReport, input: .init()) { db, today in
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .investigationReport, blob: report, author: author, day: today)
+        }
+    }
+
+    /// 上报 (art. 8): the report goes to the principal leaders — both seats hold the case, so the
+    /// submission is the recorded act of giving it to them.
+    public func submitToLeaders(_ c: StaffCase) throws {
+        let now = clock()
+        let today = Int64(self.today.ordinal)
+        let audit = self.audit
+        try pool.write { db in
+            try db.execute("UPDATE cases SET report_submitted_day = ? WHERE id = ? AND report_submitted_day IS NULL", [.integer(today), .integer(c.caseID)])
+            guard db.changes == 1 else { throw ActionRefused(description: "Already submitted.") }
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "submit_to_leaders", caseRef: c.ref, at: now)
+        }
+    }
+
+    /// 查实 / 未查实.
+    public func conclude(_ c: StaffCase, outcome: Outcome, message: String?) throws {
+        let note = try message.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : try sealedBlob(c, .messageToReporter, $0) }
+        let author = "staff:\(c.accountID)"
+        try transition(c, .conclude, input: .init(outcome: outcome)) { db, today in
+            if let note { try Ledger.insertBlob(db, caseID: c.caseID, kind: .messageToReporter, blob: note, author: author, day: today) }
+            try db.execute("UPDATE cases SET feedback_day = coalesce(feedback_day, ?) WHERE id = ?", [.integer(today), .integer(c.caseID)])
+        }
+    }
+
+    /// 处理 (art. 12): the sanction on the person reported, sealed.
+    public func recordSanction(_ c: StaffCase, text: String) throws {
+        let sanction = try sealedBlob(c, .sanction, text)
+        let now = clock()
+        let today = Int64(self.today.ordinal)
+        let audit = self.audit
+        try pool.write { db in
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .sanction, blob: sanction, author: "staff:\(c.accountID)", day: today)
+            try db.execute("UPDATE cases SET sanction_recorded = 1 WHERE id = ?", [.integer(c.caseID)])
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "record_sanction", caseRef: c.ref, at: now)
+        }
+    }
+
+    /// Closes the case (its retention clock starts) if the workflow allows it; the state is
+    /// compared and set, so a case changed since `c` was opened is refused. Audited atomically.
+    public func closeCase(_ c: StaffCase) throws { try transition(c, .close, input: .init()) }
+
+    /// 回避: the grant (and any identity grant) is deleted at once, the account joins the sealed
+    /// exclusions, and every assignment of it on this case ends.
+    public func recuse(_ c: StaffCase, reason: String) throws {
+        var list = try exclusions(c)
+        list.append(ExclusionRecord(accountID: c.accountID, reason: "recused"))
+        let sealed = try sealedBlob(c, .exclusions, String(decoding: try JSONBytes.encode(list), as: UTF8.self))
+        let why = try sealedBlob(c, .note, "回避 / recusal: " + reason)
+        let now = clock()
+        let today = Int64(self.today.ordinal)
+        let audit = self.audit
+        let holder = Holder.account(c.accountID)
+        try pool.write { db in
+            try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'exclusions'", [.integer(c.caseID)])
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .exclusions, blob: sealed, author: "staff:\(c.accountID)", day: today)
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .note, blob: why, author: "staff:\(c.accountID)", day: today)
+            try db.execute("DELETE FROM grants WHERE case_id = ? AND holder = ?", [.integer(c.caseID), .text(holder)])
+            try db.execute("DELETE FROM identity_grants WHERE case_id = ? AND holder = ?", [.integer(c.caseID), .text(holder)])
+            try db.execute("DELETE FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(c.caseID), .integer(c.accountID)])
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "recusal", caseRef: c.ref, detail: "grant revoked", at: now)
+        }
+    }
+}

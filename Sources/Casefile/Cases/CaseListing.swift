@@ -1,0 +1,96 @@
+import Casework
+import Foundation
+
+/// A case as the inbox lists it: plaintext columns only (nothing sealed is opened to list), the
+/// capacities the account holds it in, and its deadlines as of today.
+public struct InboxEntry: Sendable {
+    public let ref: String
+    public let register: String
+    public let received: Day
+    public let category: String
+    public let channel: String
+    public let state: CaseState
+    public let outcome: Outcome?
+    public let approvals: Set<Seat>
+    /// 'intake', 'inspector', 'chairman', 'party_secretary'.
+    public let capacities: Set<String>
+    /// Empty for a closed case.
+    public let deadlines: [DeadlineStatus]
+}
+
+/// What the console and the staff API list and show of cases beyond their sealed content: the
+/// inbox, a case's deadlines, its designated inspectors, its state after an action.
+extension Ledger {
+    /// The newest 500 cases this account holds a grant for, newest first. Without a grant a case
+    /// is not listed whatever the account's role (an admin or auditor holds none, so lists
+    /// none). Listing opens no key and writes no audit entry: it shows only plaintext columns.
+    public func inbox(accountID: Int64) throws -> [InboxEntry] {
+        let settings = self.settings
+        let today = self.today
+        let rows = try pool.read { db in
+            try db.query("""
+                SELECT c.ref, c.register_year, c.register_seq, c.received_day, c.category, c.channel, c.state, c.outcome, c.approvals,
+                       c.real_name, c.registered_day, c.acceptance_notice_day, c.feedback_day,
+                       (SELECT group_concat(capacity) FROM assignments a WHERE a.case_id = c.id AND a.account_id = ?) AS caps
+                FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = ?
+                ORDER BY c.id DESC LIMIT 500
+                """, [.integer(accountID), .text(Holder.account(accountID))])
+        }
+        return try rows.map { row in
+            let received = Day(ordinal: try row.int("received_day") ?? 0)
+            let facts = DeadlineFacts(receivedOn: received, realName: try row.bool("real_name") ?? false,
+                                      registeredOn: try row.int("registered_day").map(Day.init(ordinal:)),
+                                      acceptanceNoticeOn: try row.int("acceptance_notice_day").map(Day.init(ordinal:)),
+                                      feedbackOn: try row.int("feedback_day").map(Day.init(ordinal:)))
+            let state = CaseState(rawValue: try row.string("state") ?? "") ?? .submitted
+            return InboxEntry(ref: try row.string("ref") ?? "",
+                              register: RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0).description,
+                              received: received, category: try row.string("category") ?? "", channel: try row.string("channel") ?? "",
+                              state: state, outcome: try row.string("outcome").flatMap(Outcome.init(rawValue:)),
+                              approvals: Set((try row.string("approvals") ?? "").split(separator: ",").compactMap { Seat(rawValue: String($0)) }),
+                              capacities: Set((try row.string("caps") ?? "").split(separator: ",").map(String.init)),
+                              deadlines: state.isClosed ? [] : DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: today))
+        }
+    }
+
+    /// The case's statutory deadlines as of today under the current settings; none for a closed
+    /// case. Reads the days the case was registered, notified and answered afresh, so an action
+    /// just taken counts.
+    public func deadlines(of c: StaffCase) throws -> [DeadlineStatus] {
+        guard !c.facts.state.isClosed else { return [] }
+        let settings = self.settings
+        let row = try pool.read { db in
+            try db.queryOne("SELECT registered_day, acceptance_notice_day, feedback_day FROM cases WHERE id = ?", [.integer(c.caseID)])
+        }
+        let facts = DeadlineFacts(receivedOn: c.receivedOn, realName: c.realName,
+                                  registeredOn: try row?.int("registered_day").map(Day.init(ordinal:)),
+                                  acceptanceNoticeOn: try row?.int("acceptance_notice_day").map(Day.init(ordinal:)),
+                                  feedbackOn: try row?.int("feedback_day").map(Day.init(ordinal:)))
+        return DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: today)
+    }
+
+    /// The accounts designated inspector on the case (capacity `inspector`), by id.
+    public func designatedInspectors(of c: StaffCase) throws -> Set<Int64> {
+        Set(try pool.read { db in
+            try db.query("SELECT account_id FROM assignments WHERE case_id = ? AND capacity = 'inspector'", [.integer(c.caseID)])
+                .compactMap { try $0.int64("account_id") }
+        })
+    }
+
+    /// The case's state and outcome as committed now (a `StaffCase` holds them as they were
+    /// when it was opened); both nil for a case that no longer exists.
+    public func currentState(of c: StaffCase) throws -> (state: String?, outcome: String?) {
+        let row = try pool.read { db in try db.queryOne("SELECT state, outcome FROM cases WHERE id = ?", [.integer(c.caseID)]) }
+        return (try row?.string("state"), try row?.string("outcome"))
+    }
+}
+
+extension StaffCase {
+    /// Whether this account may take `action` on this case now: the access policy for the role it
+    /// holds the case in, then the workflow for the case's state. The same answer `staffCase`
+    /// gives before acting; pages use it to show only the actions that would be allowed.
+    public func permits(_ action: CaseAction) -> Bool {
+        guard let role = caseRole else { return false }
+        return AccessPolicy.permits(role, action, .assigned) && Workflow.allows(action, in: facts)
+    }
+}

@@ -1,0 +1,184 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+
+/// Arts. 4 and 16: a real-name reporter's identity is sealed under its own key, for the intake
+/// head(s) and the recovery key. An inspector reads it only after a reasoned request the head
+/// granted, and never where the reporter asked for strict confidentiality.
+extension Ledger {
+    public struct IdentityRequest: Sendable, Equatable {
+        public let id: Int64
+        public let accountID: Int64
+        public let state: String
+        public let reason: String
+    }
+
+    /// Records a request to read the reporter's identity, the reason sealed under the case key,
+    /// pending the head's decision; refused for an anonymous report or a blank reason. Audited.
+    public func requestIdentity(_ c: StaffCase, reason: String) throws {
+        guard c.realName else { throw ActionRefused(description: "This report is anonymous: there is no identity to request.") }
+        guard !reason.allSatisfy(\.isWhitespace) else { throw ActionRefused(description: "Give the reason you need the reporter's identity.") }
+        let sealed = try sealedBlob(c, .identityRequest, reason)
+        let now = clock()
+        let today = Int64(self.today.ordinal)
+        let audit = self.audit
+        try pool.write { db in
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .identityRequest, blob: sealed, author: "staff:\(c.accountID)", day: today)
+            try db.execute("INSERT INTO identity_requests(case_id, account_id, reason_slot, state) VALUES (?, ?, ?, 'pending')",
+                           [.integer(c.caseID), .integer(c.accountID), .text(sealed.slot)])
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "identity_request", caseRef: c.ref, at: now)
+        }
+    }
+
+    /// The case's identity requests, oldest first, their reasons opened with the case key `c`
+    /// holds. Reads only.
+    public func identityRequests(_ c: StaffCase) throws -> [IdentityRequest] {
+        let caseID = c.caseID
+        let rows = try pool.read { db in
+            try db.query("""
+                SELECT r.id, r.account_id, r.state, b.slot, b.sealed FROM identity_requests r
+                JOIN blobs b ON b.slot = r.reason_slot WHERE r.case_id = ? ORDER BY r.id
+                """, [.integer(caseID)])
+        }
+        return try rows.map { row in
+            let reason = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: c.caseKey, ref: c.ref,
+                                             kind: BlobKind.identityRequest.rawValue, slot: try row.string("slot") ?? "")
+            return IdentityRequest(id: try row.int64("id") ?? 0, accountID: try row.int64("account_id") ?? 0,
+                                   state: try row.string("state") ?? "", reason: String(decoding: reason, as: UTF8.self))
+        }
+    }
+
+    /// The head decides; granting seals the identity key for the requester. Refused outright for a
+    /// confidential report (art. 16), whatever the head clicks.
+    public func decideIdentityRequest(_ c: StaffCase, requestID: Int64, grant: Bool, headKey: X25519PrivateKey) throws {
+        guard let request = try identityRequests(c).first(where: { $0.id == requestID }), request.state == "pending" else {
+            throw ActionRefused(description: "No pending request with that number.")
+        }
+        if grant && !IdentityPolicy.mayGrantRequest(confidential: c.confidential) {
+            throw ActionRefused(description: "The reporter asked for strict confidentiality (art. 16): the identity cannot be disclosed to anyone but the head.")
+        }
+        var sealedForRequester: [UInt8]?
+        if grant {
+            guard let requester = try account(id: request.accountID), !requester.disabled else {
+                throw ActionRefused(description: "The requester's account is not active.")
+            }
+            guard !(try exclusions(c).contains { $0.accountID == request.accountID }) else {
+                throw ActionRefused(description: "The requester is excluded from this case.")
+            }
+            let identityKey = try openIdentityKey(c, key: headKey)
+            let holder = Holder.account(request.accountID)
+            sealedForRequester = try SealedBox.seal(identityKey, to: try requester.x25519PublicKey(),
+                                                    context: CaseCrypto.identityGrantContext(ref: c.ref, holder: holder))
+        }
+        let now = clock()
+        let audit = self.audit
+        let sealed = sealedForRequester
+        try pool.write { db in
+            try db.execute("UPDATE identity_requests SET state = ?, decided_by = ? WHERE id = ? AND state = 'pending'",
+                           [.text(grant ? "granted" : "refused"), .integer(c.accountID), .integer(requestID)])
+            if let sealed {
+                try Ledger.storeGrant(db, .identity, caseID: c.caseID, holder: Holder.account(request.accountID), account: request.accountID, sealed: sealed)
+            }
+            try audit.append(db, actor: "staff:\(c.accountID)", action: grant ? "identity_grant" : "identity_refuse",
+                             caseRef: c.ref, detail: "request=\(requestID) account=\(request.accountID)", at: now)
+        }
+    }
+
+    func openIdentityKey(_ c: StaffCase, key: X25519PrivateKey) throws -> SecureBytes {
+        let holder = Holder.account(c.accountID)
+        let sealed = try pool.read { db in
+            try db.scalar("SELECT sealed_key FROM identity_grants WHERE case_id = ? AND holder = ?",
+                          [.integer(c.caseID), .text(holder)], as: [UInt8].self)
+        }
+        guard let sealed else { throw ActionRefused(description: "You hold no key to this reporter's identity.") }
+        return try SealedBox.openSecret(sealed, with: key, context: CaseCrypto.identityGrantContext(ref: c.ref, holder: holder))
+    }
+
+    /// Reads the identity, auditing the disclosure. The policy check comes first: an inspector
+    /// whose grant somehow exists but whose request was never granted still reads nothing.
+    public func readIdentity(_ c: StaffCase, key: X25519PrivateKey) throws -> ReportDraft.Identity? {
+        guard c.realName else { return nil }
+        let granted = try identityRequests(c).contains { $0.accountID == c.accountID && $0.state == "granted" }
+        guard let role = c.caseRole, IdentityPolicy.mayRead(role, relation: .assigned, confidential: c.confidential, requestGranted: granted) else {
+            return nil
+        }
+        let identityKey = try openIdentityKey(c, key: key)
+        let row = try pool.read { db in
+            try db.queryOne("SELECT slot, sealed FROM blobs WHERE case_id = ? AND kind = 'identity'", [.integer(c.caseID)])
+        }
+        guard let row else { return nil }
+        let plain = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: identityKey, ref: c.ref, kind: BlobKind.identity.rawValue,
+                                        slot: try row.string("slot") ?? "")
+        let now = clock()
+        let audit = self.audit
+        _ = try pool.write { db in
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "identity_read", caseRef: c.ref, at: now)
+        }
+        return try JSONBytes.decode(ReportDraft.Identity.self, plain)
+    }
+
+    /// The files of a case, their sealed names opened.
+    public struct AttachmentInfo: Sendable {
+        public let file: String
+        public let meta: AttachmentMetaView
+        public let author: String
+        public let day: Day
+        public let internalOnly: Bool
+    }
+
+    public struct AttachmentMetaView: Sendable {
+        public let fileName: String
+        public let contentType: String
+        public let size: Int64
+        public let metadataStripped: Bool?
+    }
+
+    /// The case's files in the order they came, each file's sealed metadata opened with the
+    /// case key; a tampered record fails its tag and throws. Reads only, decrypts no file.
+    public func attachments(_ c: StaffCase) throws -> [AttachmentInfo] {
+        let caseID = c.caseID
+        let rows = try pool.read { db in
+            try db.query("SELECT file, author, internal, day, meta_sealed FROM attachments WHERE case_id = ? ORDER BY id", [.integer(caseID)])
+        }
+        return try rows.map { row in
+            let file = try row.string("file") ?? ""
+            let plain = try CaseCrypto.open(try row.blob("meta_sealed") ?? [], caseKey: c.caseKey, ref: c.ref, kind: "attachment", slot: "file:" + file)
+            let meta = try JSONBytes.decode(AttachmentMeta.self, plain)
+            return AttachmentInfo(file: file, meta: AttachmentMetaView(fileName: meta.fileName, contentType: meta.contentType, size: meta.size,
+                                                                       metadataStripped: meta.metadataStripped),
+                                  author: try row.string("author") ?? "", day: Day(ordinal: try row.int("day") ?? 0),
+                                  internalOnly: try row.bool("internal") ?? false)
+        }
+    }
+
+    /// Staff evidence (interview recordings, documents): internal, never listed to the reporter.
+    public func beginStaffEvidence(_ c: StaffCase) -> IntakeStaging { staging(forCase: c.ref, caseKey: c.caseKey) }
+
+    /// Commits the staged files as internal evidence (never listed to the reporter), their rows
+    /// and audit entry in one transaction, after the files are synced.
+    public func attachStaffEvidence(_ c: StaffCase, staging: IntakeStaging) throws {
+        let now = clock()
+        let audit = self.audit
+        try attach(caseID: c.caseID, ref: c.ref, caseKey: c.caseKey, staging: staging, author: "staff:\(c.accountID)", internalOnly: true) { db in
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "add_evidence", caseRef: c.ref, at: now)
+        }
+    }
+
+    /// Streams one decrypted file to `write`, auditing the decryption.
+    public func readAttachment(_ c: StaffCase, file: String, write: ([UInt8]) throws -> Void) throws {
+        let now = clock()
+        let audit = self.audit
+        _ = try pool.write { db in
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "file_decrypt", caseRef: c.ref, at: now)
+        }
+        try files.read(file, key: c.caseKey, associatedData: CaseCrypto.fileAD(ref: c.ref, file: file), chunk: write)
+    }
+
+    /// Reads the whole sealed file and checks every chunk's tag, keeping nothing (constant
+    /// memory); throws if the file is missing, cut short, corrupted or altered. Not audited:
+    /// nothing leaves, and the download that follows is (`readAttachment`).
+    public func checkAttachment(_ c: StaffCase, file: String) throws {
+        try files.read(file, key: c.caseKey, associatedData: CaseCrypto.fileAD(ref: c.ref, file: file)) { _ in }
+    }
+}

@@ -1,0 +1,117 @@
+import Casework
+import Foundation
+import SQLiteDB
+
+/// A closed case whose retention period has run out.
+public struct PurgeCandidate: Sendable, Equatable {
+    public let ref: String
+    public let registerNumber: RegisterNumber
+    public let closedOn: Day
+    public let purgeOn: Day
+}
+
+/// What a purge took away: counts only, nothing of the content.
+public struct PurgeResult: Sendable, Equatable {
+    public let ref: String
+    public let registerNumber: RegisterNumber
+    public let blobs: Int
+    public let files: Int
+}
+
+/// Retention (RetentionRules): a closed case is crypto-shredded when its period has run out.
+/// Deleting every grant deletes every copy of the case key, so whatever ciphertext survives
+/// elsewhere (a backup, a disk block) can no longer be opened; deleting the blobs and files with
+/// `secure_delete` on, and checkpointing the WAL, leaves no ciphertext in the live store either.
+///
+/// The case row stays as a tombstone (register number, days, category, channel, outcome) so the
+/// register has no gaps that would look like deleted reports and the statistics stay continuous.
+extension Ledger {
+    /// The closed cases whose retention has run out by `today` and that no legal hold keeps,
+    /// in register order. Reads only: `purge` deletes.
+    public func purgeCandidates(today: Day) throws -> [PurgeCandidate] {
+        let rules = settings.retention
+        let rows = try pool.read { db in
+            try db.query("""
+                SELECT ref, register_year, register_seq, state, outcome, closed_day, legal_hold FROM cases
+                WHERE purged_day IS NULL AND closed_day IS NOT NULL AND legal_hold = 0
+                ORDER BY register_year, register_seq
+                """)
+        }
+        return try rows.compactMap { row in
+            guard let candidate = try Ledger.candidate(row, rules: rules), candidate.purgeOn <= today else { return nil }
+            return candidate
+        }
+    }
+
+    static func candidate(_ row: Row, rules: RetentionRules) throws -> PurgeCandidate? {
+        guard let state = try row.string("state").flatMap(CaseState.init(rawValue:)),
+              let closed = try row.int("closed_day").map(Day.init(ordinal:)),
+              let purgeOn = rules.purgeDay(state: state, outcome: try row.string("outcome").flatMap(Outcome.init(rawValue:)),
+                                           closedOn: closed, legalHold: try row.bool("legal_hold") ?? false)
+        else { return nil }
+        return PurgeCandidate(ref: try row.string("ref") ?? "",
+                              registerNumber: RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0),
+                              closedOn: closed, purgeOn: purgeOn)
+    }
+
+    /// Purges one case, re-checking inside the transaction that it is still due and not under
+    /// legal hold, so a hold placed a moment earlier wins.
+    @discardableResult
+    public func purge(caseRef: String, actor: String) throws -> PurgeResult {
+        let rules = settings.retention
+        let today = self.today
+        let now = clock()
+        let audit = self.audit
+        let (result, files) = try pool.write { db -> (PurgeResult, [String]) in
+            guard let row = try db.queryOne("""
+                SELECT id, ref, register_year, register_seq, state, outcome, closed_day, legal_hold, purged_day FROM cases WHERE ref = ?
+                """, [.text(caseRef)]) else {
+                throw ActionRefused(description: "no such case")
+            }
+            guard try row.isNull("purged_day") else { throw ActionRefused(description: "this case was purged already") }
+            guard !(try row.bool("legal_hold") ?? false) else {
+                throw ActionRefused(description: "this case is under legal hold; the head must lift the hold before it can be purged")
+            }
+            guard let candidate = try Ledger.candidate(row, rules: rules), candidate.purgeOn <= today else {
+                throw ActionRefused(description: "this case is not due for purging: it is open, or its retention period has not run out")
+            }
+            let caseID = try row.int64("id") ?? 0
+            let files = try db.query("SELECT file FROM attachments WHERE case_id = ?", [.integer(caseID)]).compactMap { try $0.string("file") }
+            let blobs = try db.scalar("SELECT count(*) FROM blobs WHERE case_id = ?", [.integer(caseID)], as: Int.self) ?? 0
+            for table in ["identity_requests", "identity_grants", "grants", "assignments", "attachments", "blobs", "prior_knowledge", "same_matter"] {
+                try db.execute("DELETE FROM \(table) WHERE case_id = ?", [.integer(caseID)])
+            }
+            // real_name and confidential describe the reporter: nothing of them outlives the case.
+            try db.execute("""
+                UPDATE cases SET state = 'closed', lookup_id = NULL, lookup_params = NULL, approvals = '',
+                                 real_name = 0, confidential = 0, purged_day = ? WHERE id = ?
+                """, [.integer(Int64(today.ordinal)), .integer(caseID)])
+            try audit.append(db, actor: actor, action: "purge", caseRef: candidate.ref,
+                             detail: "register=\(candidate.registerNumber)", at: now)
+            return (PurgeResult(ref: candidate.ref, registerNumber: candidate.registerNumber, blobs: blobs, files: files.count), files)
+        }
+        // After the commit: a crash in between leaves files no row names, which start-up sweeps.
+        for file in files { self.files.delete(file) }
+        try self.files.syncFolder()
+        // The WAL still holds page images with the deleted ciphertext until a checkpoint; a
+        // reader's open snapshot can hold it back, and the next checkpoint finishes the job.
+        try? pool.checkpoint()
+        return result
+    }
+
+    /// The head places or lifts a legal hold (litigation, an authority's request): a held case
+    /// is never purged, whatever its retention period.
+    public func setLegalHold(_ c: StaffCase, on: Bool) throws {
+        guard let role = c.caseRole, AccessPolicy.permits(role, .setLegalHold, .assigned) else {
+            throw ActionRefused(description: "Only the head may place or lift a legal hold.")
+        }
+        let now = clock()
+        let audit = self.audit
+        let (caseID, ref, account) = (c.caseID, c.ref, c.accountID)
+        try pool.write { db in
+            try db.execute("UPDATE cases SET legal_hold = ? WHERE id = ? AND purged_day IS NULL", [.integer(on ? 1 : 0), .integer(caseID)])
+            guard db.changes == 1 else { throw ActionRefused(description: "this case was purged") }
+            try audit.append(db, actor: "staff:\(account)", action: on ? "legal_hold_on" : "legal_hold_off", caseRef: ref, at: now)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+
+/// What the reporter sees of a case (art. 11): the coarse status, the messages written to them
+/// and their own, how many files they sent, and later the reward decision. Internal kinds are
+/// never read here, let alone decrypted.
+public struct ReporterView: Sendable {
+    public struct Message: Sendable, Equatable {
+        public enum From: String, Sendable { case department, reporter }
+        public var from: From
+        public var day: Day
+        public var text: String
+    }
+
+    public var status: ReporterStatus
+    public var receivedOn: Day
+    public var messages: [Message]
+    public var evidenceCount: Int
+    public var reward: Reward?
+
+    /// The reward decision as the reporter may see it (arts. 13–14).
+    public struct Reward: Sendable, Equatable {
+        public enum Decision: String, Sendable { case excluded, approved, paid }
+        public var decision: Decision
+        public var amount: Fen?
+        public var claimRef: String?
+        /// Art. 14 reason numbers; 0 means an earlier report on the same matter.
+        public var reasons: [Int]
+    }
+}
+
+extension Ledger {
+    /// What the reporter may see of their case: its status, the messages both ways, how many
+    /// files they sent and any reward decision; never a note, a staff file or a name.
+    public func reporterView(_ reporter: ReporterCase) throws -> ReporterView {
+        let caseID = reporter.caseID
+        let visible = BlobKind.reporterVisible.map(\.rawValue) + [BlobKind.rewardDecision.rawValue]
+        let (caseRow, blobRows, evidence) = try pool.read { db -> (Row?, [Row], Int) in
+            let c = try db.queryOne("SELECT state, outcome, received_day FROM cases WHERE id = ?", [.integer(caseID)])
+            let placeholders = visible.map { _ in "?" }.joined(separator: ", ")
+            let b = try db.query("SELECT kind, slot, day, sealed FROM blobs WHERE case_id = ? AND kind IN (\(placeholders)) ORDER BY id",
+                                 [.integer(caseID)] + visible.map(SQLValue.text))
+            let n = try db.scalar("SELECT count(*) FROM attachments WHERE case_id = ? AND internal = 0", [.integer(caseID)], as: Int.self) ?? 0
+            return (c, b, n)
+        }
+        guard let caseRow else { throw Problem(description: "this case no longer exists") }
+        let state = CaseState(rawValue: try caseRow.string("state") ?? "") ?? .submitted
+        let outcome = try caseRow.string("outcome").flatMap(Outcome.init(rawValue:))
+        var messages: [ReporterView.Message] = []
+        var reward: ReporterView.Reward?
+        for row in blobRows {
+            let kind = try row.string("kind") ?? ""
+            let plaintext = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: reporter.caseKey, ref: reporter.ref,
+                                                kind: kind, slot: try row.string("slot") ?? "")
+            let text = String(decoding: plaintext, as: UTF8.self)
+            let day = Day(ordinal: try row.int("day") ?? 0)
+            switch kind {
+            case BlobKind.messageToReporter.rawValue: messages.append(.init(from: .department, day: day, text: text))
+            case BlobKind.messageFromReporter.rawValue: messages.append(.init(from: .reporter, day: day, text: text))
+            default:
+                if let notice = try? JSONBytes.decode(RewardNotice.self, plaintext),
+                   let decision = ReporterView.Reward.Decision(rawValue: notice.decision) {
+                    reward = .init(decision: decision, amount: notice.amountFen.map(Fen.init), claimRef: notice.claimRef, reasons: notice.reasons)
+                }
+            }
+        }
+        return ReporterView(status: ReporterStatus(state: state, outcome: outcome),
+                            receivedOn: Day(ordinal: try caseRow.int("received_day") ?? 0),
+                            messages: messages, evidenceCount: evidence, reward: reward)
+    }
+
+    public struct TextTooLong: Error, Sendable {}
+
+    /// The reporter's reply. Dated to the day only, like the report.
+    public func reporterReply(_ reporter: ReporterCase, text: String) throws {
+        try addBlob(caseID: reporter.caseID, ref: reporter.ref, caseKey: reporter.caseKey, kind: .messageFromReporter,
+                    author: "reporter", plaintext: Array(text.utf8), then: notifyHolders(caseID: reporter.caseID))
+    }
+
+    /// Evidence the reporter adds later: the files were streamed into `staging`, sealed with the
+    /// case key the reporter unlocked.
+    public func reporterAddEvidence(_ reporter: ReporterCase, staging: IntakeStaging) throws {
+        try attach(caseID: reporter.caseID, ref: reporter.ref, caseKey: reporter.caseKey, staging: staging,
+                   author: "reporter", internalOnly: false, then: notifyHolders(caseID: reporter.caseID))
+    }
+
+    /// Queues a notice for everyone holding the case, in the transaction that stores what the
+    /// reporter sent; nil (nothing to do) with notifications off.
+    func notifyHolders(caseID: Int64) -> (@Sendable (Database) throws -> Void)? {
+        guard notifying else { return nil }
+        let now = clock()
+        return { db in try Outbox.enqueue(db, accounts: try Outbox.holders(db, caseID: caseID), at: now) }
+    }
+
+    /// A staging area that seals with an existing case's key, for files added to that case.
+    func staging(forCase ref: String, caseKey: SecureBytes) -> IntakeStaging {
+        IntakeStaging(ref: ref, caseKey: caseKey)
+    }
+
+    /// A staging area for files the reporter adds later, sealed under their case's key as they
+    /// stream in; nothing is stored until `reporterAddEvidence`.
+    public func beginEvidence(_ reporter: ReporterCase) -> IntakeStaging {
+        staging(forCase: reporter.ref, caseKey: reporter.caseKey)
+    }
+
+    func addBlob(caseID: Int64, ref: String, caseKey: SecureBytes, kind: BlobKind, author: String, plaintext: [UInt8],
+                 then: (@Sendable (Database) throws -> Void)? = nil) throws {
+        let slot = try CaseCrypto.newSlot()
+        let sealed = try CaseCrypto.seal(plaintext, caseKey: caseKey, ref: ref, kind: kind.rawValue, slot: slot)
+        let day = Int64(today.ordinal)
+        try pool.write { db in
+            try db.execute("INSERT INTO blobs(case_id, kind, slot, author, day, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                           [.integer(caseID), .text(kind.rawValue), .text(slot), .text(author), .integer(day), .blob(sealed)])
+            try then?(db)
+        }
+    }
+
+    func attach(caseID: Int64, ref: String, caseKey: SecureBytes, staging: IntakeStaging, author: String, internalOnly: Bool,
+                then: (@Sendable (Database) throws -> Void)? = nil) throws {
+        var rows: [(String, [UInt8])] = []
+        for file in staging.files {
+            rows.append((file.writer.name, try CaseCrypto.seal(try JSONBytes.encode(file.meta), caseKey: caseKey, ref: ref,
+                                                               kind: "attachment", slot: "file:" + file.writer.name)))
+        }
+        let sealedRows = rows
+        let day = Int64(today.ordinal)
+        try pool.write { db in
+            for (file, meta) in sealedRows {
+                try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                               [.integer(caseID), .text(file), .text(author), .integer(internalOnly ? 1 : 0), .integer(day), .blob(meta)])
+            }
+            try then?(db)
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+
+/// Arts. 13–14 on a case: the head records the verified loss and any earlier knowledge of the
+/// matter, eligibility follows from the recorded dates (`RewardRule`), the head proposes an
+/// amount inside the band, both seats approve (company consent), payment is recorded. The
+/// reporter sees each decision through a sealed notice on the status page.
+extension Ledger {
+    public struct RewardRecord: Sendable, Equatable {
+        public let verifiedLoss: Fen
+        public let state: String
+        public let exclusions: [String]
+        public let amount: Fen?
+        public let approvals: Set<Seat>
+        public let claimRef: String?
+        public let paidOn: Day?
+        public let band: RewardBand?
+    }
+
+    /// What the reporter is told about a reward (sealed with the case key).
+    struct RewardNotice: Codable, Sendable, Equatable {
+        var decision: String          // "excluded", "approved", "paid"
+        var amountFen: Int64?
+        var claimRef: String?
+        var reasons: [Int]            // art. 14 reason numbers; 0 = an earlier report on the matter
+
+        enum CodingKeys: String, CodingKey {
+            case decision
+            case amountFen = "amount_fen"
+            case claimRef = "claim_ref"
+            case reasons
+        }
+    }
+
+    /// The case's reward record as committed now, with the band the current settings give its
+    /// verified loss; nil before it is assessed.
+    public func reward(_ c: StaffCase) throws -> RewardRecord? {
+        let caseID = c.caseID
+        let bands = settings.rewardBands
+        return try pool.read { db in
+            guard let row = try db.queryOne("SELECT * FROM rewards WHERE case_id = ?", [.integer(caseID)]) else { return nil }
+            let loss = Fen(try row.int64("verified_loss_fen") ?? 0)
+            return RewardRecord(verifiedLoss: loss, state: try row.string("state") ?? "",
+                                exclusions: (try row.string("exclusions") ?? "").split(separator: ";").map(String.init),
+                                amount: try row.int64("amount_fen").map(Fen.init),
+                                approvals: Set((try row.string("approvals") ?? "").split(separator: ",").compactMap { Seat(rawValue: String($0)) }),
+                                claimRef: try row.string("claim_ref"), paidOn: try row.int("paid_day").map(Day.init(ordinal:)),
+                                band: bands.band(forLoss: loss))
+        }
+    }
+
+    /// Records the verified loss, prior-knowledge records and same-matter reports, and decides
+    /// eligibility. Re-assessing replaces the earlier assessment until an amount is approved.
+    @discardableResult
+    public func assessReward(_ c: StaffCase, verifiedLoss: Fen, prior: [PriorKnowledge], sameMatter: [RegisterNumber]) throws -> RewardEligibility {
+        if let existing = try reward(c), existing.state == "approved" || existing.state == "paid" {
+            throw ActionRefused(description: "The reward is already approved; it can no longer be reassessed.")
+        }
+        let caseID = c.caseID
+        let others = try pool.read { db -> [(Int64, LinkedReport)] in
+            try sameMatter.map { number in
+                guard let row = try db.queryOne("SELECT id, received_day, register_seq FROM cases WHERE register_year = ? AND register_seq = ?",
+                                                [.integer(Int64(number.year)), .integer(Int64(number.sequence))]) else {
+                    throw ActionRefused(description: "No report is registered as \(number).")
+                }
+                let id = try row.int64("id") ?? 0
+                guard id != caseID else { throw ActionRefused(description: "A report cannot be on the same matter as itself.") }
+                return (id, LinkedReport(registerNumber: number.description, receivedOn: Day(ordinal: try row.int("received_day") ?? 0),
+                                         sequence: Int64(number.year) * 10_000_000 + Int64(try row.int("register_seq") ?? 0)))
+            }
+        }
+        let mine = Int64(c.registerNumber.year) * 10_000_000 + Int64(c.registerNumber.sequence)
+        let eligibility = RewardRule.assess(outcome: c.facts.outcome, state: c.facts.state, verifiedLoss: verifiedLoss,
+                                            receivedOn: c.receivedOn, sequence: mine, priorKnowledge: prior,
+                                            linkedReports: others.map(\.1), bands: settings.rewardBands)
+        let state: String
+        var reasons: [String] = []
+        var notice: RewardNotice?
+        switch eligibility {
+        case .notAssessable(let why): throw ActionRefused(description: why)
+        case .eligible: state = "assessed"
+        case .excluded(let list):
+            state = "excluded"
+            reasons = list.map(Ledger.describe)
+            notice = RewardNotice(decision: "excluded", amountFen: nil, claimRef: nil, reasons: list.map { $0.article14Reason ?? 0 })
+        }
+        let sealedNotice = try notice.map { try sealedBlob(c, .rewardDecision, String(decoding: try JSONBytes.encode($0), as: UTF8.self)) }
+        let now = clock()
+        let today = Int64(self.today.ordinal)
+        let audit = self.audit
+        let reasonText = reasons.joined(separator: ";")
+        try pool.write { db in
+            try db.execute("DELETE FROM prior_knowledge WHERE case_id = ?", [.integer(caseID)])
+            try db.execute("DELETE FROM same_matter WHERE case_id = ?", [.integer(caseID)])
+            for p in prior {
+                try db.execute("INSERT INTO prior_knowledge(case_id, kind, recorded_day) VALUES (?, ?, ?)",
+                               [.integer(caseID), .text(p.kind.rawValue), .integer(Int64(p.recordedOn.ordinal))])
+            }
+            for (other, _) in others {
+                try db.execute("INSERT INTO same_matter(case_id, other_case_id) VALUES (?, ?)", [.integer(caseID), .integer(other)])
+            }
+            try db.execute("""
+                INSERT INTO rewards(case_id, verified_loss_fen, state, exclusions) VALUES (?, ?, ?, ?)
+                ON CONFLICT(case_id) DO UPDATE SET verified_loss_fen = excluded.verified_loss_fen, state = excluded.state,
+                  exclusions = excluded.exclusions, amount_fen = NULL, approvals = ''
+                """, [.integer(caseID), .integer(verifiedLoss.value), .text(state), .text(reasonText)])
+            try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'reward_decision'", [.integer(caseID)])
+            if let sealedNotice {
+                try Ledger.insertBlob(db, caseID: caseID, kind: .rewardDecision, blob: sealedNotice, author: "staff:\(c.accountID)", day: today)
+            }
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_assess", caseRef: c.ref,
+                             detail: "state=\(state) loss_fen=\(verifiedLoss.value)", at: now)
+        }
+        return eligibility
+    }
+
+    static func describe(_ e: RewardExclusion) -> String {
+        switch e {
+        case .alreadyDiscovered(let d): return "art14(1) discovered \(d)"
+        case .alreadyUnderInvestigation(let d): return "art14(2) investigating \(d)"
+        case .measuresAlreadyTaken(let d): return "art14(3) measures \(d)"
+        case .earlierReport(let n, let d): return "earlier report \(n) \(d)"
+        }
+    }
+
+    /// The head proposes an amount inside the band; outside it is refused with the band shown.
+    public func proposeReward(_ c: StaffCase, amount: Fen) throws {
+        guard let record = try reward(c), record.state == "assessed" || record.state == "proposed" else {
+            throw ActionRefused(description: "Assess the reward first; an excluded or approved reward takes no new amount.")
+        }
+        guard let band = record.band else { throw ActionRefused(description: "No reward band covers the verified loss.") }
+        do { try RewardRule.checkAmount(amount, in: band) } catch { throw ActionRefused(description: error.description) }
+        let now = clock()
+        let audit = self.audit
+        let notify = notifying
+        try pool.write { db in
+            try db.execute("UPDATE rewards SET state = 'proposed', amount_fen = ?, approvals = '' WHERE case_id = ?",
+                           [.integer(amount.value), .integer(c.caseID)])
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_propose", caseRef: c.ref, detail: "amount_fen=\(amount.value)", at: now)
+            // A reward waits for both seats' approval.
+            if notify { try Outbox.enqueue(db, accounts: try Outbox.seatHolders(db, caseID: c.caseID), at: now) }
+        }
+    }
+
+    /// Art. 13 "经公司同意": both seats approve; on the second approval the reporter is told,
+    /// with a claim reference.
+    public func approveReward(_ c: StaffCase) throws {
+        guard let seat = c.seat else { throw ActionRefused(description: "You hold no approval seat on this case.") }
+        guard let record = try reward(c), record.state == "proposed", let amount = record.amount else {
+            throw ActionRefused(description: "There is no proposed reward to approve.")
+        }
+        guard !record.approvals.contains(seat) else { throw ActionRefused(description: "Your seat has already approved this reward.") }
+        let approvals = record.approvals.union([seat])
+        let complete = approvals.count == Seat.allCases.count
+        let claim = complete ? try Ledger.newClaimRef() : nil
+        let notice = try claim.map { ref in
+            try sealedBlob(c, .rewardDecision, String(decoding: try JSONBytes.encode(RewardNotice(decision: "approved", amountFen: amount.value, claimRef: ref, reasons: [])), as: UTF8.self))
+        }
+        let now = clock()
+        let today = Int64(self.today.ordinal)
+        let audit = self.audit
+        try pool.write { db in
+            try db.execute("UPDATE rewards SET approvals = ?, state = ?, claim_ref = ? WHERE case_id = ? AND state = 'proposed'",
+                           [.text(approvals.map(\.rawValue).sorted().joined(separator: ",")), .text(complete ? "approved" : "proposed"),
+                            claim.map(SQLValue.text) ?? .null, .integer(c.caseID)])
+            guard db.changes == 1 else { throw ActionRefused(description: "The reward changed meanwhile; reload.") }
+            if let notice {
+                try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'reward_decision'", [.integer(c.caseID)])
+                try Ledger.insertBlob(db, caseID: c.caseID, kind: .rewardDecision, blob: notice, author: "staff:\(c.accountID)", day: today)
+            }
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_approve", caseRef: c.ref, detail: "seat=\(seat.rawValue)", at: now)
+        }
+    }
+
+    /// Marks an approved reward paid and replaces the reporter's reward notice, with its audit
+    /// entry, in one transaction; refused unless the reward is approved.
+    public func recordRewardPayment(_ c: StaffCase) throws {
+        guard let record = try reward(c), record.state == "approved" else {
+            throw ActionRefused(description: "Only an approved reward can be recorded as paid.")
+        }
+        let notice = try sealedBlob(c, .rewardDecision, String(decoding: try JSONBytes.encode(
+            RewardNotice(decision: "paid", amountFen: record.amount?.value, claimRef: record.claimRef, reasons: [])), as: UTF8.self))
+        let now = clock()
+        let today = Int64(self.today.ordinal)
+        let audit = self.audit
+        try pool.write { db in
+            try db.execute("UPDATE rewards SET state = 'paid', paid_day = ? WHERE case_id = ? AND state = 'approved'", [.integer(today), .integer(c.caseID)])
+            try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'reward_decision'", [.integer(c.caseID)])
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .rewardDecision, blob: notice, author: "staff:\(c.accountID)", day: today)
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_paid", caseRef: c.ref, at: now)
+        }
+    }
+
+    /// `JL-XXXX-XXXX`: what the reporter quotes to claim, beside their tracking code.
+    static func newClaimRef() throws -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var chars: [Character] = []
+        while chars.count < 8 {
+            for b in try Random.bytes(16) where b < 224 && chars.count < 8 { chars.append(alphabet[Int(b) % 32]) }
+        }
+        return "JL-" + String(chars[0..<4]) + "-" + String(chars[4..<8])
+    }
+}

@@ -1,0 +1,173 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+
+/// A case as a staff member holds it: its key (from their grant), the capacities in which they
+/// hold it, and the facts the workflow needs. Obtained only through `Ledger.staffCase`, which
+/// asks the access policy first and audits every answer.
+public struct StaffCase: Sendable {
+    public let caseID: Int64
+    public let ref: String
+    let caseKey: SecureBytes
+    public let accountID: Int64
+    /// 'intake', 'inspector', 'chairman', 'party_secretary'.
+    public let capacities: Set<String>
+    public let facts: CaseFacts
+    public let registerNumber: RegisterNumber
+    public let receivedOn: Day
+    public let category: String
+    public let channel: String
+    public let realName: Bool
+    public let confidential: Bool
+    public let legalHold: Bool
+
+    /// The role this account acts in on this case: the alternate intake acts as head here.
+    public var caseRole: Role? {
+        if capacities.contains("intake") { return .head }
+        if capacities.contains("inspector") { return .inspector }
+        if capacities.contains("chairman") || capacities.contains("party_secretary") { return .approver }
+        return nil
+    }
+
+    public var seat: Seat? {
+        if capacities.contains("chairman") { return .chairman }
+        if capacities.contains("party_secretary") { return .partySecretary }
+        return nil
+    }
+}
+
+public enum StaffCaseAccess: Sendable {
+    case granted(StaffCase)
+    /// No such case, or no grant for this account: the same answer, so a guessed reference
+    /// learns nothing.
+    case notFound
+    /// The account holds the case but may not take this action, or not in this state.
+    case refused(String)
+}
+
+extension Ledger {
+    /// Opens a case for a staff action. Order matters: the grant (a key, not a flag) first, then
+    /// the access policy, then the workflow; every refusal leaves an audit entry.
+    public func staffCase(ref: String, accountID: Int64, key: X25519PrivateKey, action: CaseAction) throws -> StaffCaseAccess {
+        let now = clock()
+        let audit = self.audit
+        let holder = Holder.account(accountID)
+        let found = try pool.read { db -> (Row, [UInt8]?, [String])? in
+            guard let row = try db.queryOne("""
+                SELECT id, ref, register_year, register_seq, channel, category, state, outcome, real_name, confidential,
+                       received_day, approvals, report_submitted_day, sanction_recorded, legal_hold,
+                       (SELECT count(*) FROM assignments a WHERE a.case_id = cases.id AND a.capacity = 'inspector') AS inspectors
+                FROM cases WHERE ref = ?
+                """, [.text(ref)]) else { return nil }
+            let caseID = try row.int64("id") ?? 0
+            let grant = try db.queryOne("SELECT sealed_key FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)])
+            let capacities = try db.query("SELECT capacity FROM assignments WHERE case_id = ? AND account_id = ?",
+                                          [.integer(caseID), .integer(accountID)]).compactMap { try $0.string("capacity") }
+            return (row, try grant?.blob("sealed_key"), capacities)
+        }
+        func deny(_ detail: String, caseRef: String?) throws {
+            _ = try pool.write { db in
+                try audit.append(db, actor: "staff:\(accountID)", action: "access_denied", caseRef: caseRef,
+                                 detail: "action=\(action.rawValue) \(detail)", at: now)
+            }
+        }
+        guard let (row, sealed, capacities) = found else {
+            try deny("reason=no_such_case", caseRef: nil)
+            return .notFound
+        }
+        guard let sealed, let caseKey = try? CaseCrypto.openGrant(sealed, with: key, ref: ref, holder: holder) else {
+            try deny("reason=no_grant", caseRef: ref)
+            return .notFound
+        }
+        let approvals = Set((try row.string("approvals") ?? "").split(separator: ",").compactMap { Seat(rawValue: String($0)) })
+        let facts = CaseFacts(state: CaseState(rawValue: try row.string("state") ?? "") ?? .submitted,
+                              outcome: try row.string("outcome").flatMap(Outcome.init(rawValue:)),
+                              approvals: approvals, designatedInspectors: try row.int("inspectors") ?? 0,
+                              reportSubmittedToLeaders: !(try row.isNull("report_submitted_day")),
+                              sanctionRecorded: try row.bool("sanction_recorded") ?? false)
+        let staffCase = StaffCase(caseID: try row.int64("id") ?? 0, ref: ref, caseKey: caseKey, accountID: accountID,
+                                  capacities: Set(capacities), facts: facts,
+                                  registerNumber: RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0),
+                                  receivedOn: Day(ordinal: try row.int("received_day") ?? 0),
+                                  category: try row.string("category") ?? "", channel: try row.string("channel") ?? "",
+                                  realName: try row.bool("real_name") ?? false, confidential: try row.bool("confidential") ?? false,
+                                  legalHold: try row.bool("legal_hold") ?? false)
+        guard let role = staffCase.caseRole, AccessPolicy.permits(role, action, .assigned) else {
+            try deny("reason=policy", caseRef: ref)
+            return .refused("Your part in this case does not include this action.")
+        }
+        guard Workflow.allows(action, in: facts) else {
+            try deny("reason=state state=\(facts.state.rawValue)", caseRef: ref)
+            return .refused("This cannot be done while the case is \(facts.state.rawValue).")
+        }
+        return .granted(staffCase)
+    }
+
+    /// Decrypts one kind of blob for a staff member, auditing the decryption.
+    func staffRead(_ c: StaffCase, kinds: [BlobKind]) throws -> [(kind: BlobKind, author: String, day: Day, text: String)] {
+        let caseID = c.caseID
+        let rows = try pool.read { db in
+            try db.query("SELECT kind, slot, author, day, sealed FROM blobs WHERE case_id = ? AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ","))) ORDER BY id",
+                         [.integer(caseID)] + kinds.map { .text($0.rawValue) })
+        }
+        return try rows.map { row in
+            let kind = BlobKind(rawValue: try row.string("kind") ?? "") ?? .note
+            let plain = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: c.caseKey, ref: c.ref, kind: kind.rawValue,
+                                            slot: try row.string("slot") ?? "")
+            return (kind, try row.string("author") ?? "", Day(ordinal: try row.int("day") ?? 0), String(decoding: plain, as: UTF8.self))
+        }
+    }
+
+    /// A message to the reporter (art. 9, 11: kept apart from internal notes; the reporter sees
+    /// only these). Meets the feedback deadline the first time.
+    public func messageReporter(_ c: StaffCase, text: String) throws {
+        let now = clock()
+        let today = Int64(self.today.ordinal)
+        let audit = self.audit
+        let (caseID, ref, account) = (c.caseID, c.ref, c.accountID)
+        try addBlob(caseID: caseID, ref: ref, caseKey: c.caseKey, kind: .messageToReporter, author: "staff:\(account)",
+                    plaintext: Array(text.utf8)) { db in
+            try db.execute("UPDATE cases SET feedback_day = coalesce(feedback_day, ?) WHERE id = ?", [.integer(today), .integer(caseID)])
+            try audit.append(db, actor: "staff:\(account)", action: "message_reporter", caseRef: ref, at: now)
+        }
+    }
+
+    /// An internal note or interview record: never shown to the reporter (art. 11).
+    public func addNote(_ c: StaffCase, kind: BlobKind = .note, text: String) throws {
+        let now = clock()
+        let audit = self.audit
+        let (ref, account) = (c.ref, c.accountID)
+        try addBlob(caseID: c.caseID, ref: ref, caseKey: c.caseKey, kind: kind, author: "staff:\(account)",
+                    plaintext: Array(text.utf8)) { db in
+            try audit.append(db, actor: "staff:\(account)", action: "add_\(kind.rawValue)", caseRef: ref, at: now)
+        }
+    }
+}
+
+/// A case as a staff member reads it: the report, the accused and the sealed pieces this
+/// account may see (internal notes only where the policy lets it read them).
+public struct CaseReading {
+    public typealias Piece = (kind: BlobKind, author: String, day: Day, text: String)
+    public let content: ReportContent?
+    public let accused: [AccusedPerson]
+    public let pieces: [Piece]
+    public let readsNotes: Bool
+
+    public func pieces(_ kinds: [BlobKind]) -> [Piece] { pieces.filter { kinds.contains($0.kind) } }
+}
+
+extension Ledger {
+    /// Decrypts what the case page (or the API's case view) shows, and audits the view.
+    public func readCase(_ c: StaffCase, readsNotes: Bool) throws -> CaseReading {
+        var kinds: [BlobKind] = [.report, .accused, .summary, .messageToReporter, .messageFromReporter, .investigationReport, .sanction]
+        if readsNotes { kinds += [.note, .interview] }
+        let pieces = try staffRead(c, kinds: kinds)
+        _ = try pool.write { [audit, now = clock()] db in
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "case_view", caseRef: c.ref, at: now)
+        }
+        let content = try pieces.first { $0.kind == .report }.map { try JSONBytes.decode(ReportContent.self, Array($0.text.utf8)) }
+        let accused = try pieces.first { $0.kind == .accused }.map { try JSONBytes.decode([AccusedPerson].self, Array($0.text.utf8)) } ?? []
+        return CaseReading(content: content, accused: accused, pieces: pieces, readsNotes: readsNotes)
+    }
+}

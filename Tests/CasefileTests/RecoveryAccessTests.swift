@@ -1,0 +1,81 @@
+import Casework
+import Foundation
+import SQLiteDB
+import Vault
+import XCTest
+@testable import Casefile
+import TestSupport
+
+final class RecoveryAccessTests: XCTestCase {
+    var world: World!
+
+    override func setUpWithError() throws {
+        world = try World()
+        try world.standardRoster()
+    }
+
+    override func tearDown() { world = nil }
+
+    func submit(accused: [AccusedPerson] = [AccusedPerson(name: "外部人员", post: "包工头")]) throws -> Receipt {
+        var draft = ReportDraft(category: "bribery", narrative: "RECOVERY-NARRATIVE", accused: accused)
+        draft.mode = .realName
+        draft.identity = .init(name: "实名举报人-RECOVERY", phone: "13900001111", otherContact: "")
+        return try world.submit(draft)
+    }
+
+    func unlock(_ login: String) throws -> StaffUnlock {
+        guard case .success(let u) = try world.ledger.login(login, password: World.password, totpCode: "") else {
+            throw NSError(domain: "login", code: 1)
+        }
+        return u
+    }
+
+    func testRecoveryKeyRestoresEveryAssignedCaseWithTheIdentity() throws {
+        let a = try submit(), b = try submit()
+        try world.ledger.resetPassword(login: "head", newPassword: World.password, actor: "test")
+        let outcomes = try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "head", caseRefs: nil)
+        XCTAssertEqual(outcomes.map(\.ref), [a.caseRef, b.caseRef])
+        XCTAssertEqual(outcomes.map(\.result), [.restored(identity: true), .restored(identity: true)])
+        XCTAssertEqual(outcomes.first?.registerNumber, a.registerNumber)
+        let head = try unlock("head")
+        guard case .granted(let c) = try world.ledger.staffCase(ref: a.caseRef, accountID: head.account.id, key: head.key, action: .view) else {
+            return XCTFail("recovered: the case opens")
+        }
+        XCTAssertEqual(try world.ledger.readIdentity(c, key: head.key)?.name, "实名举报人-RECOVERY")
+        XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "head", caseRefs: [a.caseRef]).map(\.result),
+                       [.alreadyHeld])
+        let audited = try world.ledger.pool.read { db in
+            try db.query("SELECT actor, case_ref FROM audit_log WHERE action = 'recovery_regrant' ORDER BY id").map {
+                "\(try $0.string("actor") ?? "") \(try $0.string("case_ref") ?? "")"
+            }
+        }
+        XCTAssertEqual(audited, ["cli:recover \(a.caseRef)", "cli:recover \(b.caseRef)"])
+    }
+
+    func testAWrongRecoveryKeyIsRefusedWithAClearMessage() throws {
+        _ = try submit()
+        XCTAssertThrowsError(try world.ledger.recoverAccess(recoveryKey: try X25519PrivateKey(), to: "head", caseRefs: nil)) { error in
+            XCTAssertTrue("\(error)".contains("does not belong to this installation"), "\(error)")
+        }
+    }
+
+    func testNoAssignmentAndExclusionAreRefused() throws {
+        let receipt = try submit(accused: [AccusedPerson(name: "李娜", post: "调查人员")])
+        XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "inspector2", caseRefs: [receipt.caseRef]).map(\.result),
+                       [.notAssigned])
+        let accused = try XCTUnwrap(try world.ledger.account(login: "inspector1"))
+        try world.ledger.pool.write { db in
+            try db.execute("INSERT INTO assignments(case_id, account_id, capacity) SELECT id, ?, 'inspector' FROM cases WHERE ref = ?",
+                           [.integer(accused.id), .text(receipt.caseRef)])
+        }
+        XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "inspector1", caseRefs: nil).map(\.result),
+                       [.excluded], "even with an assignment, the sealed exclusions decide (art. 10)")
+        let grants = try world.ledger.pool.read { db in
+            try db.scalar("SELECT count(*) FROM grants WHERE holder = ?", [.text("account:\(accused.id)")], as: Int.self) ?? 0
+        }
+        XCTAssertEqual(grants, 0)
+        XCTAssertThrowsError(try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "head", caseRefs: ["0000"])) { error in
+            XCTAssertTrue("\(error)".contains("no case with the reference 0000"))
+        }
+    }
+}
