@@ -81,7 +81,7 @@ extension Ledger {
             // an unknown one commits its own entry, so the disk does not tell them apart either.
             // The name typed is not recorded: it may be a password typed in the wrong field.
             let log = self.audit
-            try pool.write { db in
+            _ = try pool.write { db in
                 try log.append(db, actor: "unknown", action: "login_failed", detail: locked ? "reason=locked" : "reason=unknown", at: now)
             }
             if locked { return .failure(.locked(seconds: state.lockedUntil - now)) }
