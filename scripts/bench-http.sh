@@ -71,16 +71,8 @@ trap 'exit 130' INT TERM
 FAILS=()
 fail() { echo "FAIL: $*" >&2; FAILS+=("$*"); }
 
-echo "== building release"
-# A failed build must not benchmark the binary an earlier build left behind.
-if ! swift build -c release --static-swift-stdlib > "$TMP/build.log" 2>&1; then
-  grep -E "error:" "$TMP/build.log" | head -20 >&2 || tail -20 "$TMP/build.log" >&2
-  echo "FAIL: the release build failed; nothing was measured" >&2
-  exit 1
-fi
-grep -E "warning:|Build complete" "$TMP/build.log" || true
-BIN=.build/release/candor
-[ -x "$BIN" ] || { echo "FAIL: no $BIN after the build" >&2; exit 1; }
+. scripts/lib/build-release.sh
+build_release
 
 echo "== machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 

@@ -15,18 +15,7 @@ stop_demo() {
 trap stop_demo EXIT
 trap 'exit 130' INT TERM
 
-# A failed build must not benchmark the binary an earlier build left behind.
-build_release() {
-  echo "== building release"
-  if ! swift build -c release --static-swift-stdlib > "$TMP/build.log" 2>&1; then
-    grep -E "error:" "$TMP/build.log" | head -40 >&2 || tail -40 "$TMP/build.log" >&2
-    echo "FAIL: the release build failed; nothing was measured" >&2
-    exit 1
-  fi
-  grep -E "warning:|Build complete" "$TMP/build.log" || true
-  BIN=.build/release/candor
-  [ -x "$BIN" ] || { echo "FAIL: no $BIN after the build" >&2; exit 1; }
-}
+. scripts/lib/build-release.sh
 
 # Serves the demo from fresh folders in $TMP and waits until it answers (the demo derives the
 # staff's password keys first: up to 120 s); the process must be the release binary itself.
