@@ -34,7 +34,16 @@ let package = Package(
         // material, grants, the audit log, the outbox queue, backup and purge. The only app module
         // that speaks SQL; its database pool is not public.
         .target(name: "Casefile", dependencies: ["SQLiteDB", "Vault", "Casework"]),
-        .target(name: "Gateway", dependencies: ["HTTPCore", "Casework", "Vault", "Casefile", "Courier", "Presentation"]),
+        // What both sites share: page rendering, the sessions table, form fields and evidence
+        // upload, error pages, the same-origin check, the API's JSON, the role gate.
+        .target(name: "SiteKit", dependencies: ["HTTPCore", "Presentation", "Casework", "Casefile", "Vault"]),
+        // The reporter's pages and API. Never imports the console, nor SQL.
+        .target(name: "ReporterSite", dependencies: ["SiteKit", "Casefile", "Presentation", "HTTPCore", "Casework", "Vault"]),
+        // The console, the staff API, tokens, admin, mail and statistics pages. Never imports the
+        // reporter's side, nor SQL.
+        .target(name: "ConsoleSite", dependencies: ["SiteKit", "Casefile", "Presentation", "HTTPCore", "Casework", "Vault"]),
+        // Composition (which routes, which middleware), start-up, the mail worker and the CLI.
+        .target(name: "Gateway", dependencies: ["ReporterSite", "ConsoleSite", "SiteKit", "HTTPCore", "Casework", "Vault", "Casefile", "Courier", "Presentation"]),
         .executableTarget(name: "candor", dependencies: ["Gateway"]),
         // Helpers more than one test target uses (one copy, not one per target).
         .target(name: "TestSupport", dependencies: ["COpenSSL", "Casefile", "Casework", "Vault"], path: "Tests/TestSupport"),
@@ -46,7 +55,7 @@ let package = Package(
         .testTarget(name: "PresentationTests", dependencies: ["Presentation"],
                     exclude: ["Fixtures/make_qr_fixtures.py"]),
         .testTarget(name: "CasefileTests", dependencies: ["Casefile", "SQLiteDB", "Vault", "Casework", "TestSupport"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Casefile", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "SiteKit", "ReporterSite", "ConsoleSite", "Casefile", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,19 +23,21 @@ SYSTEM = {"Foundation", "Glibc", "Dispatch", "Synchronization"}
 
 # THE GRAPH: module -> the modules of ours it may import (and depend on in Package.swift); system
 # modules come from SYSTEM or SYSTEM_ONLY. One direction only. A row whose module Package.swift does
-# not declare yet (Casefile, ReporterSite, ConsoleSite) waits for it.
+# not declare yet waits for it.
 GRAPH = {
     # The executable: the CLI's entry point, nothing but composition under it.
     "candor": {"Gateway"},
-    # Stage 2 of issue 12: the sealed store is Casefile, so Gateway speaks no SQL (no SQLiteDB).
-    # It still holds both sites and the mail worker, hence HTTPCore, Presentation, Courier and
-    # Vault (the sessions' unlocked keys); the next stage narrows it to {"ReporterSite",
-    # "ConsoleSite"} and what start-up needs once those modules exist.
-    "Gateway": {"ReporterSite", "ConsoleSite", "Casefile",
+    # Composition (which routes, which middleware), start-up, and still the CLI and the mail
+    # worker: hence Casefile (the ledger the commands open), Vault (the recovery and unlock keys
+    # the commands read), Courier (the worker's mail) and Casework (the notices' schedule).
+    "Gateway": {"ReporterSite", "ConsoleSite", "SiteKit", "Casefile",
                 "HTTPCore", "Casework", "Vault", "Courier", "Presentation"},
-    # The two sites never import each other, nor SQL: queries they share live in Casefile.
-    "ReporterSite": {"Casefile", "Presentation", "HTTPCore", "Casework"},
-    "ConsoleSite": {"Casefile", "Presentation", "HTTPCore", "Casework"},
+    # The two sites never import each other, nor SQL: queries they share live in Casefile, page
+    # rendering and the role gate in SiteKit. Vault for the sessions' unlocked keys.
+    "ReporterSite": {"SiteKit", "Casefile", "Presentation", "HTTPCore", "Casework", "Vault"},
+    "ConsoleSite": {"SiteKit", "Casefile", "Presentation", "HTTPCore", "Casework", "Vault"},
+    # What both sites share; it imports neither of them.
+    "SiteKit": {"Casefile", "Presentation", "HTTPCore", "Casework", "Vault"},
     # The sealed store: the only app module that speaks SQL.
     "Casefile": {"SQLiteDB", "Vault", "Casework"},
     "Courier": {"COpenSSL"},
@@ -242,6 +244,19 @@ def self_test():
     if {"ReporterSite", "ConsoleSite"} <= present:
         expect("ReporterSite imports ConsoleSite", lambda r: plant(r, "ReporterSite", "import ConsoleSite"),
                ["ReporterSite/Planted.swift:2", "imports ConsoleSite"])
+        expect("ConsoleSite imports ReporterSite", lambda r: plant(r, "ConsoleSite", "@testable import ReporterSite"),
+               ["ConsoleSite/Planted.swift:2", "imports ReporterSite"])
+        expect("ConsoleSite imports SQLiteDB", lambda r: plant(r, "ConsoleSite", "import SQLiteDB"),
+               ["ConsoleSite/Planted.swift:2", "imports SQLiteDB"])
+        expect("ReporterSite imports SQLiteDB", lambda r: plant(r, "ReporterSite", "import SQLiteDB"),
+               ["ReporterSite/Planted.swift:2", "imports SQLiteDB"])
+        expect("ReporterSite depends on ConsoleSite", lambda r: edit_package(r, '.target(name: "ReporterSite", dependencies: ["SiteKit", ', '.target(name: "ReporterSite", dependencies: ["ConsoleSite", "SiteKit", '),
+               ["target ReporterSite depends on ConsoleSite"])
+    if "SiteKit" in present:
+        expect("SiteKit imports ConsoleSite", lambda r: plant(r, "SiteKit", "import ConsoleSite"),
+               ["SiteKit/Planted.swift:2", "imports ConsoleSite"])
+        expect("SiteKit imports ReporterSite", lambda r: plant(r, "SiteKit", "import ReporterSite"),
+               ["SiteKit/Planted.swift:2", "imports ReporterSite"])
     print(f"layering check self-test: {cases} cases as expected")
 
 

@@ -1,11 +1,14 @@
-import Casework
-import Foundation
-import HTTPCore
-import Synchronization
-import XCTest
-@testable import Gateway
 @testable import Casefile
+import Casework
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
+import Synchronization
 import TestSupport
+import XCTest
 
 final class APIReporterRoutesTests: XCTestCase {
     var world: World!

@@ -1,11 +1,14 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Foundation
+@testable import Gateway
 import HTTPCore
+@testable import ReporterSite
 import SQLiteDB
+@testable import SiteKit
 import Vault
 import XCTest
-@testable import Gateway
-@testable import Casefile
 
 final class APITokenStoreTests: XCTestCase {
     var cw: ConsoleWorld!

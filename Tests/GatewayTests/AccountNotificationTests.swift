@@ -1,8 +1,11 @@
-import Foundation
-import XCTest
-@testable import Gateway
 @testable import Casefile
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
+import XCTest
 
 final class AccountNotificationTests: XCTestCase {
     func testAddressIsCheckedAndTheAuditKeepsThePreferenceNotTheAddress() throws {

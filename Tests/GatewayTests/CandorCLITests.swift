@@ -1,8 +1,11 @@
-import Foundation
-import SQLiteDB
-import XCTest
-@testable import Gateway
 @testable import Casefile
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+@testable import ReporterSite
+import SQLiteDB
+@testable import SiteKit
+import XCTest
 
 final class CandorCLITests: XCTestCase {
     var root: URL!

@@ -1,13 +1,16 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Foundation
+@testable import Gateway
 import HTTPCore
 import Presentation
+@testable import ReporterSite
 import SQLiteDB
+@testable import SiteKit
+import TestSupport
 import Vault
 import XCTest
-@testable import Gateway
-@testable import Casefile
-import TestSupport
 
 final class ConsoleAdminRoutesTests: XCTestCase {
     var cw: ConsoleWorld!

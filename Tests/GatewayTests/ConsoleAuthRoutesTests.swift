@@ -1,11 +1,14 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Foundation
+@testable import Gateway
 import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
+import TestSupport
 import Vault
 import XCTest
-@testable import Gateway
-@testable import Casefile
-import TestSupport
 
 final class ConsoleAuthRoutesTests: XCTestCase {
     var cw: ConsoleWorld!

@@ -1,10 +1,13 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Foundation
+@testable import Gateway
 import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
 import XCTest
-@testable import Gateway
-@testable import Casefile
 
 /// `/console/admin/mail`: the admin sees the queue; nobody else sees that it exists.
 final class ConsoleMailRoutesTests: XCTestCase {

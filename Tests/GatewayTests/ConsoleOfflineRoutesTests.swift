@@ -1,9 +1,12 @@
-import Casework
-import Foundation
-import HTTPCore
-import XCTest
-@testable import Gateway
 @testable import Casefile
+import Casework
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
+import XCTest
 
 final class ConsoleOfflineRoutesTests: XCTestCase {
     var cw: ConsoleWorld!

@@ -1,10 +1,13 @@
-import Casework
-import Foundation
-import HTTPCore
-import SQLiteDB
-import XCTest
-@testable import Gateway
 @testable import Casefile
+import Casework
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+import HTTPCore
+@testable import ReporterSite
+import SQLiteDB
+@testable import SiteKit
+import XCTest
 
 final class ConsoleStatsRoutesTests: XCTestCase {
     var cw: ConsoleWorld!

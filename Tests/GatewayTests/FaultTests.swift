@@ -1,14 +1,17 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Foundation
+@testable import Gateway
 import Glibc
 import HTTPCore
+@testable import ReporterSite
 import SQLiteDB
+@testable import SiteKit
 import Synchronization
+import TestSupport
 import Vault
 import XCTest
-@testable import Gateway
-@testable import Casefile
-import TestSupport
 
 /// What happens when things break: the server killed mid-upload, a full disk, a damaged record,
 /// a wrong key folder. Each test asserts what the reporter and the department see afterwards.

@@ -1,10 +1,13 @@
-import Casework
-import Foundation
-import HTTPCore
-import XCTest
-@testable import Gateway
 @testable import Casefile
+import Casework
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
+import XCTest
 
 /// The classic bad inputs, sent to every reporter and console route that takes input: each is
 /// refused with a clear status, or stored harmlessly and shown escaped.

@@ -1,11 +1,14 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Foundation
+@testable import Gateway
 import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
+import TestSupport
 import Vault
 import XCTest
-@testable import Gateway
-@testable import Casefile
-import TestSupport
 
 /// A failed login must cost the same work whichever factor failed, or its time tells an attacker
 /// which one did (that an account exists; that a guessed password was right). The work is the

@@ -1,10 +1,13 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Courier
 import Foundation
-import XCTest
 @testable import Gateway
-@testable import Casefile
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
+import XCTest
 
 final class MailTransportsTests: XCTestCase {
     func testEachTransportFromTheSettings() throws {

@@ -1,9 +1,12 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Courier
 import Foundation
-import XCTest
 @testable import Gateway
-@testable import Casefile
+@testable import ReporterSite
+@testable import SiteKit
+import XCTest
 
 final class NoticeMailTests: XCTestCase {
     func testBothBodiesHaveTheFixedLengthAndOnlyTheLink() {

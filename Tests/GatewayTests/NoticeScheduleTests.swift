@@ -1,9 +1,12 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Foundation
+@testable import Gateway
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
 import XCTest
-@testable import Gateway
-@testable import Casefile
 
 /// The daily digest and the deadline reminders.
 final class NoticeScheduleTests: XCTestCase {

@@ -1,11 +1,14 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Courier
 import Foundation
+@testable import Gateway
+@testable import ReporterSite
+@testable import SiteKit
 import Synchronization
 import TestSupport
 import XCTest
-@testable import Gateway
-@testable import Casefile
 
 /// A transport that holds every send until released: the relay at its slowest.
 final class StalledTransport: MailTransport {

@@ -1,9 +1,12 @@
-import Foundation
-import HTTPCore
-import XCTest
-@testable import Gateway
 @testable import Casefile
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
+import XCTest
 
 /// `docs/openapi.json` against the routes the app registers: nothing served undocumented,
 /// nothing documented unserved.

@@ -1,10 +1,13 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Courier
 import Foundation
+@testable import Gateway
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
 import XCTest
-@testable import Gateway
-@testable import Casefile
 
 /// Delivery against the Swift SMTP sink: what goes over the wire, retries, merging, refusals.
 final class OutboxDeliveryTests: XCTestCase {

@@ -1,9 +1,12 @@
-import Casework
-import Foundation
-import XCTest
-@testable import Gateway
 @testable import Casefile
+import Casework
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
+import XCTest
 
 /// Who is queued a notice for which event; everything queued in the event's own transaction.
 final class OutboxTests: XCTestCase {

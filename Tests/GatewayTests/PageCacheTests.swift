@@ -1,10 +1,13 @@
-import Casework
-import Foundation
-import HTTPCore
-import XCTest
-@testable import Gateway
 @testable import Casefile
+import Casework
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
+import XCTest
 
 /// The landing page, the empty report form and the two login pages are rendered once per
 /// language and per version of what they show (`PageCache`). A kept copy must be exactly what a

@@ -1,9 +1,12 @@
-import Casework
-import Foundation
-import XCTest
-@testable import Gateway
 @testable import Casefile
+import Casework
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
+import XCTest
 
 final class PurgeCommandTests: XCTestCase {
     var world: World!

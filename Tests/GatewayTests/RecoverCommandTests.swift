@@ -1,10 +1,13 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Foundation
+@testable import Gateway
+@testable import ReporterSite
 import SQLiteDB
+@testable import SiteKit
 import Vault
 import XCTest
-@testable import Gateway
-@testable import Casefile
 
 final class RecoverCommandTests: XCTestCase {
     var root: URL!

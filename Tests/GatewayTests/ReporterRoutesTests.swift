@@ -1,10 +1,13 @@
-import Casework
-import Foundation
-import HTTPCore
-import XCTest
-@testable import Gateway
 @testable import Casefile
+import Casework
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
 import TestSupport
+import XCTest
 
 /// Route tests call the router directly; the loopback flow is in GatewayAppTests.
 final class ReporterRoutesTests: XCTestCase {

@@ -1,7 +1,10 @@
-import Foundation
-import XCTest
-@testable import Gateway
 @testable import Casefile
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+@testable import ReporterSite
+@testable import SiteKit
+import XCTest
 
 final class UserEmailCommandTests: XCTestCase {
     var root: URL!

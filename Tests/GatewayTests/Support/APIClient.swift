@@ -1,8 +1,11 @@
-import Foundation
-import HTTPCore
-import XCTest
-@testable import Gateway
 @testable import Casefile
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
+import XCTest
 
 /// The JSON body of an API response, as a dictionary.
 func json(_ r: Response) -> [String: Any] {

@@ -1,11 +1,14 @@
-import Casework
-import Foundation
-import HTTPCore
-import Synchronization
-import Vault
-@testable import Gateway
 @testable import Casefile
+import Casework
+@testable import ConsoleSite
+import Foundation
+@testable import Gateway
+import HTTPCore
+@testable import ReporterSite
+@testable import SiteKit
+import Synchronization
 import TestSupport
+import Vault
 
 /// A clock tests can move: TOTP codes and session expiry follow it.
 final class TestClock: Sendable {

@@ -1,10 +1,13 @@
+@testable import Casefile
 import Casework
+@testable import ConsoleSite
 import Courier
 import Foundation
-import SQLiteDB
-import TestSupport
 @testable import Gateway
-@testable import Casefile
+@testable import ReporterSite
+import SQLiteDB
+@testable import SiteKit
+import TestSupport
 
 /// Settings that send notices by SMTP to a sink on `port` (plain, for the sink on loopback).
 func notifyingSettings(port: Int = 1, base: Settings = .default) -> Settings {

@@ -1,0 +1,331 @@
+import Casefile
+import Casework
+import Foundation
+import HTTPCore
+import Presentation
+import SiteKit
+
+/// The department's work on cases: the inbox, the case page and its actions, files, and the
+/// head's registration of reports that came by letter, phone, e-mail or visit. Every case route
+/// goes through `Ledger.staffCase` — grant, then policy, then workflow — before anything else.
+public struct ConsoleCaseRoutes: Sendable {
+    let ledger: Ledger
+    let pages: Pages
+    let sessions: StaffSessions
+    let limits: UploadLimits
+
+    public init(ledger: Ledger, pages: Pages, sessions: StaffSessions, limits: UploadLimits) {
+        self.ledger = ledger
+        self.pages = pages
+        self.sessions = sessions
+        self.limits = limits
+    }
+
+    public func register(on group: RouteGroup) {
+        group.get("") { try self.inbox($0) }
+        group.get("/deadlines") { try self.deadlines($0) }
+        group.get("/case/:ref") { try self.casePage($0, error: nil, status: .ok) }
+        group.post("/case/:ref/act/:action") { try self.act($0) }
+        group.post("/case/:ref/evidence", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.addEvidence($0) }
+        group.get("/case/:ref/file/:file") { try self.download($0) }
+    }
+
+    // MARK: inbox
+
+    func inbox(_ request: Request) throws -> Response {
+        guard let staff = request.staff else { throw HTTPError(.unauthorized) }
+        let language = pages.language(request)
+        let account = staff.account
+        let all = try ledger.inbox(accountID: account.id)
+        func row(_ l: InboxEntry) -> TemplateValue {
+            let due = l.deadlines.filter { $0.state == .overdue || $0.state == .dueSoon }
+            return ["ref": .text(l.ref), "register": .text(l.register), "received": .text(l.received.description),
+                    "category": .text(categoryText(l.category, language)), "channel": .text(pages.text("via_\(l.channel)", request)),
+                    "state": .text(stateText(l.state, l.outcome, request)),
+                    "deadlines": .list(due.map { d in
+                        ["text": .text(pages.text("deadline_\(d.kind.rawValue)", request) + " " + d.due.description),
+                         "overdue": .bool(d.state == .overdue)]
+                    })]
+        }
+        let intake = all.filter { $0.capacities.contains("intake") }
+        let awaitingMe = all.filter { l in
+            l.state == .awaitingApproval && Seat.allCases.contains { l.capacities.contains($0.rawValue) && !l.approvals.contains($0) }
+        }
+        let overdue = intake.filter { $0.deadlines.contains { $0.state == .overdue } }
+        let dueSoon = intake.filter { $0.deadlines.contains { $0.state == .dueSoon } && !$0.deadlines.contains { $0.state == .overdue } }
+        func section(_ id: String, _ rows: [InboxEntry]) -> TemplateValue {
+            ["id": .text(id), "title": .text(pages.text("inbox_\(id)", request)), "count": .text(String(rows.count)),
+             "rows": .list(rows.map(row)), "has_rows": .bool(!rows.isEmpty)]
+        }
+        var sections: [TemplateValue] = []
+        if !intake.isEmpty || account.role == .head {
+            sections += [section("overdue", overdue), section("due_soon", dueSoon), section("new", intake.filter { $0.state == .submitted })]
+        }
+        if account.role == .approver || !awaitingMe.isEmpty { sections.append(section("awaiting_me", awaitingMe)) }
+        if account.role != .admin && account.role != .auditor { sections.append(section("all", all)) }
+        return try pages.render("console-inbox", request, title: pages.text("inbox_title", request), [
+            "staff": ConsoleAuthRoutes.staffValue(account, language),
+            "csrf": .text(staff.session.csrf),
+            "flash": .text(takeFlash(staff)),
+            "is_head": .bool(account.role == .head || !intake.isEmpty),
+            "is_admin": .bool(account.role == .admin),
+            "is_auditor": .bool(account.role == .auditor),
+            "can_stats": .bool(AccessPolicy.permits(account.role, .viewStatistics)),
+            "sections": .list(sections),
+        ])
+    }
+
+    /// What falls due this week (and what is already overdue) across the cases this head holds.
+    func deadlines(_ request: Request) throws -> Response {
+        guard let staff = request.staff, AccessPolicy.permits(staff.account.role, .viewDeadlines) else {
+            throw HTTPError(.notFound, "No such page.")
+        }
+        let today = ledger.today
+        let weekEnd = today.adding(days: 7)
+        var items: [(Day, TemplateValue)] = []
+        for l in try ledger.inbox(accountID: staff.account.id) where l.capacities.contains("intake") {
+            for d in l.deadlines where d.state == .overdue || (d.metOn == nil && d.due <= weekEnd) {
+                items.append((d.due, ["ref": .text(l.ref), "register": .text(l.register), "due": .text(d.due.description),
+                                      "kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)),
+                                      "overdue": .bool(d.state == .overdue),
+                                      "days": .text(String(today.days(until: d.due)))]))
+            }
+        }
+        return try pages.render("console-deadlines", request, title: pages.text("deadlines_title", request), [
+            "staff": ConsoleAuthRoutes.staffValue(staff.account, pages.language(request)), "csrf": .text(staff.session.csrf),
+            "today": .text(today.description), "week_end": .text(weekEnd.description),
+            "items": .list(items.sorted { $0.0 < $1.0 }.map(\.1)),
+        ])
+    }
+
+    func takeFlash(_ staff: StaffContext) -> String {
+        var text: String?
+        sessions.update(staff.id) { text = $0.flash; $0.flash = nil }
+        return text ?? ""
+    }
+
+    func categoryText(_ id: String, _ language: Language) -> String {
+        guard let c = ledger.settings.category(id) else { return id }
+        return language == .zh ? c.zh : c.en
+    }
+
+    func stateText(_ state: CaseState, _ outcome: Outcome?, _ request: Request) -> String {
+        let base = pages.text("state_\(state.rawValue)", request)
+        guard let outcome else { return base }
+        return base + " · " + pages.text("outcome_\(outcome.rawValue)", request)
+    }
+
+    // MARK: the case page
+
+    enum Opened {
+        case ok(StaffCase)
+        case response(Response)
+    }
+
+    func open(_ request: Request, _ action: CaseAction) throws -> Opened {
+        guard let staff = request.staff, let ref = request.parameters["ref"] else { throw HTTPError(.unauthorized) }
+        switch try ledger.staffCase(ref: ref, accountID: staff.account.id, key: staff.session.key, action: action) {
+        case .granted(let c): return .ok(c)
+        case .notFound:
+            return .response(pages.error(request, status: .notFound, title: "404", message: pages.text("case_not_found", request), back: "/console"))
+        case .refused(let why):
+            return .response(pages.error(request, status: .forbidden, title: "403", message: why, back: "/console/case/\(ref)"))
+        }
+    }
+
+    func casePage(_ request: Request, error: String?, status: HTTPStatus, identity: ReportDraft.Identity? = nil) throws -> Response {
+        let c: StaffCase
+        switch try open(request, .view) {
+        case .response(let r): return r
+        case .ok(let opened): c = opened
+        }
+        guard let staff = request.staff else { throw HTTPError(.unauthorized) }
+        let language = pages.language(request)
+        let reading = try ledger.readCase(c, readsNotes: c.permits(.readNotes))
+        let (content, accused, readsNotes) = (reading.content, reading.accused, reading.readsNotes)
+        let accounts = try ledger.accounts()
+        let names = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0.displayName) })
+        func author(_ a: String) -> String {
+            if a == "reporter" { return pages.text("from_reporter", request) }
+            if a.hasPrefix("staff:"), let id = Int64(a.dropFirst(6)) { return names[id] ?? a }
+            return a
+        }
+        func entries(_ k: [BlobKind]) -> TemplateValue {
+            .list(reading.pieces(k).map { b in
+                ["kind": .text(pages.text("kind_\(b.kind.rawValue)", request)), "author": .text(author(b.author)),
+                 "day": .text(b.day.description), "text": .text(b.text), "from_reporter": .bool(b.kind == .messageFromReporter)]
+            })
+        }
+        let files = try ledger.attachments(c).map { f -> TemplateValue in
+            ["file": .text(f.file), "name": .text(f.meta.fileName), "size": .text(String(f.meta.size)),
+             "author": .text(author(f.author)), "day": .text(f.day.description), "internal": .bool(f.internalOnly),
+             "unclean": .bool(f.meta.metadataStripped != true)]
+        }
+        let inspectors = accounts.filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && $0.id != c.accountID }
+        let designated = try ledger.designatedInspectors(of: c)
+        let requests = c.realName && (c.permits(.decideIdentityRequest) || c.permits(.requestIdentity)) ? try ledger.identityRequests(c) : []
+        var actions: [String: TemplateValue] = [:]
+        for a in CaseAction.allCases { actions[a.rawValue] = .bool(c.permits(a)) }
+        let context: [String: TemplateValue] = [
+            "staff": ConsoleAuthRoutes.staffValue(staff.account, language),
+            "csrf": .text(staff.session.csrf), "flash": .text(takeFlash(staff)), "error": .text(error ?? ""),
+            "ref": .text(c.ref), "register": .text(c.registerNumber.description), "received": .text(c.receivedOn.description),
+            "category": .text(categoryText(c.category, language)), "channel": .text(pages.text("via_\(c.channel)", request)),
+            "state": .text(stateText(c.facts.state, c.facts.outcome, request)),
+            "approvals": .text(c.facts.approvals.map { pages.text("seat_\($0.rawValue)", request) }.sorted().joined(separator: language == .zh ? "、" : ", ")),
+            "real_name": .bool(c.realName), "confidential": .bool(c.confidential),
+            "my_part": .text(c.capacities.map { pages.text("capacity_\($0)", request) }.sorted().joined(separator: language == .zh ? "、" : ", ")),
+            "report": [
+                "narrative": .text(content?.narrative ?? ""), "when": .text(content?.when ?? ""), "where": .text(content?.whereText ?? ""),
+                "people": .text(content?.people ?? ""), "loss": .text(content?.estimatedLoss ?? ""),
+            ],
+            "accused": .list(accused.map { ["name": .text($0.name), "post": .text($0.post)] }),
+            "summary": entries([.summary]), "messages": entries([.messageToReporter, .messageFromReporter]),
+            "notes": entries([.note, .interview]), "reads_notes": .bool(readsNotes),
+            "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),
+            "files": .list(files), "can": .object(actions),
+            "categories": .list(ledger.settings.categories.map { ["id": .text($0.id), "label": .text(language == .zh ? $0.zh : $0.en),
+                                                                   "selected": .bool($0.id == c.category)] }),
+            "inspectors": .list(inspectors.map { ["id": .text(String($0.id)), "name": .text($0.displayName),
+                                                  "designated": .bool(designated.contains($0.id))] }),
+            "designated": .text(inspectors.filter { designated.contains($0.id) }.map(\.displayName).joined(separator: language == .zh ? "、" : ", ")),
+            "identity_requests": .list(requests.map { r in
+                ["id": .text(String(r.id)), "who": .text(names[r.accountID] ?? ""), "reason": .text(r.reason),
+                 "state": .text(pages.text("request_\(r.state)", request)), "pending": .bool(r.state == "pending")]
+            }),
+            "identity": identity.map { ["name": .text($0.name), "phone": .text($0.phone), "other": .text($0.otherContact)] } ?? .text(""),
+            "report_submitted": .bool(c.facts.reportSubmittedToLeaders),
+            "concluded": .bool(c.facts.state == .concluded),
+            "legal_hold": .bool(c.legalHold),
+            "deadlines": .list(try ledger.deadlines(of: c).map { d in
+                ["kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)), "due": .text(d.due.description),
+                 "state": .text(pages.text("deadline_state_\(d.state.rawValue)", request)), "overdue": .bool(d.state == .overdue)]
+            }),
+            "reward": try rewardValue(c, request),
+        ]
+        return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
+    }
+
+    func rewardValue(_ c: StaffCase, _ request: Request) throws -> TemplateValue {
+        guard c.facts.outcome == .substantiated else { return .text("") }
+        let record = try ledger.reward(c)
+        let band = record?.band
+        return ["assessed": .bool(record != nil), "state": .text(record.map { pages.text("reward_state_\($0.state)", request) } ?? ""),
+                "loss": .text(record?.verifiedLoss.yuanText ?? ""), "exclusions": .list((record?.exclusions ?? []).map(TemplateValue.text)),
+                "band": .text(band.map { "\($0.minimum.yuanText) – \($0.maximum.yuanText)" } ?? ""),
+                "amount": .text(record?.amount?.yuanText ?? ""), "claim_ref": .text(record?.claimRef ?? ""),
+                "can_propose": .bool(record?.state == "assessed" || record?.state == "proposed"),
+                "can_assess": .bool(record == nil || record?.state == "assessed" || record?.state == "excluded" || record?.state == "proposed"),
+                "can_approve": .bool(record?.state == "proposed" && c.seat.map { !(record?.approvals.contains($0) ?? true) } == true),
+                "can_pay": .bool(record?.state == "approved"),
+                "kinds": .list(PriorKnowledge.Kind.allCases.map { ["id": .text($0.rawValue), "label": .text(pages.text("prior_\($0.rawValue)", request))] }),
+                "rows": .list((0..<3).map { ["i": .text(String($0))] })]
+    }
+
+    // MARK: actions
+
+    static let actionMap: [String: CaseAction] = CaseActionDesk.actions.merging(["identity-show": .readIdentity]) { a, _ in a }
+
+    func act(_ request: Request) throws -> Response {
+        guard let staff = request.staff, let name = request.parameters["action"], let action = ConsoleCaseRoutes.actionMap[name] else {
+            throw HTTPError(.notFound, "No such action.")
+        }
+        let form = try FormFields.urlencoded(request)
+        guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        let c: StaffCase
+        switch try open(request, action) {
+        case .response(let r): return r
+        case .ok(let opened): c = opened
+        }
+        do {
+            switch name {
+            case "identity-show":
+                guard let identity = try ledger.readIdentity(c, key: staff.session.key) else {
+                    throw Ledger.ActionRefused(description: pages.text("identity_unavailable", request))
+                }
+                return try casePage(request, error: nil, status: .ok, identity: identity)
+            default:
+                try CaseActionDesk.perform(name, on: c, input: ConsoleCaseRoutes.input(form), key: staff.session.key, ledger: ledger)
+                if name == "recuse" {
+                    sessions.update(staff.id) { $0.flash = pages.text("recused", request) }
+                    return Response.redirect(to: "/console?lang=\(pages.language(request).rawValue)")
+                }
+            }
+        } catch let bad as CaseActionInputError {
+            let said = [bad.key.map { pages.text($0, request) }, bad.detail.isEmpty ? nil : bad.detail].compactMap { $0 }.joined(separator: " ")
+            return try casePage(request, error: said, status: .unprocessableContent)
+        } catch let refused as Ledger.ActionRefused {
+            return try casePage(request, error: refused.description, status: .unprocessableContent)
+        }
+        sessions.update(staff.id) { $0.flash = pages.text("done", request) }
+        return Response.redirect(to: "/console/case/\(c.ref)?lang=\(pages.language(request).rawValue)")
+    }
+
+    /// The case page's form fields as the action desk reads them (three prior-knowledge rows;
+    /// same-matter register numbers separated by commas or spaces).
+    static func input(_ form: FormFields) -> CaseActionInput {
+        var input = CaseActionInput()
+        input.text = form.first("text")
+        input.category = form.first("category")
+        input.outcome = form.first("outcome")
+        input.account = Int64(form.first("inspector") ?? form.first("account") ?? "")
+        input.requestID = Int64(form.first("request") ?? "")
+        input.grant = form.first("grant") == "1"
+        input.amount = form.first("amount")
+        input.loss = form.first("loss")
+        input.on = form.first("on") == "1"
+        for i in 0..<3 {
+            if let kind = form.first("prior_kind_\(i)"), !kind.isEmpty { input.prior.append((kind, form.first("prior_day_\(i)") ?? "")) }
+        }
+        input.sameMatter = (form.first("same_matter") ?? "")
+            .split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" || $0 == "\n" }).map(String.init)
+        return input
+    }
+
+    func addEvidence(_ request: Request) throws -> Response {
+        guard let staff = request.staff else { throw HTTPError(.unauthorized) }
+        let c: StaffCase
+        switch try open(request, .addNote) {
+        case .response(let r): return r
+        case .ok(let opened): c = opened
+        }
+        let staging = ledger.beginStaffEvidence(c)
+        var keep = false
+        defer { if !keep { staging.discard() } }
+        let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
+        guard fields.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        guard staging.fileCount > 0 else { return try casePage(request, error: pages.text("no_file_chosen", request), status: .unprocessableContent) }
+        try ledger.attachStaffEvidence(c, staging: staging)
+        keep = true
+        sessions.update(staff.id) { $0.flash = pages.text("done", request) }
+        return Response.redirect(to: "/console/case/\(c.ref)?lang=\(pages.language(request).rawValue)")
+    }
+
+    func download(_ request: Request) throws -> Response {
+        let c: StaffCase
+        switch try open(request, .view) {
+        case .response(let r): return r
+        case .ok(let opened): c = opened
+        }
+        guard let file = request.parameters["file"], let info = try ledger.attachments(c).first(where: { $0.file == file }) else {
+            throw HTTPError(.notFound, pages.text("file_not_found", request))
+        }
+        let ledger = self.ledger
+        // A verification pass first (constant memory, output discarded): a tampered or corrupted
+        // file is answered with a page that says so, not with a download cut short.
+        do {
+            try ledger.checkAttachment(c, file: file)
+        } catch {
+            return pages.error(request, status: .internalServerError, title: pages.text("file_corrupt_title", request),
+                               message: pages.text("file_corrupt", request), back: "/console/case/\(c.ref)")
+        }
+        var r = Response(status: .ok, headers: ["Content-Type": "application/octet-stream"],
+                         body: .stream(length: Int(info.meta.size)) { writer in
+                             try ledger.readAttachment(c, file: file) { try writer.write($0) }
+                         })
+        let ascii = String(info.meta.fileName.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
+        let encoded = info.meta.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
+        r.headers.set("Content-Disposition", "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
+        return r
+    }
+}

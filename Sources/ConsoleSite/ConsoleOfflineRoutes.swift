@@ -1,0 +1,89 @@
+import Casefile
+import Casework
+import HTTPCore
+import Presentation
+import SiteKit
+
+/// Art. 2 and 6: reports that came by letter, phone, e-mail or visit, entered by the head with
+/// their channel and the scanned material, sealed exactly like an online report. Where there is a
+/// reporter to hand it to, a tracking code is made for them.
+public struct ConsoleOfflineRoutes: Sendable {
+    let ledger: Ledger
+    let pages: Pages
+    let limits: UploadLimits
+
+    static let channels: [Channel] = [.letter, .phone, .email, .visit]
+
+    public init(ledger: Ledger, pages: Pages, limits: UploadLimits) {
+        self.ledger = ledger
+        self.pages = pages
+        self.limits = limits
+    }
+
+    public func register(on group: RouteGroup) {
+        group.get("/offline") { try self.form($0, draft: ReportDraft(), channel: .letter, issueCode: true, errors: [], status: .ok) }
+        group.post("/offline", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.submit($0) }
+    }
+
+    func allowed(_ request: Request) throws -> StaffContext {
+        guard let staff = request.staff, AccessPolicy.permits(staff.account.role, .registerOfflineReport) else {
+            if let staff = request.staff {
+                try ledger.recordStaffEvent(accountID: staff.account.id, action: "access_denied", detail: "action=register_offline_report")
+            }
+            throw HTTPError(.notFound, "No such page.")
+        }
+        return staff
+    }
+
+    func form(_ request: Request, draft: ReportDraft, channel: Channel, issueCode: Bool, errors: [ReportDraft.FieldError],
+              status: HTTPStatus) throws -> Response {
+        let staff = try allowed(request)
+        let language = pages.language(request)
+        var fieldErrors: [String: TemplateValue] = [:]
+        for e in errors where fieldErrors[e.field] == nil { fieldErrors[e.field] = .text(language == .zh ? e.zh : e.en) }
+        let rows = (0..<3).map { i -> TemplateValue in
+            let p = i < draft.accused.count ? draft.accused[i] : AccusedPerson(name: "", post: "")
+            return ["index": .text(String(i)), "number": .text(String(i + 1)), "name": .text(p.name), "post": .text(p.post)]
+        }
+        let identity = draft.identity ?? .init(name: "", phone: "", otherContact: "")
+        return try pages.render("console-offline", request, title: pages.text("offline_register", request), status: status, [
+            "staff": ConsoleAuthRoutes.staffValue(staff.account, language), "csrf": .text(staff.session.csrf),
+            "channels": .list(ConsoleOfflineRoutes.channels.map { c in
+                ["id": .text(c.rawValue), "label": .text(pages.text("via_\(c.rawValue)", request)), "selected": .bool(c == channel)]
+            }),
+            "categories": .list(ledger.settings.categories.map { c in
+                ["id": .text(c.id), "label": .text(language == .zh ? c.zh : c.en), "selected": .bool(c.id == draft.category)]
+            }),
+            "errors": .list(errors.map { ["text": .text(language == .zh ? $0.zh : $0.en)] }),
+            "field_errors": .object(fieldErrors),
+            "values": ["narrative": .text(draft.narrative), "when": .text(draft.when), "where": .text(draft.whereText),
+                       "people": .text(draft.people), "loss": .text(draft.estimatedLoss), "identity_name": .text(identity.name),
+                       "identity_phone": .text(identity.phone), "identity_contact": .text(identity.otherContact)],
+            "accused_rows": .list(rows), "real_name": .bool(draft.mode == .realName), "confidential": .bool(draft.confidential),
+            "issue_code": .bool(issueCode),
+        ])
+    }
+
+    func submit(_ request: Request) throws -> Response {
+        let staff = try allowed(request)
+        let staging = try ledger.beginIntake()
+        var keep = false
+        defer { if !keep { staging.discard() } }
+        let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
+        guard fields.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        let channel = Channel(rawValue: fields.first("channel") ?? "").flatMap { ConsoleOfflineRoutes.channels.contains($0) ? $0 : nil } ?? .letter
+        let issueCode = fields.first("issue_code") == "1"
+        let draft = fields.reportDraft()
+        let errors = draft.validate(categories: ledger.settings.categories)
+        guard errors.isEmpty else {
+            return try form(request, draft: draft, channel: channel, issueCode: issueCode, errors: errors, status: .unprocessableContent)
+        }
+        let receipt = try ledger.submit(draft, staging: staging, channel: channel, registeredBy: staff.account.id, issueCode: issueCode)
+        keep = true
+        return try pages.render("console-offline-done", request, title: pages.text("offline_register", request), [
+            "staff": ConsoleAuthRoutes.staffValue(staff.account, pages.language(request)), "csrf": .text(staff.session.csrf),
+            "register": .text(receipt.registerNumber.description), "ref": .text(receipt.caseRef),
+            "code": .text(receipt.code?.grouped ?? ""),
+        ])
+    }
+}

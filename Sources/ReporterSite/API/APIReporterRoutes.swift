@@ -1,0 +1,208 @@
+import Casefile
+import Casework
+import Foundation
+import HTTPCore
+import Presentation
+import SiteKit
+
+/// The reporter's side as JSON (arts. 5, 9, 11): the same rules as the pages — the same fields
+/// and limits (`ReportDraft.validate`), uploads streamed and sealed by the same `FormFields` and
+/// `EvidenceSink`, the same lookup gate for tracking codes — with a bearer token in place of the
+/// status page's cookie. Like the pages, nothing here is logged or audited (README: reporter
+/// actions are not audited).
+public struct APIReporterRoutes: Sendable {
+    let ledger: Ledger
+    let pages: Pages
+    let sessions: APIReporterSessions
+    let gate: LookupGateHandle
+    let limits: UploadLimits
+
+    public init(ledger: Ledger, pages: Pages, sessions: APIReporterSessions, gate: LookupGateHandle, limits: UploadLimits) {
+        self.ledger = ledger
+        self.pages = pages
+        self.sessions = sessions
+        self.gate = gate
+        self.limits = limits
+    }
+
+    public func register(on api: APIRouteRecorder) {
+        api.on(.post, "/reports", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.submit($0) }
+        api.on(.post, "/reporter/session") { try self.openSession($0) }
+        api.on(.delete, "/reporter/session") { try self.endSession($0) }
+        api.on(.get, "/reporter/case") { try self.caseView($0) }
+        api.on(.post, "/reporter/messages") { try self.reply($0) }
+        api.on(.post, "/reporter/evidence", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.addEvidence($0) }
+    }
+
+    func text(_ key: String, _ request: Request) -> String { pages.library.text(key, APIJSON.language(request)) }
+
+    // MARK: submitting
+
+    /// The report form's fields as JSON: the same names, with `accused` as a list of
+    /// `{name, post}`, `confidential` a boolean and `exclude` a list of account ids.
+    struct ReportBody: Decodable {
+        struct Person: Decodable {
+            var name: String?
+            var post: String?
+        }
+        var category: String?
+        var narrative: String?
+        var when: String?
+        var `where`: String?
+        var people: String?
+        var loss: String?
+        var mode: String?
+        var identity_name: String?
+        var identity_phone: String?
+        var identity_contact: String?
+        var confidential: Bool?
+        var exclude: [Int64]?
+        var accused: [Person]?
+
+        /// As the form would have sent it, so `FormFields.reportDraft` reads both alike.
+        var fields: FormFields {
+            var pairs: [(name: String, value: String)] = []
+            func add(_ name: String, _ value: String?) { if let value { pairs.append((name, value)) } }
+            add("category", category); add("narrative", narrative); add("when", when); add("where", `where`)
+            add("people", people); add("loss", loss); add("mode", mode); add("identity_name", identity_name)
+            add("identity_phone", identity_phone); add("identity_contact", identity_contact)
+            if confidential == true { pairs.append(("confidential", "1")) }
+            for id in exclude ?? [] { pairs.append(("exclude", String(id))) }
+            for (i, person) in (accused ?? []).enumerated() {
+                pairs.append(("accused_name_\(i)", person.name ?? ""))
+                pairs.append(("accused_post_\(i)", person.post ?? ""))
+            }
+            return FormFields(pairs: pairs)
+        }
+    }
+
+    func submit(_ request: Request) throws -> Response {
+        let staging = try ledger.beginIntake()
+        var keep = false
+        defer { if !keep { staging.discard() } }
+        let fields: FormFields
+        do {
+            if APIJSON.isJSON(request) {
+                fields = try APIJSON.decode(ReportBody.self, request).fields
+            } else {
+                fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
+            }
+        } catch let failure as FileStore.Failure where failure.diskFull {
+            throw diskFull(request)
+        } catch let error as FormError where error.status == 415 {
+            throw APIError(.unsupportedMediaType, "Send the report as multipart/form-data or application/json.")
+        }
+        let draft = fields.reportDraft()
+        let language = APIJSON.language(request)
+        let errors = draft.validate(categories: ledger.settings.categories)
+        guard errors.isEmpty else {
+            // Files already sealed in staging are discarded with it; the client sends them again.
+            throw APIError(.unprocessableContent, text("form_has_errors", request),
+                           fields: errors.map { .init(field: $0.field, message: language == .zh ? $0.zh : $0.en) })
+        }
+        let receipt: Receipt
+        do {
+            receipt = try ledger.submit(draft, staging: staging)
+        } catch let failure as FileStore.Failure where failure.diskFull {
+            throw diskFull(request)
+        }
+        keep = true
+        return APIJSON.response(["tracking_code": .string(receipt.code?.grouped ?? ""),
+                                 "received_on": .string(receipt.receivedOn.description),
+                                 "files": .int(staging.fileCount),
+                                 "files_metadata_kept": .int(staging.filesWithMetadataKept)],
+                                status: .created)
+    }
+
+    func diskFull(_ request: Request) -> APIError {
+        APIError(.serviceUnavailable, text("disk_full", request), headers: ["Retry-After": "600"])
+    }
+
+    // MARK: the session
+
+    struct CodeBody: Decodable { var code: String }
+
+    func openSession(_ request: Request) throws -> Response {
+        let body = try APIJSON.decode(CodeBody.self, request)
+        switch try ledger.openCase(code: body.code, gate: gate) {
+        case .failure(.mistyped):
+            throw APIError(.badRequest, text("code_mistyped", request), fields: [.init(field: "code", message: text("code_mistyped", request))])
+        case .failure(.notFound):
+            // A wrong code and an unknown one: one derivation each, one answer.
+            throw APIError(.notFound, text("code_not_found", request))
+        case .failure(.busy):
+            throw APIError(.serviceUnavailable, text("code_busy", request), headers: ["Retry-After": "5"])
+        case .success(let reporter):
+            let token = try sessions.create(reporter)
+            return APIJSON.response(["token": .string(token), "expires_in": .int(sessions.lifetime)], status: .created)
+        }
+    }
+
+    func live(_ request: Request) throws -> (token: String, reporter: ReporterCase) {
+        guard let session = sessions.current(request) else { throw APIError.unauthorized(text("session_ended", request)) }
+        return session
+    }
+
+    func endSession(_ request: Request) throws -> Response {
+        let (token, _) = try live(request)
+        sessions.end(token)
+        return Response(status: .noContent)
+    }
+
+    // MARK: the case
+
+    func caseView(_ request: Request) throws -> Response {
+        let (_, reporter) = try live(request)
+        let view = try ledger.reporterView(reporter)
+        let reward: JSONValue = view.reward.map { r in
+            ["decision": .string(r.decision.rawValue), "amount_fen": r.amount.map { .int($0.value) } ?? .null,
+             "amount_yuan": .optional(r.amount?.yuanText), "claim_ref": .optional(r.claimRef),
+             "reasons": .array(r.reasons.map { .int($0) })]
+        } ?? .null
+        return APIJSON.response([
+            "status": .string(view.status.rawValue),
+            "received_on": .string(view.receivedOn.description),
+            "messages": .array(view.messages.map { ["from": .string($0.from.rawValue), "day": .string($0.day.description), "text": .string($0.text)] }),
+            "evidence_count": .int(view.evidenceCount),
+            "reward": reward,
+        ])
+    }
+
+    struct TextBody: Decodable { var text: String }
+
+    func reply(_ request: Request) throws -> Response {
+        let (_, reporter) = try live(request)
+        let body = try APIJSON.decode(TextBody.self, request)
+        if body.text.allSatisfy(\.isWhitespace) {
+            throw APIError(.unprocessableContent, text("reply_empty", request), fields: [.init(field: "text", message: text("reply_empty", request))])
+        }
+        if body.text.unicodeScalars.count > ReportDraft.Limits.narrative {
+            throw APIError(.unprocessableContent, text("reply_too_long", request), fields: [.init(field: "text", message: text("reply_too_long", request))])
+        }
+        try ledger.reporterReply(reporter, text: body.text)
+        return APIJSON.response(["day": .string(ledger.today.description)], status: .created)
+    }
+
+    func addEvidence(_ request: Request) throws -> Response {
+        // The session is checked before a byte of the body is read.
+        let (_, reporter) = try live(request)
+        let staging = ledger.beginEvidence(reporter)
+        var keep = false
+        defer { if !keep { staging.discard() } }
+        do {
+            _ = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
+        } catch let failure as FileStore.Failure where failure.diskFull {
+            throw diskFull(request)
+        } catch let error as FormError where error.status == 415 {
+            throw APIError(.unsupportedMediaType, "Send evidence as multipart/form-data.")
+        }
+        guard staging.fileCount > 0 else {
+            throw APIError(.unprocessableContent, text("no_file_chosen", request), fields: [.init(field: "files", message: text("no_file_chosen", request))])
+        }
+        try ledger.reporterAddEvidence(reporter, staging: staging)
+        keep = true
+        return APIJSON.response(["files": .int(staging.fileCount),
+                                 "files_metadata_kept": .int(staging.filesWithMetadataKept)],
+                                status: .created)
+    }
+}

@@ -1,0 +1,273 @@
+import Casefile
+import Casework
+import Foundation
+import HTTPCore
+import Presentation
+import SiteKit
+import Synchronization
+
+/// The reporter's side (arts. 2–5, 9, 11, 15, 16): the landing page, the report form, the
+/// receipt, and the status page opened with the tracking code.
+public struct ReporterRoutes: Sendable {
+    let busyPages = CachedPages()
+    let ledger: Ledger
+    let pages: Pages
+    let sessions: ReporterSessions
+    let gate: LookupGateHandle
+    let limits: UploadLimits
+
+    public init(ledger: Ledger, pages: Pages, sessions: ReporterSessions, gate: LookupGateHandle, limits: UploadLimits) {
+        self.ledger = ledger
+        self.pages = pages
+        self.sessions = sessions
+        self.gate = gate
+        self.limits = limits
+    }
+
+    public func register(on router: Router) {
+        router.get("/") { request in try self.pages.cached(.landing, at: "/", request) { try self.landing(request) } }
+        router.get("/report") { try self.emptyReportForm($0) }
+        router.post("/report", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.submit($0) }
+        router.get("/status") { try self.status($0) }
+        router.post("/status") { try self.openWithCode($0) }
+        router.post("/status/reply") { try self.reply($0) }
+        router.post("/status/evidence", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.addEvidence($0) }
+        router.post("/status/end") { try self.endSession($0) }
+    }
+
+    // MARK: landing
+
+    func landing(_ request: Request) throws -> Response {
+        let s = ledger.settings
+        let channels: TemplateValue = [
+            "postal_address": .text(s.channels.postalAddress), "postcode": .text(s.channels.postcode),
+            "phone": .text(s.channels.phone), "email": .text(s.channels.email),
+            "external": .list(s.channels.external.map(TemplateValue.text)),
+        ]
+        return try pages.render("landing", request, title: pages.text("landing_title", request),
+                                ["channels": channels, "has_external": .bool(!s.channels.external.isEmpty)])
+    }
+
+    // MARK: the report form
+
+    static let accusedRows = 5
+
+    /// The form as every reporter first sees it; kept until the settings or the handlers change.
+    func emptyReportForm(_ request: Request) throws -> Response {
+        let handlers = try pages.cache.handlers(ledger)
+        return try pages.cached(.reportForm, at: "/report", request, handlers: handlers) {
+            try reportForm(request, draft: ReportDraft(), errors: [], hadFiles: false, status: .ok, handlers: handlers)
+        }
+    }
+
+    func reportForm(_ request: Request, draft: ReportDraft, errors: [ReportDraft.FieldError], hadFiles: Bool,
+                    status: HTTPStatus, handlers: [PageCache.Handler]? = nil) throws -> Response {
+        let language = pages.language(request)
+        let categories = ledger.settings.categories.map { c -> TemplateValue in
+            ["id": .text(c.id), "label": .text(language == .zh ? c.zh : c.en), "selected": .bool(c.id == draft.category)]
+        }
+        var fieldErrors: [String: TemplateValue] = [:]
+        for e in errors where fieldErrors[e.field] == nil { fieldErrors[e.field] = .text(language == .zh ? e.zh : e.en) }
+        let rows = (0..<max(ReporterRoutes.accusedRows, draft.accused.count)).map { i -> TemplateValue in
+            let person = i < draft.accused.count ? draft.accused[i] : AccusedPerson(name: "", post: "")
+            return ["index": .text(String(i)), "number": .text(String(i + 1)), "name": .text(person.name),
+                    "post": .text(person.post), "error": fieldErrors["accused_name_\(i)"] ?? .text("")]
+        }
+        let handlers = try (handlers ?? pages.cache.handlers(ledger)).map { h -> TemplateValue in
+            ["id": .text(String(h.id)), "name": .text(h.name), "role": .text(RoleText.text(h.role, seat: h.seat, language)),
+             "checked": .bool(draft.excludedHandlers.contains(h.id))]
+        }
+        let identity = draft.identity ?? .init(name: "", phone: "", otherContact: "")
+        let values: TemplateValue = [
+            "narrative": .text(draft.narrative), "when": .text(draft.when), "where": .text(draft.whereText),
+            "people": .text(draft.people), "loss": .text(draft.estimatedLoss), "identity_name": .text(identity.name),
+            "identity_phone": .text(identity.phone), "identity_contact": .text(identity.otherContact),
+        ]
+        let errorList = errors.map { e -> TemplateValue in
+            ["field": .text(e.field), "text": .text(language == .zh ? e.zh : e.en)]
+        }
+        return try pages.render("report", request, title: pages.text("report_title", request), status: status, [
+            "categories": .list(categories), "values": values, "field_errors": .object(fieldErrors),
+            "errors": .list(errorList), "had_files": .bool(hadFiles), "accused_rows": .list(rows),
+            "handlers": .list(handlers), "has_handlers": .bool(!handlers.isEmpty),
+            "real_name": .bool(draft.mode == .realName), "confidential": .bool(draft.confidential),
+        ])
+    }
+
+    func submit(_ request: Request) throws -> Response {
+        let staging = try ledger.beginIntake()
+        var keep = false
+        defer { if !keep { staging.discard() } }
+        let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
+        let draft = fields.reportDraft()
+        let errors = draft.validate(categories: ledger.settings.categories)
+        guard errors.isEmpty else {
+            // Nothing is lost but the files, which a page cannot hand back: the form says so.
+            return try reportForm(request, draft: draft, errors: errors, hadFiles: staging.fileCount > 0, status: .unprocessableContent)
+        }
+        let receipt = try ledger.submit(draft, staging: staging)
+        keep = true
+        return try pages.render("receipt", request, title: pages.text("receipt_title", request), [
+            "code": .text(receipt.code?.grouped ?? ""),
+            "received_on": .text(receipt.receivedOn.description),
+            "files_unclean": .bool(staging.filesWithMetadataKept > 0),
+        ])
+    }
+
+    // MARK: status
+
+    func status(_ request: Request) throws -> Response {
+        guard let (id, entry) = sessions.current(request) else {
+            return try pages.cached(.statusLogin, at: "/status", request) { try statusLogin(request) }
+        }
+        return try statusPage(request, id: id, entry: entry)
+    }
+
+    func statusLogin(_ request: Request) throws -> Response {
+        try pages.render("status-login", request, title: pages.text("status_login_title", request))
+    }
+
+    func statusPage(_ request: Request, id: String, entry: ReporterSessions.Entry, replyText: String = "",
+                    replyError: String? = nil, status: HTTPStatus = .ok) throws -> Response {
+        let view = try ledger.reporterView(entry.reporter)
+        let language = pages.language(request)
+        let messages = view.messages.map { m -> TemplateValue in
+            ["from": .text(m.from.rawValue), "day": .text(m.day.description), "text": .text(m.text),
+             "from_text": .text(pages.text(m.from == .department ? "from_department" : "from_you", request))]
+        }
+        return try pages.render("status", request, title: pages.text("status_title", request), status: status, [
+            "status": .text(view.status.rawValue),
+            "status_text": .text(language == .zh ? view.status.chinese : view.status.english),
+            "received_on": .text(view.receivedOn.description),
+            "evidence_count": .text(String(view.evidenceCount)),
+            "messages": .list(messages),
+            "reward": rewardValue(view.reward, request),
+            "csrf": .text(entry.csrf),
+            "flash": .text(sessions.takeFlash(id) ?? ""),
+            "reply_text": .text(replyText),
+            "reply_error": .text(replyError ?? ""),
+        ])
+    }
+
+    func rewardValue(_ reward: ReporterView.Reward?, _ request: Request) -> TemplateValue {
+        guard let reward else { return .text("") }
+        let reasons = reward.reasons.map { pages.text($0 == 0 ? "reward_reason_earlier" : "reward_reason_\($0)", request) }
+        return ["excluded": .bool(reward.decision == .excluded), "approved": .bool(reward.decision == .approved),
+                "paid": .bool(reward.decision == .paid), "amount": .text(reward.amount?.yuanText ?? ""),
+                "claim_ref": .text(reward.claimRef ?? ""), "reasons": .list(reasons.map(TemplateValue.text))]
+    }
+
+    func openWithCode(_ request: Request) throws -> Response {
+        let form = try FormFields.urlencoded(request)
+        let input = form.first("code") ?? ""
+        func again(_ key: String, _ status: HTTPStatus) throws -> Response {
+            try pages.render("status-login", request, title: pages.text("status_login_title", request), status: status,
+                             ["error": .text(pages.text(key, request)), "code": .text(status == .badRequest ? input : "")])
+        }
+        switch try ledger.openCase(code: input, gate: gate) {
+        case .failure(.mistyped):
+            return try again("code_mistyped", .badRequest)
+        case .failure(.notFound):
+            return try again("code_not_found", .notFound)
+        case .failure(.busy):
+            // Under a flood this is most answers: rendered once per language, then only copied.
+            let language = pages.language(request)
+            let bytes = try busyPages.page(language) {
+                var r = try again("code_busy", .serviceUnavailable)
+                r.headers.set("Retry-After", "5")
+                return r
+            }
+            return bytes
+        case .success(let reporter):
+            let cookie = try sessions.create(reporter)
+            var r = Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")
+            try r.setCookie(cookie)
+            return r
+        }
+    }
+
+    /// The session and its CSRF token, or the reason to refuse.
+    enum SessionCheck {
+        case live(String, ReporterSessions.Entry)
+        case refused(Response)
+    }
+
+    func session(_ request: Request, csrf: String?) -> SessionCheck {
+        guard let (id, entry) = sessions.current(request) else {
+            return .refused(pages.error(request, status: .unauthorized, title: pages.text("session_ended_title", request),
+                                        message: pages.text("session_ended", request), back: "/status"))
+        }
+        guard let csrf, csrf == entry.csrf else {
+            return .refused(pages.error(request, status: .forbidden, title: pages.text("stale_form_title", request),
+                                        message: pages.text("stale_form", request), back: "/status"))
+        }
+        return .live(id, entry)
+    }
+
+    func reply(_ request: Request) throws -> Response {
+        let form = try FormFields.urlencoded(request)
+        let (id, entry): (String, ReporterSessions.Entry)
+        switch session(request, csrf: form.first("csrf")) {
+        case .refused(let r): return r
+        case .live(let i, let e): (id, entry) = (i, e)
+        }
+        let text = form.first("text") ?? ""
+        if text.allSatisfy(\.isWhitespace) {
+            return try statusPage(request, id: id, entry: entry, replyText: text,
+                                  replyError: pages.text("reply_empty", request), status: .unprocessableContent)
+        }
+        if text.unicodeScalars.count > ReportDraft.Limits.narrative {
+            return try statusPage(request, id: id, entry: entry, replyText: text,
+                                  replyError: pages.text("reply_too_long", request), status: .unprocessableContent)
+        }
+        try ledger.reporterReply(entry.reporter, text: text)
+        sessions.setFlash(id, pages.text("reply_sent", request))
+        return Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)#messages")
+    }
+
+    func addEvidence(_ request: Request) throws -> Response {
+        guard let (id, entry) = sessions.current(request) else {
+            return pages.error(request, status: .unauthorized, title: pages.text("session_ended_title", request),
+                               message: pages.text("session_ended", request), back: "/status")
+        }
+        let staging = ledger.beginEvidence(entry.reporter)
+        var keep = false
+        defer { if !keep { staging.discard() } }
+        let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
+        guard case .live = session(request, csrf: fields.first("csrf")) else {
+            return pages.error(request, status: .forbidden, title: pages.text("stale_form_title", request),
+                               message: pages.text("stale_form", request), back: "/status")
+        }
+        guard staging.fileCount > 0 else {
+            return try statusPage(request, id: id, entry: entry, replyError: pages.text("no_file_chosen", request),
+                                  status: .unprocessableContent)
+        }
+        try ledger.reporterAddEvidence(entry.reporter, staging: staging)
+        keep = true
+        let unclean = staging.filesWithMetadataKept > 0
+        sessions.setFlash(id, pages.text(unclean ? "evidence_added_unclean" : "evidence_added", request))
+        return Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")
+    }
+
+    func endSession(_ request: Request) throws -> Response {
+        let form = try FormFields.urlencoded(request)
+        if let (id, entry) = sessions.current(request), form.first("csrf") == entry.csrf {
+            sessions.end(id)
+        }
+        var r = Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")
+        try r.setCookie(sessions.expiredCookie())
+        return r
+    }
+}
+
+/// Responses that are the same for every request of a language, rendered on first use.
+final class CachedPages: Sendable {
+    private let pages = Mutex<[Language: Response]>([:])
+
+    func page(_ language: Language, render: () throws -> Response) throws -> Response {
+        if let cached = pages.withLock({ $0[language] }) { return cached }
+        let fresh = try render()
+        pages.withLock { $0[language] = fresh }
+        return fresh
+    }
+}
