@@ -22,31 +22,21 @@ public struct ConsoleAdminRoutes: Sendable {
     }
 
     public func register(on group: RouteGroup) {
-        group.get("/admin") { try self.accountsPage($0, error: nil, status: .ok) }
-        group.post("/admin/accounts") { try self.create($0) }
-        group.post("/admin/disable") { try self.setDisabled($0, true) }
-        group.post("/admin/enable") { try self.setDisabled($0, false) }
-        group.post("/admin/reset") { try self.reset($0) }
-        group.get("/admin/settings") { try self.settingsPage($0, text: nil, error: nil, status: .ok) }
-        group.post("/admin/settings") { try self.saveSettings($0) }
+        let accounts = group.requiring(.manageAccounts, ledger: ledger, pages: pages)
+        accounts.get("/admin") { try self.accountsPage($0, error: nil, status: .ok) }
+        accounts.post("/admin/accounts") { try self.create($0) }
+        accounts.post("/admin/disable") { try self.setDisabled($0, true) }
+        accounts.post("/admin/enable") { try self.setDisabled($0, false) }
+        accounts.post("/admin/reset") { try self.reset($0) }
+        let settings = group.requiring(.changeSettings, ledger: ledger, pages: pages)
+        settings.get("/admin/settings") { try self.settingsPage($0, text: nil, error: nil, status: .ok) }
+        settings.post("/admin/settings") { try self.saveSettings($0) }
     }
 
-    /// Anyone the policy does not allow gets the same 404 as a page that does not exist, and an
-    /// audit entry: probing the admin pages is traced like probing a case.
-    static func permitted(_ request: Request, _ action: GlobalAction, ledger: Ledger, pages: Pages) throws -> StaffContext {
-        guard let staff = request.staff else { throw HTTPError(.unauthorized) }
-        guard AccessPolicy.permits(staff.account.role, action) else {
-            try ledger.recordStaffEvent(accountID: staff.account.id, action: "access_denied",
-                                        detail: "action=\(action.rawValue) reason=role")
-            throw HTTPError(.notFound, pages.text("admin_no_such_page", request))
-        }
-        return staff
-    }
-
-    /// The role check first (a stranger learns nothing, not even that the form was stale), then
-    /// the form's CSRF token.
-    func postedForm(_ request: Request, _ action: GlobalAction) throws -> (StaffContext, FormFields) {
-        let staff = try ConsoleAdminRoutes.permitted(request, action, ledger: ledger, pages: pages)
+    /// The form's CSRF token; the group's role gate has run before (a stranger learns nothing,
+    /// not even that the form was stale).
+    func postedForm(_ request: Request) throws -> (StaffContext, FormFields) {
+        let staff = try request.signedInStaff()
         let form = try FormFields.urlencoded(request)
         guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         return (staff, form)
@@ -66,7 +56,7 @@ public struct ConsoleAdminRoutes: Sendable {
     // MARK: accounts
 
     func accountsPage(_ request: Request, error: String?, status: HTTPStatus, form: FormFields? = nil) throws -> Response {
-        let staff = try ConsoleAdminRoutes.permitted(request, .manageAccounts, ledger: ledger, pages: pages)
+        let staff = try request.signedInStaff()
         let language = pages.language(request)
         let chosenRole = form?.first("role") ?? Role.inspector.rawValue
         let chosenSeat = form?.first("seat") ?? ""
@@ -92,7 +82,7 @@ public struct ConsoleAdminRoutes: Sendable {
     }
 
     func create(_ request: Request) throws -> Response {
-        let (staff, form) = try postedForm(request, .manageAccounts)
+        let (staff, form) = try postedForm(request)
         guard let role = Role(rawValue: form.first("role") ?? "") else {
             return try accountsPage(request, error: pages.text("admin_choose_role", request), status: .unprocessableContent, form: form)
         }
@@ -111,7 +101,7 @@ public struct ConsoleAdminRoutes: Sendable {
     }
 
     func setDisabled(_ request: Request, _ disabled: Bool) throws -> Response {
-        let (staff, form) = try postedForm(request, .manageAccounts)
+        let (staff, form) = try postedForm(request)
         let login = form.first("login") ?? ""
         if disabled && login == staff.account.login {
             return try accountsPage(request, error: pages.text("admin_not_yourself", request), status: .unprocessableContent)
@@ -128,7 +118,7 @@ public struct ConsoleAdminRoutes: Sendable {
     }
 
     func reset(_ request: Request) throws -> Response {
-        let (staff, form) = try postedForm(request, .manageAccounts)
+        let (staff, form) = try postedForm(request)
         let login = form.first("login") ?? ""
         let lost: [String]
         do {
@@ -149,7 +139,7 @@ public struct ConsoleAdminRoutes: Sendable {
     // MARK: settings
 
     func settingsPage(_ request: Request, text: String?, error: String?, status: HTTPStatus) throws -> Response {
-        let staff = try ConsoleAdminRoutes.permitted(request, .changeSettings, ledger: ledger, pages: pages)
+        let staff = try request.signedInStaff()
         let json = try text ?? String(decoding: ledger.settings.encodedJSON(), as: UTF8.self)
         return try pages.render("console-admin-settings", request, title: pages.text("admin_settings_title", request), status: status, [
             "staff": ConsoleAuthRoutes.staffValue(staff.account, pages.language(request)),
@@ -159,7 +149,7 @@ public struct ConsoleAdminRoutes: Sendable {
     }
 
     func saveSettings(_ request: Request) throws -> Response {
-        let (staff, form) = try postedForm(request, .changeSettings)
+        let (staff, form) = try postedForm(request)
         let text = form.first("settings") ?? ""
         let changed: [String]
         do {

@@ -19,12 +19,12 @@ public struct ConsoleAuditRoutes: Sendable {
     }
 
     public func register(on group: RouteGroup) {
-        group.get("/audit") { try self.logPage($0, verification: nil) }
-        group.post("/audit/verify") { try self.verify($0) }
+        group.requiring(.readAuditLog, ledger: ledger, pages: pages).get("/audit") { try self.logPage($0, verification: nil) }
+        group.requiring(.verifyAuditLog, ledger: ledger, pages: pages).post("/audit/verify") { try self.verify($0) }
     }
 
     func logPage(_ request: Request, verification: TemplateValue?) throws -> Response {
-        let staff = try ConsoleAdminRoutes.permitted(request, .readAuditLog, ledger: ledger, pages: pages)
+        let staff = try request.signedInStaff()
         let before = request.queryValue("before").flatMap(Int64.init)
         let entries = try ledger.auditEntries(limit: ConsoleAuditRoutes.pageSize, before: before)
         let names = Dictionary(uniqueKeysWithValues: try ledger.accounts().map { ($0.id, "\($0.displayName) (\($0.login))") })
@@ -47,7 +47,7 @@ public struct ConsoleAuditRoutes: Sendable {
     }
 
     func verify(_ request: Request) throws -> Response {
-        let staff = try ConsoleAdminRoutes.permitted(request, .verifyAuditLog, ledger: ledger, pages: pages)
+        let staff = try request.signedInStaff()
         let form = try FormFields.urlencoded(request)
         guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         let result = try ledger.verifyAudit()

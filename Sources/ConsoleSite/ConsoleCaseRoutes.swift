@@ -23,7 +23,7 @@ public struct ConsoleCaseRoutes: Sendable {
 
     public func register(on group: RouteGroup) {
         group.get("") { try self.inbox($0) }
-        group.get("/deadlines") { try self.deadlines($0) }
+        group.requiring(.viewDeadlines, ledger: ledger, pages: pages).get("/deadlines") { try self.deadlines($0) }
         group.get("/case/:ref") { try self.casePage($0, error: nil, status: .ok) }
         group.post("/case/:ref/act/:action") { try self.act($0) }
         group.post("/case/:ref/evidence", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.addEvidence($0) }
@@ -77,9 +77,7 @@ public struct ConsoleCaseRoutes: Sendable {
 
     /// What falls due this week (and what is already overdue) across the cases this head holds.
     func deadlines(_ request: Request) throws -> Response {
-        guard let staff = request.staff, AccessPolicy.permits(staff.account.role, .viewDeadlines) else {
-            throw HTTPError(.notFound, "No such page.")
-        }
+        let staff = try request.signedInStaff()
         let today = ledger.today
         let weekEnd = today.adding(days: 7)
         var items: [(Day, TemplateValue)] = []

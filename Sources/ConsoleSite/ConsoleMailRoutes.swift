@@ -18,13 +18,11 @@ public struct ConsoleMailRoutes: Sendable {
     }
 
     public func register(on group: RouteGroup) {
-        group.get("/admin/mail") { try self.outbox($0) }
+        group.requiring(.manageAccounts, ledger: ledger, pages: pages).get("/admin/mail") { try self.outbox($0) }
     }
 
     func outbox(_ request: Request) throws -> Response {
-        guard let staff = request.staff, AccessPolicy.permits(staff.account.role, .manageAccounts) else {
-            throw HTTPError(.notFound, "No such page.")
-        }
+        let staff = try request.signedInStaff()
         let offset = ledger.settings.utcOffsetMinutes * 60
         func time(_ t: Int64?) -> String { t.map { ConsoleMailRoutes.localTime($0, offsetSeconds: offset) } ?? "—" }
         let rows: [TemplateValue] = try ledger.outboxEntries().map { e in

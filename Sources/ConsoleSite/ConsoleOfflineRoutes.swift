@@ -21,23 +21,14 @@ public struct ConsoleOfflineRoutes: Sendable {
     }
 
     public func register(on group: RouteGroup) {
-        group.get("/offline") { try self.form($0, draft: ReportDraft(), channel: .letter, issueCode: true, errors: [], status: .ok) }
-        group.post("/offline", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.submit($0) }
-    }
-
-    func allowed(_ request: Request) throws -> StaffContext {
-        guard let staff = request.staff, AccessPolicy.permits(staff.account.role, .registerOfflineReport) else {
-            if let staff = request.staff {
-                try ledger.recordStaffEvent(accountID: staff.account.id, action: "access_denied", detail: "action=register_offline_report")
-            }
-            throw HTTPError(.notFound, "No such page.")
-        }
-        return staff
+        let gated = group.requiring(.registerOfflineReport, ledger: ledger, pages: pages)
+        gated.get("/offline") { try self.form($0, draft: ReportDraft(), channel: .letter, issueCode: true, errors: [], status: .ok) }
+        gated.post("/offline", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.submit($0) }
     }
 
     func form(_ request: Request, draft: ReportDraft, channel: Channel, issueCode: Bool, errors: [ReportDraft.FieldError],
               status: HTTPStatus) throws -> Response {
-        let staff = try allowed(request)
+        let staff = try request.signedInStaff()
         let language = pages.language(request)
         var fieldErrors: [String: TemplateValue] = [:]
         for e in errors where fieldErrors[e.field] == nil { fieldErrors[e.field] = .text(language == .zh ? e.zh : e.en) }
@@ -65,7 +56,7 @@ public struct ConsoleOfflineRoutes: Sendable {
     }
 
     func submit(_ request: Request) throws -> Response {
-        let staff = try allowed(request)
+        let staff = try request.signedInStaff()
         let staging = try ledger.beginIntake()
         var keep = false
         defer { if !keep { staging.discard() } }

@@ -19,19 +19,9 @@ public struct ConsoleStatsRoutes: Sendable {
     }
 
     public func register(on group: RouteGroup) {
-        group.get("/stats") { try self.page($0) }
-        group.get("/stats.csv") { try self.csv($0) }
-    }
-
-    /// Others get the same 404 as a page that does not exist, and the attempt is audited.
-    func allowed(_ request: Request) throws -> StaffContext {
-        guard let staff = request.staff, AccessPolicy.permits(staff.account.role, .viewStatistics) else {
-            if let staff = request.staff {
-                try ledger.recordStaffEvent(accountID: staff.account.id, action: "access_denied", detail: "action=view_statistics")
-            }
-            throw HTTPError(.notFound, "No such page.")
-        }
-        return staff
+        let gated = group.requiring(.viewStatistics, ledger: ledger, pages: pages)
+        gated.get("/stats") { try self.page($0) }
+        gated.get("/stats.csv") { try self.csv($0) }
     }
 
     /// `?year=2026`, by register year (the year in the register number); absent, empty or `all`
@@ -110,7 +100,7 @@ public struct ConsoleStatsRoutes: Sendable {
     // MARK: the page
 
     func page(_ request: Request) throws -> Response {
-        let staff = try allowed(request)
+        let staff = try request.signedInStaff()
         let year = try year(request)
         let f = try figures(request, year: year)
         try audit(staff, format: "html", year: year)
@@ -143,7 +133,7 @@ public struct ConsoleStatsRoutes: Sendable {
     // MARK: CSV
 
     func csv(_ request: Request) throws -> Response {
-        let staff = try allowed(request)
+        let staff = try request.signedInStaff()
         let year = try year(request)
         let f = try figures(request, year: year)
         try audit(staff, format: "csv", year: year)
