@@ -115,28 +115,14 @@ public struct ConsoleCaseRoutes: Sendable {
 
     // MARK: the case page
 
-    enum Opened {
-        case ok(StaffCase)
-        case response(Response)
-    }
-
-    func open(_ request: Request, _ action: CaseAction) throws -> Opened {
+    /// The case for this action, or the `StatusError` that answers the request (`granted(ref:)`).
+    func open(_ request: Request, _ action: CaseAction) throws -> StaffCase {
         guard let staff = request.staff, let ref = request.parameters["ref"] else { throw HTTPError(.unauthorized) }
-        switch try ledger.staffCase(ref: ref, accountID: staff.account.id, key: staff.session.key, action: action) {
-        case .granted(let c): return .ok(c)
-        case .notFound:
-            return .response(pages.error(request, status: .notFound, title: "404", message: pages.text("case_not_found", request), back: "/console"))
-        case .refused(let why):
-            return .response(pages.error(request, status: .forbidden, title: "403", message: why, back: "/console/case/\(ref)"))
-        }
+        return try ledger.staffCase(ref: ref, accountID: staff.account.id, key: staff.session.key, action: action).granted(ref: ref)
     }
 
     func casePage(_ request: Request, error: String?, status: HTTPStatus, identity: ReportDraft.Identity? = nil) throws -> Response {
-        let c: StaffCase
-        switch try open(request, .view) {
-        case .response(let r): return r
-        case .ok(let opened): c = opened
-        }
+        let c = try open(request, .view)
         guard let staff = request.staff else { throw HTTPError(.unauthorized) }
         let language = pages.language(request)
         let reading = try ledger.readCase(c, readsNotes: c.permits(.readNotes))
@@ -230,11 +216,7 @@ public struct ConsoleCaseRoutes: Sendable {
         }
         let form = try FormFields.urlencoded(request)
         guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
-        let c: StaffCase
-        switch try open(request, action) {
-        case .response(let r): return r
-        case .ok(let opened): c = opened
-        }
+        let c = try open(request, action)
         do {
             switch name {
             case "identity-show":
@@ -282,11 +264,7 @@ public struct ConsoleCaseRoutes: Sendable {
 
     func addEvidence(_ request: Request) throws -> Response {
         guard let staff = request.staff else { throw HTTPError(.unauthorized) }
-        let c: StaffCase
-        switch try open(request, .addNote) {
-        case .response(let r): return r
-        case .ok(let opened): c = opened
-        }
+        let c = try open(request, .addNote)
         let staging = ledger.beginStaffEvidence(c)
         var keep = false
         defer { if !keep { staging.discard() } }
@@ -300,11 +278,7 @@ public struct ConsoleCaseRoutes: Sendable {
     }
 
     func download(_ request: Request) throws -> Response {
-        let c: StaffCase
-        switch try open(request, .view) {
-        case .response(let r): return r
-        case .ok(let opened): c = opened
-        }
+        let c = try open(request, .view)
         guard let file = request.parameters["file"], let info = try ledger.attachments(c).first(where: { $0.file == file }) else {
             throw HTTPError(.notFound, pages.text("file_not_found", request))
         }

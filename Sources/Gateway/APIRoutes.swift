@@ -20,10 +20,10 @@ struct APIRoutes {
     let openAPI: [UInt8]?
 
     func register(on router: Router) -> [APIRoute] {
-        let open = APIRouteRecorder(group: router.group(APIRoutes.prefix, middleware: [APIJSON.errors]), prefix: APIRoutes.prefix)
+        let open = APIRouteRecorder(group: router.group(APIRoutes.prefix, middleware: [APIJSON.errors, APIJSON.localised(pages.library)]), prefix: APIRoutes.prefix)
         OpenAPIDocument.register(openAPI, on: open)
         APIReporterRoutes(ledger: ledger, pages: pages, sessions: reporterSessions, gate: gate, limits: limits).register(on: open)
-        let staff = APIRouteRecorder(group: router.group(APIRoutes.prefix, middleware: [APIJSON.errors,
+        let staff = APIRouteRecorder(group: router.group(APIRoutes.prefix, middleware: [APIJSON.errors, APIJSON.localised(pages.library),
                                                                                         APIStaffAuth.middleware(ledger: ledger, sessions: staffSessions)]),
                                      prefix: APIRoutes.prefix)
         APIStaffRoutes(ledger: ledger, pages: pages).register(on: staff)

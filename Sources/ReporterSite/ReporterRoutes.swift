@@ -160,57 +160,45 @@ public struct ReporterRoutes: Sendable {
     func openWithCode(_ request: Request) throws -> Response {
         let form = try FormFields.urlencoded(request)
         let input = form.first("code") ?? ""
-        func again(_ key: String, _ status: HTTPStatus) throws -> Response {
-            try pages.render("status-login", request, title: pages.text("status_login_title", request), status: status,
-                             ["error": .text(pages.text(key, request)), "code": .text(status == .badRequest ? input : "")])
-        }
-        switch try ledger.openCase(code: input, gate: gate) {
-        case .failure(.mistyped):
-            return try again("code_mistyped", .badRequest)
-        case .failure(.notFound):
-            return try again("code_not_found", .notFound)
-        case .failure(.busy):
-            // Under a flood this is most answers: rendered once per language, then only copied.
-            let language = pages.language(request)
-            let bytes = try busyPages.page(language) {
-                var r = try again("code_busy", .serviceUnavailable)
-                r.headers.set("Retry-After", "5")
-                return r
-            }
-            return bytes
-        case .success(let reporter):
+        do {
+            let reporter = try ledger.openCase(code: input, gate: gate).get()
             let cookie = try sessions.create(reporter)
             var r = Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")
             try r.setCookie(cookie)
             return r
+        } catch let failure as LookupFailure {
+            return try codeRefused(failure, input: input, request)
         }
     }
 
-    /// The session and its CSRF token, or the reason to refuse.
-    enum SessionCheck {
-        case live(String, ReporterSessions.Entry)
-        case refused(Response)
+    /// The code form again, saying why; a mistyped code is shown back to be corrected, any other
+    /// is not repeated.
+    func codeRefused(_ failure: LookupFailure, input: String, _ request: Request) throws -> Response {
+        func render() throws -> Response {
+            var r = try pages.render("status-login", request, title: pages.text("status_login_title", request), status: failure.status,
+                                     ["error": .text(failure.message.resolved(pages.library, pages.language(request))),
+                                      "code": .text(failure == .mistyped ? input : "")])
+            for field in failure.headers { r.headers.set(field.name, field.value) }
+            return r
+        }
+        // Under a flood this is most answers: rendered once per language, then only copied.
+        guard failure == .busy else { return try render() }
+        return try busyPages.page(pages.language(request), render: render)
     }
 
-    func session(_ request: Request, csrf: String?) -> SessionCheck {
-        guard let (id, entry) = sessions.current(request) else {
-            return .refused(pages.error(request, status: .unauthorized, title: pages.text("session_ended_title", request),
-                                        message: pages.text("session_ended", request), back: "/status"))
-        }
-        guard let csrf, csrf == entry.csrf else {
-            return .refused(pages.error(request, status: .forbidden, title: pages.text("stale_form_title", request),
-                                        message: pages.text("stale_form", request), back: "/status"))
-        }
-        return .live(id, entry)
+    static let sessionEnded = PageError(.unauthorized, .key("session_ended"), title: .key("session_ended_title"), back: "/status")
+    static let staleForm = PageError(.forbidden, .key("stale_form"), title: .key("stale_form_title"), back: "/status")
+
+    /// The session and its CSRF token, or the `PageError` that refuses the request.
+    func session(_ request: Request, csrf: String?) throws -> (id: String, entry: ReporterSessions.Entry) {
+        guard let (id, entry) = sessions.current(request) else { throw ReporterRoutes.sessionEnded }
+        guard let csrf, csrf == entry.csrf else { throw ReporterRoutes.staleForm }
+        return (id, entry)
     }
 
     func reply(_ request: Request) throws -> Response {
         let form = try FormFields.urlencoded(request)
-        let (id, entry): (String, ReporterSessions.Entry)
-        switch session(request, csrf: form.first("csrf")) {
-        case .refused(let r): return r
-        case .live(let i, let e): (id, entry) = (i, e)
-        }
+        let (id, entry) = try session(request, csrf: form.first("csrf"))
         let text = form.first("text") ?? ""
         if text.allSatisfy(\.isWhitespace) {
             return try statusPage(request, id: id, entry: entry, replyText: text,
@@ -226,18 +214,12 @@ public struct ReporterRoutes: Sendable {
     }
 
     func addEvidence(_ request: Request) throws -> Response {
-        guard let (id, entry) = sessions.current(request) else {
-            return pages.error(request, status: .unauthorized, title: pages.text("session_ended_title", request),
-                               message: pages.text("session_ended", request), back: "/status")
-        }
+        guard let (id, entry) = sessions.current(request) else { throw ReporterRoutes.sessionEnded }
         let staging = ledger.beginEvidence(entry.reporter)
         var keep = false
         defer { if !keep { staging.discard() } }
         let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
-        guard case .live = session(request, csrf: fields.first("csrf")) else {
-            return pages.error(request, status: .forbidden, title: pages.text("stale_form_title", request),
-                               message: pages.text("stale_form", request), back: "/status")
-        }
+        _ = try session(request, csrf: fields.first("csrf"))
         guard staging.fileCount > 0 else {
             return try statusPage(request, id: id, entry: entry, replyError: pages.text("no_file_chosen", request),
                                   status: .unprocessableContent)

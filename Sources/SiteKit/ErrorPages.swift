@@ -19,6 +19,15 @@ public enum ErrorPages {
         return r
     }
 
+    static func page(_ error: StatusError, _ pages: Pages, _ request: Request) -> Response {
+        let language = pages.language(request)
+        let title = error.title?.resolved(pages.library, language) ?? "\(error.status.code)"
+        var r = pages.error(request, status: error.status, title: title, message: error.message.resolved(pages.library, language),
+                            back: error.back ?? back(request))
+        for field in error.headers { r.headers.set(field.name, field.value) }
+        return r
+    }
+
     /// Errors as pages in the visitor's language; nothing of the request is echoed.
     public static func middleware(_ pages: Pages) -> Middleware {
         { request, next in
@@ -28,6 +37,8 @@ public enum ErrorPages {
                 var r = pages.error(request, status: error.status, title: "\(error.status.code)", message: error.message)
                 for field in error.headers { r.headers.set(field.name, field.value) }
                 return r
+            } catch let error as StatusError {
+                return page(error, pages, request)
             } catch let error as FormError {
                 // A body that does not parse or is over a limit: what to fix, on the form's page.
                 return pages.error(request, status: HTTPStatus(error.status), title: pages.text("form_has_errors", request),

@@ -62,11 +62,7 @@ public struct APIStaffRoutes: Sendable {
     func open(_ request: Request, _ action: CaseAction) throws -> StaffCase {
         let staff = try staff(request)
         let ref = request.parameters["ref"] ?? ""
-        switch try ledger.staffCase(ref: ref, accountID: staff.account.id, key: staff.key, action: action) {
-        case .granted(let c): return c
-        case .notFound: throw APIError(.notFound, text("case_not_found", request))
-        case .refused(let why): throw APIError(.forbidden, why)
-        }
+        return try ledger.staffCase(ref: ref, accountID: staff.account.id, key: staff.key, action: action).granted(ref: ref)
     }
 
     /// What the case page shows this account, and the same audit entry (`case_view`).

@@ -124,18 +124,10 @@ public struct APIReporterRoutes: Sendable {
 
     func openSession(_ request: Request) throws -> Response {
         let body = try APIJSON.decode(CodeBody.self, request)
-        switch try ledger.openCase(code: body.code, gate: gate) {
-        case .failure(.mistyped):
-            throw APIError(.badRequest, text("code_mistyped", request), fields: [.init(field: "code", message: text("code_mistyped", request))])
-        case .failure(.notFound):
-            // A wrong code and an unknown one: one derivation each, one answer.
-            throw APIError(.notFound, text("code_not_found", request))
-        case .failure(.busy):
-            throw APIError(.serviceUnavailable, text("code_busy", request), headers: ["Retry-After": "5"])
-        case .success(let reporter):
-            let token = try sessions.create(reporter)
-            return APIJSON.response(["token": .string(token), "expires_in": .int(sessions.lifetime)], status: .created)
-        }
+        // A refusal is a `LookupFailure`, which carries its status (`APIJSON.localised` writes it).
+        let reporter = try ledger.openCase(code: body.code, gate: gate).get()
+        let token = try sessions.create(reporter)
+        return APIJSON.response(["token": .string(token), "expires_in": .int(sessions.lifetime)], status: .created)
     }
 
     func live(_ request: Request) throws -> (token: String, reporter: ReporterCase) {

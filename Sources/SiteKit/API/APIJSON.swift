@@ -55,6 +55,20 @@ public enum APIJSON {
         path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 
+    /// Inside an API group: a `StatusError` becomes an `APIError` in the language of
+    /// `Accept-Language`, which `errors` then writes.
+    public static func localised(_ library: TemplateLibrary) -> Middleware {
+        { request, next in
+            do {
+                return try next(request)
+            } catch let error as StatusError {
+                let text = error.message.resolved(library, language(request))
+                throw APIError(error.status, text, fields: error.field.map { [APIError.Field(field: $0, message: text)] } ?? [],
+                               headers: error.headers)
+            }
+        }
+    }
+
     /// Outermost middleware: under `/api/` every error is JSON. Handlers throw `APIError`; an
     /// `HTTPError` or `FormError` from shared code, and the router's own 404/405 and the pages'
     /// error middleware, are turned into the same body so a client never parses HTML.
