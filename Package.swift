@@ -42,9 +42,12 @@ let package = Package(
         // The console, the staff API, tokens, admin, mail and statistics pages. Never imports the
         // reporter's side, nor SQL.
         .target(name: "ConsoleSite", dependencies: ["SiteKit", "Casefile", "Presentation", "HTTPCore", "Casework", "Vault"]),
-        // Composition (which routes, which middleware), start-up, the mail worker and the CLI.
-        .target(name: "Gateway", dependencies: ["ReporterSite", "ConsoleSite", "SiteKit", "HTTPCore", "Casework", "Vault", "Casefile", "Courier", "Presentation"]),
-        .executableTarget(name: "candor", dependencies: ["Gateway"]),
+        // Composition (which routes, which middleware) and the mail worker.
+        .target(name: "Gateway", dependencies: ["ReporterSite", "ConsoleSite", "SiteKit", "HTTPCore", "Casework", "Casefile", "Courier", "Presentation"]),
+        // The command line, start-up (`serve`) included: a module, not the executable, so that
+        // tests run each command as a function.
+        .target(name: "Commands", dependencies: ["Gateway", "Casefile", "Casework", "HTTPCore", "Vault"]),
+        .executableTarget(name: "candor", dependencies: ["Commands"]),
         // Helpers more than one test target uses (one copy, not one per target).
         .target(name: "TestSupport", dependencies: ["COpenSSL", "Casefile", "Casework", "Vault"], path: "Tests/TestSupport"),
         .testTarget(name: "VaultTests", dependencies: ["Vault"]),
@@ -55,7 +58,7 @@ let package = Package(
         .testTarget(name: "PresentationTests", dependencies: ["Presentation"],
                     exclude: ["Fixtures/make_qr_fixtures.py"]),
         .testTarget(name: "CasefileTests", dependencies: ["Casefile", "SQLiteDB", "Vault", "Casework", "TestSupport"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "SiteKit", "ReporterSite", "ConsoleSite", "Casefile", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Commands", "SiteKit", "ReporterSite", "ConsoleSite", "Casefile", "HTTPCore", "Casework", "Vault", "SQLiteDB", "Courier", "Presentation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

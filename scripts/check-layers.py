@@ -25,13 +25,16 @@ SYSTEM = {"Foundation", "Glibc", "Dispatch", "Synchronization"}
 # modules come from SYSTEM or SYSTEM_ONLY. One direction only. A row whose module Package.swift does
 # not declare yet waits for it.
 GRAPH = {
-    # The executable: the CLI's entry point, nothing but composition under it.
-    "candor": {"Gateway"},
-    # Composition (which routes, which middleware), start-up, and still the CLI and the mail
-    # worker: hence Casefile (the ledger the commands open), Vault (the recovery and unlock keys
-    # the commands read), Courier (the worker's mail) and Casework (the notices' schedule).
+    # The executable: the allocator's tuning, then the command line; nothing else.
+    "candor": {"Commands"},
+    # The command line, start-up (`serve`) included: it opens the ledger (Casefile), reads and
+    # writes recovery keys (Vault), builds settings (Casework), serves (HTTPCore, Gateway).
+    "Commands": {"Gateway", "Casefile", "Casework", "HTTPCore", "Vault"},
+    # Composition (which routes, which middleware) and the mail worker: the sites, the ledger
+    # they share, Courier for the worker's mail, Casework for its notice schedule, Presentation
+    # for the template library. No keys (Vault), no SQL.
     "Gateway": {"ReporterSite", "ConsoleSite", "SiteKit", "Casefile",
-                "HTTPCore", "Casework", "Vault", "Courier", "Presentation"},
+                "HTTPCore", "Casework", "Courier", "Presentation"},
     # The two sites never import each other, nor SQL: queries they share live in Casefile, page
     # rendering and the role gate in SiteKit. Vault for the sessions' unlocked keys.
     "ReporterSite": {"SiteKit", "Casefile", "Presentation", "HTTPCore", "Casework", "Vault"},

@@ -1,4 +1,4 @@
-import Gateway
+import Commands
 import Glibc
 
 // The server re-executes itself once with glibc's allocator tuned for it: scrypt's 16 MiB buffers

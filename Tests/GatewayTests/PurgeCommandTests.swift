@@ -1,5 +1,6 @@
 @testable import Casefile
 import Casework
+@testable import Commands
 @testable import ConsoleSite
 import Foundation
 @testable import Gateway

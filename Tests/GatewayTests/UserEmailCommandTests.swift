@@ -1,4 +1,5 @@
 @testable import Casefile
+@testable import Commands
 @testable import ConsoleSite
 import Foundation
 @testable import Gateway

@@ -1,6 +1,7 @@
 import Casefile
 import Casework
 import Foundation
+import Gateway
 import Glibc
 import HTTPCore
 import Vault
