@@ -145,12 +145,9 @@ public struct ConsoleCaseRoutes: Sendable {
              "author": .text(author(f.author)), "day": .text(f.day.description), "internal": .bool(f.internalOnly),
              "unclean": .bool(f.meta.metadataStripped != true)]
         }
-        let inspectors = accounts.filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && $0.id != c.accountID }
-        let designated = try ledger.designatedInspectors(of: c)
-        let requests = c.realName && (c.permits(.decideIdentityRequest) || c.permits(.requestIdentity)) ? try ledger.identityRequests(c) : []
         var actions: [String: TemplateValue] = [:]
         for a in CaseAction.allCases { actions[a.rawValue] = .bool(c.permits(a)) }
-        let context: [String: TemplateValue] = [
+        var context: [String: TemplateValue] = [
             "staff": ConsoleAuthRoutes.staffValue(staff.account, language),
             "csrf": .text(staff.session.csrf), "flash": .text(takeFlash(staff)), "error": .text(error ?? ""),
             "ref": .text(c.ref), "register": .text(c.registerNumber.description), "received": .text(c.receivedOn.description),
@@ -170,13 +167,6 @@ public struct ConsoleCaseRoutes: Sendable {
             "files": .list(files), "can": .object(actions),
             "categories": .list(ledger.settings.categories.map { ["id": .text($0.id), "label": .text(language == .zh ? $0.zh : $0.en),
                                                                    "selected": .bool($0.id == c.category)] }),
-            "inspectors": .list(inspectors.map { ["id": .text(String($0.id)), "name": .text($0.displayName),
-                                                  "designated": .bool(designated.contains($0.id))] }),
-            "designated": .text(inspectors.filter { designated.contains($0.id) }.map(\.displayName).joined(separator: language == .zh ? "、" : ", ")),
-            "identity_requests": .list(requests.map { r in
-                ["id": .text(String(r.id)), "who": .text(names[r.accountID] ?? ""), "reason": .text(r.reason),
-                 "state": .text(pages.text("request_\(r.state)", request)), "pending": .bool(r.state == "pending")]
-            }),
             "identity": identity.map { ["name": .text($0.name), "phone": .text($0.phone), "other": .text($0.otherContact)] } ?? .text(""),
             "report_submitted": .bool(c.facts.reportSubmittedToLeaders),
             "concluded": .bool(c.facts.state == .concluded),
@@ -187,7 +177,26 @@ public struct ConsoleCaseRoutes: Sendable {
             }),
             "reward": try rewardValue(c, request),
         ]
+        context.merge(try peopleValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
+    }
+
+    /// Who else may work on the case: the inspectors to designate, and the requests to read the
+    /// reporter's identity.
+    func peopleValues(_ c: StaffCase, accounts: [Account], names: [Int64: String], _ request: Request) throws -> [String: TemplateValue] {
+        let separator = pages.language(request) == .zh ? "、" : ", "
+        let inspectors = accounts.filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && $0.id != c.accountID }
+        let designated = try ledger.designatedInspectors(of: c)
+        let requests = c.realName && (c.permits(.decideIdentityRequest) || c.permits(.requestIdentity)) ? try ledger.identityRequests(c) : []
+        return [
+            "inspectors": .list(inspectors.map { ["id": .text(String($0.id)), "name": .text($0.displayName),
+                                                  "designated": .bool(designated.contains($0.id))] }),
+            "designated": .text(inspectors.filter { designated.contains($0.id) }.map(\.displayName).joined(separator: separator)),
+            "identity_requests": .list(requests.map { r in
+                ["id": .text(String(r.id)), "who": .text(names[r.accountID] ?? ""), "reason": .text(r.reason),
+                 "state": .text(pages.text("request_\(r.state)", request)), "pending": .bool(r.state == "pending")]
+            }),
+        ]
     }
 
     func rewardValue(_ c: StaffCase, _ request: Request) throws -> TemplateValue {

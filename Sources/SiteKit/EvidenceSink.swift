@@ -6,10 +6,10 @@ import Presentation
 /// stripper; the original is sealed alongside until the stripper has seen the whole file, so a
 /// photo the stripper cannot parse is kept as sent (and the reporter told) instead of lost.
 public struct EvidenceSink: FilePartSink {
-    public let staging: IntakeStaging
-    public let store: FileStore
-    public let fileName: String
-    public let contentType: String
+    let staging: IntakeStaging
+    let store: FileStore
+    let fileName: String
+    let contentType: String
     let maxFiles: Int
 
     private var sniffed: [UInt8] = []

@@ -16,11 +16,11 @@ public final class PageCache: Sendable {
     }
 
     /// Everything a cached page shows besides the templates and the language.
-    public struct Version: Equatable, Sendable {
+    struct Version: Equatable, Sendable {
         /// `Ledger.settingsVersion` (organisation, channels, categories).
-        public var settings: UInt64
+        var settings: UInt64
         /// The report form's list of handlers a reporter may keep away; empty for other pages.
-        public var handlers: [Handler] = []
+        var handlers: [Handler] = []
     }
 
     /// A handler as the report form shows one.
@@ -33,7 +33,7 @@ public final class PageCache: Sendable {
 
     private struct Entry: Sendable {
         let version: Version
-        public let response: Response
+        let response: Response
     }
 
     private let entries = ReplicatedValue<[Entry?]>(Array(repeating: nil, count: Page.allCases.count * Language.allCases.count))
@@ -43,7 +43,7 @@ public final class PageCache: Sendable {
 
     private struct HandlerList: Sendable {
         let dataVersion: Int64
-        public let handlers: [Handler]
+        let handlers: [Handler]
     }
 
     /// How many times a page was rendered rather than copied (tests check the cache is used).
@@ -56,7 +56,7 @@ public final class PageCache: Sendable {
     /// The page kept for this language if it was rendered at `version`, else a fresh render,
     /// kept for the next request. Two threads may both render after a change; the last to
     /// finish is kept, and a request that reads a newer version renders again.
-    public func response(_ page: Page, _ language: Language, version: Version, render: () throws -> Response) throws -> Response {
+    func response(_ page: Page, _ language: Language, version: Version, render: () throws -> Response) throws -> Response {
         let slot = PageCache.slot(page, language)
         if let entry = entries.read()[slot], entry.version == version { return entry.response }
         let fresh = try render()
@@ -97,18 +97,18 @@ public final class PageCache: Sendable {
 /// values; the page cache tolerates that, since what it keeps carries the version it was made at.
 final class ReplicatedValue<Value: Sendable>: Sendable {
     private final class Copy: Sendable {
-        public let value: Mutex<Value>
-        public init(_ value: Value) { self.value = Mutex(value) }
+        let value: Mutex<Value>
+        init(_ value: Value) { self.value = Mutex(value) }
     }
 
     private let copies: [Copy]
     private let next = Atomic<Int>(0)
 
-    public init(_ value: Value, copies: Int = 8) {
+    init(_ value: Value, copies: Int = 8) {
         self.copies = (0..<copies).map { _ in Copy(value) }
     }
 
-    public func read() -> Value {
+    func read() -> Value {
         let start = next.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
         for i in 0..<copies.count {
             if let value = copies[(start + i) % copies.count].value.withLockIfAvailable({ $0 }) { return value }
@@ -116,7 +116,7 @@ final class ReplicatedValue<Value: Sendable>: Sendable {
         return copies[start % copies.count].value.withLock { $0 }
     }
 
-    public func update(_ change: (inout Value) -> Void) {
+    func update(_ change: (inout Value) -> Void) {
         for copy in copies { copy.value.withLock { change(&$0) } }
     }
 }

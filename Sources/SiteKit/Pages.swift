@@ -7,10 +7,10 @@ import Presentation
 /// demo banner. Templates escape; this only assembles context.
 public struct Pages: Sendable {
     public let library: TemplateLibrary
-    public let demo: Bool
-    public let settings: @Sendable () -> Settings
+    let demo: Bool
+    let settings: @Sendable () -> Settings
     /// Goes up whenever `settings` may give something new (see `Ledger.settingsVersion`).
-    public let settingsVersion: @Sendable () -> UInt64
+    let settingsVersion: @Sendable () -> UInt64
     public let cache = PageCache()
 
     public init(library: TemplateLibrary, demo: Bool, settings: @escaping @Sendable () -> Settings,

@@ -8,20 +8,20 @@ import Vault
 /// entry holds (a case key, a private key) is dropped, and so wiped, when it expires or ends.
 public final class SessionTable<Entry: Sendable>: Sendable {
     private struct Slot: Sendable {
-        public var entry: Entry
-        public var expires: Int64
+        var entry: Entry
+        var expires: Int64
     }
 
     private let slots = Mutex<[String: Slot]>([:])
     public let idle: Int64
-    public let clock: @Sendable () -> Int64
+    let clock: @Sendable () -> Int64
 
     public init(idle: Int64, clock: @escaping @Sendable () -> Int64) {
         self.idle = idle
         self.clock = clock
     }
 
-    public static func key(_ id: String) -> String { hex((try? SHA256.hash(Array(id.utf8))) ?? []) }
+    static func key(_ id: String) -> String { hex((try? SHA256.hash(Array(id.utf8))) ?? []) }
 
     /// A new id for `entry`. `replacing` removes other sessions the predicate picks (one active
     /// session per account).

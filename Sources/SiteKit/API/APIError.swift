@@ -26,7 +26,7 @@ public struct APIError: Error, Sendable {
         self.headers = headers
     }
 
-    public var body: JSONValue {
+    var body: JSONValue {
         ["error": ["status": .int(status.code), "message": .string(message),
                    "fields": .array(fields.map { ["field": .string($0.field), "message": .string($0.message)] })]]
     }
