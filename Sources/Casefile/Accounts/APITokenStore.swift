@@ -108,9 +108,10 @@ extension Ledger {
         try pool.read { db in
             try db.query("SELECT id, name, created_day, last_used_day FROM api_tokens WHERE account_id = ? ORDER BY id",
                          [.integer(accountID)]).map { row in
-                APITokenInfo(id: try row.int64("id") ?? 0, name: try row.string("name") ?? "",
-                             createdOn: Day(ordinal: try row.int("created_day") ?? 0),
-                             lastUsedOn: try row.int("last_used_day").map(Day.init(ordinal:)))
+                let r = row.reader(table: "api_tokens")
+                return APITokenInfo(id: try r.required("id"), name: try r.required("name"),
+                                    createdOn: Day(ordinal: try r.required("created_day")),
+                                    lastUsedOn: try r.optional("last_used_day", as: Int.self).map(Day.init(ordinal:)))
             }
         }
     }
@@ -142,14 +143,15 @@ extension Ledger {
             return (row, try Account(row: row))
         }
         guard let (row, account) = found, !account.disabled, account.totpEnrolled else { return nil }
-        let tokenID = try row.int64("token_id") ?? 0
-        guard let salt = try row.blob("salt"), let sealed = try row.blob("key_sealed"),
-              let raw = try? AESGCM.openSecret(sealed, key: try APIToken.wrappingKey(secret, salt: salt),
+        let r = row.reader(table: "api_tokens")
+        let tokenID: Int64 = try r.required("token_id")
+        let salt: [UInt8] = try r.required("salt"), sealed: [UInt8] = try r.required("key_sealed")
+        guard let raw = try? AESGCM.openSecret(sealed, key: try APIToken.wrappingKey(secret, salt: salt),
                                                associatedData: APIToken.associatedData(tokenID: tokenID, accountID: account.id)),
               let key = try? X25519PrivateKey(rawRepresentation: raw),
               key.publicKey.rawRepresentation == account.publicKey else { return nil }
         let today = Int64(self.today.ordinal)
-        if try row.int64("last_used_day") != today {
+        if try r.optional("last_used_day", as: Int64.self) != today {
             let now = clock()
             let audit = self.audit
             try pool.write { db in

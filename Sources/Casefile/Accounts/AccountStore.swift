@@ -110,10 +110,10 @@ extension Ledger {
     /// or disabled state: the login flow does, around this.
     func unlockKey(accountID: Int64, password: String) throws -> X25519PrivateKey? {
         let row = try pool.read { db in
-            try db.queryOne("SELECT password_hash, private_key_enc FROM accounts WHERE id = ?", [.integer(accountID)])
+            try db.queryOne("SELECT \(AccountCredentials.columns) FROM accounts WHERE id = ?", [.integer(accountID)])
+                .map(AccountCredentials.init(row:))
         }
-        guard let row, let hash = try row.string("password_hash"), let encrypted = try row.blob("private_key_enc") else { return nil }
-        guard PasswordHash.verify(password, against: hash) else { return nil }
-        return try X25519PrivateKey.importEncrypted(encrypted, password: password)
+        guard let row, PasswordHash.verify(password, against: row.passwordHash) else { return nil }
+        return try X25519PrivateKey.importEncrypted(row.encryptedKey, password: password)
     }
 }

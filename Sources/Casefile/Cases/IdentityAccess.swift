@@ -37,15 +37,15 @@ extension Ledger {
         let caseID = c.caseID
         let rows = try pool.read { db in
             try db.query("""
-                SELECT r.id, r.account_id, r.state, b.slot, b.sealed FROM identity_requests r
+                SELECT r.id, r.account_id, r.state, \(BlobRow.columns("b")) FROM identity_requests r
                 JOIN blobs b ON b.slot = r.reason_slot WHERE r.case_id = ? ORDER BY r.id
                 """, [.integer(caseID)])
         }
         return try rows.map { row in
-            let reason = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: c.caseKey, ref: c.ref,
-                                             kind: BlobKind.identityRequest.rawValue, slot: try row.string("slot") ?? "")
-            return IdentityRequest(id: try row.int64("id") ?? 0, accountID: try row.int64("account_id") ?? 0,
-                                   state: try row.string("state") ?? "", reason: String(decoding: reason, as: UTF8.self))
+            let r = row.reader(table: "identity_requests")
+            let reason = try BlobRow(row: row).open(caseKey: c.caseKey, ref: c.ref)
+            return IdentityRequest(id: try r.required("id"), accountID: try r.required("account_id"),
+                                   state: try r.required("state"), reason: String(decoding: reason, as: UTF8.self))
         }
     }
 
@@ -105,11 +105,11 @@ extension Ledger {
         }
         let identityKey = try openIdentityKey(c, key: key)
         let row = try pool.read { db in
-            try db.queryOne("SELECT slot, sealed FROM blobs WHERE case_id = ? AND kind = 'identity'", [.integer(c.caseID)])
+            try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = 'identity'", [.integer(c.caseID)])
+                .map(BlobRow.init(row:))
         }
         guard let row else { return nil }
-        let plain = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: identityKey, ref: c.ref, kind: BlobKind.identity.rawValue,
-                                        slot: try row.string("slot") ?? "")
+        let plain = try row.open(caseKey: identityKey, ref: c.ref)
         let now = clock()
         let audit = self.audit
         _ = try pool.write { db in
@@ -139,16 +139,16 @@ extension Ledger {
     public func attachments(_ c: StaffCase) throws -> [AttachmentInfo] {
         let caseID = c.caseID
         let rows = try pool.read { db in
-            try db.query("SELECT file, author, internal, day, meta_sealed FROM attachments WHERE case_id = ? ORDER BY id", [.integer(caseID)])
+            try db.query("SELECT \(AttachmentRow.columns) FROM attachments WHERE case_id = ? ORDER BY id", [.integer(caseID)])
+                .map(AttachmentRow.init(row:))
         }
         return try rows.map { row in
-            let file = try row.string("file") ?? ""
-            let plain = try CaseCrypto.open(try row.blob("meta_sealed") ?? [], caseKey: c.caseKey, ref: c.ref, kind: "attachment", slot: "file:" + file)
+            let file = row.file
+            let plain = try CaseCrypto.open(row.metaSealed, caseKey: c.caseKey, ref: c.ref, kind: "attachment", slot: "file:" + file)
             let meta = try JSONBytes.decode(AttachmentMeta.self, plain)
             return AttachmentInfo(file: file, meta: AttachmentMetaView(fileName: meta.fileName, contentType: meta.contentType, size: meta.size,
                                                                        metadataStripped: meta.metadataStripped),
-                                  author: try row.string("author") ?? "", day: Day(ordinal: try row.int("day") ?? 0),
-                                  internalOnly: try row.bool("internal") ?? false)
+                                  author: row.author, day: row.day, internalOnly: row.internalOnly)
         }
     }
 

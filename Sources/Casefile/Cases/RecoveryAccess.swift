@@ -34,25 +34,22 @@ extension Ledger {
         let rows: [Row] = try pool.read { db in
             if let caseRefs {
                 return try caseRefs.map { ref in
-                    guard let row = try db.queryOne("SELECT id, ref, register_year, register_seq, real_name, confidential FROM cases WHERE ref = ?",
-                                                    [.text(ref)]) else {
+                    guard let row = try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE ref = ?", [.text(ref)]) else {
                         throw Problem(description: "no case with the reference \(ref)")
                     }
                     return row
                 }
             }
             return try db.query("""
-                SELECT id, ref, register_year, register_seq, real_name, confidential FROM cases
+                SELECT \(CaseRow.columns()) FROM cases
                 WHERE id IN (SELECT case_id FROM assignments WHERE account_id = ?) ORDER BY id
                 """, [.integer(accountID)])
         }
         return try rows.map { row in
-            let ref = try row.string("ref") ?? ""
-            let number = RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0)
-            let result = try recover(caseID: try row.int64("id") ?? 0, ref: ref, realName: try row.bool("real_name") ?? false,
-                                     confidential: try row.bool("confidential") ?? false, account: account,
-                                     recoveryKey: recoveryKey, actor: actor)
-            return RecoveryOutcome(ref: ref, registerNumber: number, result: result)
+            let c = try CaseRow(row: row)
+            let result = try recover(caseID: c.id, ref: c.ref, realName: c.realName, confidential: c.confidential,
+                                     account: account, recoveryKey: recoveryKey, actor: actor)
+            return RecoveryOutcome(ref: c.ref, registerNumber: c.registerNumber, result: result)
         }
     }
 
@@ -63,7 +60,8 @@ extension Ledger {
         let found = try pool.read { db in
             (recovery: try db.scalar("SELECT sealed_key FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(Holder.recovery)], as: [UInt8].self),
              identityRecovery: try db.scalar("SELECT sealed_key FROM identity_grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(Holder.recovery)], as: [UInt8].self),
-             exclusions: try db.queryOne("SELECT slot, sealed FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1", [.integer(caseID)]),
+             exclusions: try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1",
+                                         [.integer(caseID)]).map(BlobRow.init(row:)),
              assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
              holds: try db.queryOne("SELECT 1 FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)]) != nil,
              identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: confidential))
@@ -72,8 +70,7 @@ extension Ledger {
         let caseKey = try CaseCrypto.openGrant(sealedRecovery, with: recoveryKey, ref: ref, holder: Holder.recovery)
         var excluded: [ExclusionRecord] = []
         if let blob = found.exclusions {
-            let plain = try CaseCrypto.open(try blob.blob("sealed") ?? [], caseKey: caseKey, ref: ref,
-                                            kind: BlobKind.exclusions.rawValue, slot: try blob.string("slot") ?? "")
+            let plain = try blob.open(caseKey: caseKey, ref: ref)
             excluded = try JSONBytes.decode([ExclusionRecord].self, plain)
         }
         let now = clock()

@@ -126,7 +126,8 @@ extension Ledger {
                 SELECT c.id, c.ref, g.sealed_key FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = 'reporter'
                 WHERE c.lookup_id = ?
                 """, [.blob(lookupID)]) else { return nil }
-            return (try row.int64("id") ?? 0, try row.string("ref") ?? "", try row.blob("sealed_key") ?? [])
+            return (try row.required(Int64.self, "id", table: CaseRow.table), try row.required(String.self, "ref", table: CaseRow.table),
+                    try row.required([UInt8].self, "sealed_key", table: "grants"))
         }
         guard let (caseID, ref, sealed) = row else {
             _ = try? CaseCrypto.openReporterGrant(Ledger.dummyGrant, reporterKey: derived.reporterKey, ref: "0")

@@ -37,26 +37,22 @@ extension Ledger {
     public func reporterView(_ reporter: ReporterCase) throws -> ReporterView {
         let caseID = reporter.caseID
         let visible = BlobKind.reporterVisible.map(\.rawValue) + [BlobKind.rewardDecision.rawValue]
-        let (caseRow, blobRows, evidence) = try pool.read { db -> (Row?, [Row], Int) in
-            let c = try db.queryOne("SELECT state, outcome, received_day FROM cases WHERE id = ?", [.integer(caseID)])
+        let (caseRow, blobRows, evidence) = try pool.read { db -> (CaseRow?, [BlobRow], Int) in
+            let c = try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE id = ?", [.integer(caseID)]).map(CaseRow.init(row:))
             let placeholders = visible.map { _ in "?" }.joined(separator: ", ")
-            let b = try db.query("SELECT kind, slot, day, sealed FROM blobs WHERE case_id = ? AND kind IN (\(placeholders)) ORDER BY id",
-                                 [.integer(caseID)] + visible.map(SQLValue.text))
+            let b = try db.query("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind IN (\(placeholders)) ORDER BY id",
+                                 [.integer(caseID)] + visible.map(SQLValue.text)).map(BlobRow.init(row:))
             let n = try db.scalar("SELECT count(*) FROM attachments WHERE case_id = ? AND internal = 0", [.integer(caseID)], as: Int.self) ?? 0
             return (c, b, n)
         }
         guard let caseRow else { throw Problem(description: "this case no longer exists") }
-        let state = CaseState(rawValue: try caseRow.string("state") ?? "") ?? .submitted
-        let outcome = try caseRow.string("outcome").flatMap(Outcome.init(rawValue:))
         var messages: [ReporterView.Message] = []
         var reward: ReporterView.Reward?
-        for row in blobRows {
-            let kind = try row.string("kind") ?? ""
-            let plaintext = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: reporter.caseKey, ref: reporter.ref,
-                                                kind: kind, slot: try row.string("slot") ?? "")
+        for blob in blobRows {
+            let plaintext = try blob.open(caseKey: reporter.caseKey, ref: reporter.ref)
             let text = String(decoding: plaintext, as: UTF8.self)
-            let day = Day(ordinal: try row.int("day") ?? 0)
-            switch kind {
+            let day = blob.day
+            switch blob.kind {
             case BlobKind.messageToReporter.rawValue: messages.append(.init(from: .department, day: day, text: text))
             case BlobKind.messageFromReporter.rawValue: messages.append(.init(from: .reporter, day: day, text: text))
             default:
@@ -66,8 +62,7 @@ extension Ledger {
                 }
             }
         }
-        return ReporterView(status: ReporterStatus(state: state, outcome: outcome),
-                            receivedOn: Day(ordinal: try caseRow.int("received_day") ?? 0),
+        return ReporterView(status: ReporterStatus(state: caseRow.state, outcome: caseRow.outcome), receivedOn: caseRow.receivedOn,
                             messages: messages, evidenceCount: evidence, reward: reward)
     }
 

@@ -7,7 +7,7 @@ import Vault
 struct BlobRow: Sendable {
     static let table = "blobs"
     static func columns(_ alias: String? = nil) -> String {
-        ["kind", "slot", "author", "day", "sealed"].map { alias.map { a in "\(a).\($0)" } ?? $0 }.joined(separator: ", ")
+        selectList(["kind", "slot", "author", "day", "sealed"], alias: alias)
     }
 
     let kind: String
@@ -23,6 +23,14 @@ struct BlobRow: Sendable {
         author = try r.required("author")
         day = Day(ordinal: try r.required("day"))
         sealed = try r.required("sealed")
+    }
+
+    /// The kind as this module names it; a word it never writes throws rather than pass for a note.
+    func blobKind() throws -> BlobKind {
+        guard let known = BlobKind(rawValue: kind) else {
+            throw RowError.unexpectedValue(column: "kind", table: Self.table, expected: "BlobKind")
+        }
+        return known
     }
 
     /// The plaintext, its tag checked against the case, kind and slot.

@@ -13,7 +13,7 @@ struct CaseRow: Sendable {
 
     /// The select list, each column qualified by `alias` where the query joins.
     static func columns(_ alias: String? = nil) -> String {
-        names.map { alias.map { a in "\(a).\($0)" } ?? $0 }.joined(separator: ", ")
+        selectList(names, alias: alias)
     }
 
     let id: Int64

@@ -284,7 +284,7 @@ extension Ledger {
     /// its WAL is folded back and removed.
     static func snapshotContents(_ path: String) throws -> (files: [String], cases: Int) {
         let db = try Database(path: path, options: DatabaseOptions(queryOnly: true))
-        let files = try db.query("SELECT file FROM attachments ORDER BY id").compactMap { try $0.string("file") }
+        let files = try db.query("SELECT file FROM attachments ORDER BY id").map { try $0.required(String.self, "file", table: AttachmentRow.table) }
         let cases = try db.scalar("SELECT count(*) FROM cases", as: Int.self) ?? 0
         let problems = try db.integrityCheck()
         try db.close()

@@ -81,7 +81,7 @@ public final class Ledger: Sendable {
         }
         let stored: String? = try pool.write { db in
             if let row = try db.queryOne("SELECT value FROM meta WHERE name = 'key_fingerprint'") {
-                return try row.string("value")
+                return try row.required(String.self, "value", table: "meta")
             }
             try db.execute("INSERT INTO meta(name, value) VALUES ('key_fingerprint', ?)", [.text(fingerprint)])
             return nil
@@ -89,7 +89,7 @@ public final class Ledger: Sendable {
         if let stored, stored != fingerprint {
             throw Problem(description: "The key folder \(keys.url.path) does not belong to the data in \(dataFolder.path): its pepper or recovery key differs from the ones this database was created with. Point --keys at this installation's own key folder.")
         }
-        let known = Set(try pool.read { db in try db.query("SELECT file FROM attachments").compactMap { try $0.string("file") } })
+        let known = Set(try pool.read { db in try db.query("SELECT file FROM attachments").map { try $0.required(String.self, "file", table: AttachmentRow.table) } })
         _ = try files.sweep(keeping: known)
     }
 
