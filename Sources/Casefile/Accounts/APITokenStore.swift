@@ -87,7 +87,8 @@ extension Ledger {
         let today = Int64(self.today.ordinal)
         let audit = self.audit
         let id = try pool.write { db -> Int64 in
-            let count = try db.scalar("SELECT count(*) FROM api_tokens WHERE account_id = ?", [.integer(accountID)], as: Int.self) ?? 0
+            let count = try db.required("SELECT count(*) AS n FROM api_tokens WHERE account_id = ?", [.integer(accountID)], as: Int.self,
+                                        column: "n", table: "api_tokens")
             guard count < APIToken.maxPerAccount else { throw APITokenProblem(description: "limit") }
             // The row id is part of the associated data, so the row comes first and the sealed key
             // is written in the same transaction.

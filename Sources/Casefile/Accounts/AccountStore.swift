@@ -80,7 +80,7 @@ extension Ledger {
         try pool.write { db in
             try db.execute("UPDATE accounts SET disabled = ? WHERE login = ?", [.integer(disabled ? 1 : 0), .text(login)])
             guard db.changes == 1 else { throw AccountProblem(description: "no account with the login '\(login)'") }
-            let id = try db.scalar("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self) ?? 0
+            let id = try db.required("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self, column: "id", table: "accounts")
             try audit.append(db, actor: actor, action: disabled ? "account_disable" : "account_enable", detail: "account=\(id)", at: now)
         }
     }

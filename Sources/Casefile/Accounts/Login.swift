@@ -143,7 +143,8 @@ extension Ledger {
             var lock: Int64 = 0
             if count {
                 try db.execute("UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?", [.integer(accountID)])
-                let n = try db.scalar("SELECT failed_logins FROM accounts WHERE id = ?", [.integer(accountID)], as: Int.self) ?? 0
+                let n = try db.required("SELECT failed_logins FROM accounts WHERE id = ?", [.integer(accountID)], as: Int.self,
+                                        column: "failed_logins", table: "accounts")
                 lock = Ledger.lockSeconds(afterFailures: n)
                 if lock > 0 {
                     try db.execute("UPDATE accounts SET locked_until = ? WHERE id = ?", [.integer(now + lock), .integer(accountID)])

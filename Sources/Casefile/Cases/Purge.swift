@@ -73,7 +73,7 @@ extension Ledger {
             let caseID = row.id
             let files = try db.query("SELECT file FROM attachments WHERE case_id = ?", [.integer(caseID)])
                 .map { try $0.required(String.self, "file", table: AttachmentRow.table) }
-            let blobs = try db.scalar("SELECT count(*) FROM blobs WHERE case_id = ?", [.integer(caseID)], as: Int.self) ?? 0
+            let blobs = try db.required("SELECT count(*) AS n FROM blobs WHERE case_id = ?", [.integer(caseID)], as: Int.self, column: "n", table: "blobs")
             for table in ["identity_requests", "identity_grants", "grants", "assignments", "attachments", "blobs", "prior_knowledge", "same_matter"] {
                 try db.execute("DELETE FROM \(table) WHERE case_id = ?", [.integer(caseID)])
             }

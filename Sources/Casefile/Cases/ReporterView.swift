@@ -42,7 +42,8 @@ extension Ledger {
             let placeholders = visible.map { _ in "?" }.joined(separator: ", ")
             let b = try db.query("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind IN (\(placeholders)) ORDER BY id",
                                  [.integer(caseID)] + visible.map(SQLValue.text)).map(BlobRow.init(row:))
-            let n = try db.scalar("SELECT count(*) FROM attachments WHERE case_id = ? AND internal = 0", [.integer(caseID)], as: Int.self) ?? 0
+            let n = try db.required("SELECT count(*) AS n FROM attachments WHERE case_id = ? AND internal = 0", [.integer(caseID)], as: Int.self,
+                                   column: "n", table: "attachments")
             return (c, b, n)
         }
         guard let caseRow else { throw Problem(description: "this case no longer exists") }

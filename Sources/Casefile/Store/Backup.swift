@@ -285,7 +285,7 @@ extension Ledger {
     static func snapshotContents(_ path: String) throws -> (files: [String], cases: Int) {
         let db = try Database(path: path, options: DatabaseOptions(queryOnly: true))
         let files = try db.query("SELECT file FROM attachments ORDER BY id").map { try $0.required(String.self, "file", table: AttachmentRow.table) }
-        let cases = try db.scalar("SELECT count(*) FROM cases", as: Int.self) ?? 0
+        let cases = try db.required("SELECT count(*) AS n FROM cases", as: Int.self, column: "n", table: "cases")
         let problems = try db.integrityCheck()
         try db.close()
         guard problems.isEmpty else { throw Backup.Problem(description: "the database copy failed its integrity check; the backup is not usable") }

@@ -147,6 +147,6 @@ public final class Ledger: Sendable {
 
     func nextSequence(_ db: Database, _ name: String) throws -> Int64 {
         try db.execute("INSERT INTO counters(name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1", [.text(name)])
-        return try db.scalar("SELECT value FROM counters WHERE name = ?", [.text(name)], as: Int64.self) ?? 1
+        return try db.required("SELECT value FROM counters WHERE name = ?", [.text(name)], as: Int64.self, column: "value", table: "counters")
     }
 }
