@@ -16,11 +16,11 @@ public struct APITokenInfo: Sendable, Equatable {
 /// Who a token (or a console session) speaks for on an API request.
 public struct APIStaff: Sendable {
     public let account: Account
-    public let key: X25519PrivateKey
+    public let key: StaffPrivateKey
     /// nil for a console cookie session.
     public let tokenID: Int64?
 
-    public init(account: Account, key: X25519PrivateKey, tokenID: Int64?) {
+    public init(account: Account, key: StaffPrivateKey, tokenID: Int64?) {
         self.account = account
         self.key = key
         self.tokenID = tokenID
@@ -72,7 +72,7 @@ extension Ledger {
 
     /// Makes a token for the signed-in account, whose private key the session has unlocked.
     /// Returns the token string, to be shown once. Audited (`api_token_create`, the row id only).
-    public func createAPIToken(accountID: Int64, key: X25519PrivateKey, name: String) throws -> (id: Int64, token: String) {
+    public func createAPIToken(accountID: Int64, key: StaffPrivateKey, name: String) throws -> (id: Int64, token: String) {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.unicodeScalars.count <= APIToken.maxNameLength,
               !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -82,7 +82,7 @@ extension Ledger {
         let hash = try APIToken.hash(secret)
         let salt = try Random.bytes(APIToken.saltCount)
         let wrapping = try APIToken.wrappingKey(secret, salt: salt)
-        let privateKey = try key.rawRepresentation
+        let privateKey = try key.key.rawRepresentation
         let now = clock()
         let today = Int64(self.today.ordinal)
         let audit = self.audit
@@ -163,6 +163,6 @@ extension Ledger {
                 }
             }
         }
-        return APIStaff(account: account, key: key, tokenID: tokenID)
+        return APIStaff(account: account, key: StaffPrivateKey(key), tokenID: tokenID)
     }
 }

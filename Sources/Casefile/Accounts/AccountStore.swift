@@ -108,12 +108,12 @@ extension Ledger {
 
     /// Checks the password and unlocks the account's private key. Does not check TOTP, lock-out
     /// or disabled state: the login flow does, around this.
-    func unlockKey(accountID: Int64, password: String) throws -> X25519PrivateKey? {
+    func unlockKey(accountID: Int64, password: String) throws -> StaffPrivateKey? {
         let row = try pool.read { db in
             try db.queryOne("SELECT \(AccountCredentials.columns) FROM accounts WHERE id = ?", [.integer(accountID)])
                 .map(AccountCredentials.init(row:))
         }
         guard let row, PasswordHash.verify(password, against: row.passwordHash) else { return nil }
-        return try X25519PrivateKey.importEncrypted(row.encryptedKey, password: password)
+        return StaffPrivateKey(try X25519PrivateKey.importEncrypted(row.encryptedKey, password: password))
     }
 }

@@ -9,11 +9,11 @@ import Vault
 /// session from then on.
 public struct StaffUnlock: Sendable {
     public let account: Account
-    public let key: X25519PrivateKey
+    public let key: StaffPrivateKey
     /// False: the account must enrol TOTP before it may see anything.
     public let totpEnrolled: Bool
 
-    public init(account: Account, key: X25519PrivateKey, totpEnrolled: Bool) {
+    public init(account: Account, key: StaffPrivateKey, totpEnrolled: Bool) {
         self.account = account
         self.key = key
         self.totpEnrolled = totpEnrolled
@@ -120,7 +120,7 @@ extension Ledger {
                            [usedCounter.map(SQLValue.integer) ?? .null, .integer(id)])
             try audit.append(db, actor: "staff:\(id)", action: "login", detail: account.totpEnrolled ? "" : "totp_enrolment_pending", at: now)
         }
-        return .success(StaffUnlock(account: account, key: key, totpEnrolled: account.totpEnrolled))
+        return .success(StaffUnlock(account: account, key: StaffPrivateKey(key), totpEnrolled: account.totpEnrolled))
     }
 
     /// The password check and the unlock, both run whatever the first one says; the key only

@@ -51,14 +51,14 @@ extension Ledger {
 
     /// The head decides; granting seals the identity key for the requester. Refused outright for a
     /// confidential report (art. 16), whatever the head clicks.
-    public func decideIdentityRequest(_ c: StaffCase, requestID: Int64, grant: Bool, headKey: X25519PrivateKey) throws {
+    public func decideIdentityRequest(_ c: StaffCase, requestID: Int64, grant: Bool, headKey: StaffPrivateKey) throws {
         guard let request = try identityRequests(c).first(where: { $0.id == requestID }), request.state == "pending" else {
             throw ActionRefused(description: "No pending request with that number.")
         }
         if grant && !IdentityPolicy.mayGrantRequest(confidential: c.confidential) {
             throw ActionRefused(description: "The reporter asked for strict confidentiality (art. 16): the identity cannot be disclosed to anyone but the head.")
         }
-        var sealedForRequester: [UInt8]?
+        var sealedForRequester: Grants.Sealed?
         if grant {
             guard let requester = try account(id: request.accountID), !requester.disabled else {
                 throw ActionRefused(description: "The requester's account is not active.")
@@ -67,9 +67,7 @@ extension Ledger {
                 throw ActionRefused(description: "The requester is excluded from this case.")
             }
             let identityKey = try openIdentityKey(c, key: headKey)
-            let holder = Holder.account(request.accountID)
-            sealedForRequester = try SealedBox.seal(identityKey, to: try requester.x25519PublicKey(),
-                                                    context: CaseCrypto.identityGrantContext(ref: c.ref, holder: holder))
+            sealedForRequester = try Grants.seal(identityKey, ref: c.ref, for: requester)
         }
         let now = clock()
         let audit = self.audit
@@ -78,26 +76,24 @@ extension Ledger {
             try db.execute("UPDATE identity_requests SET state = ?, decided_by = ? WHERE id = ? AND state = 'pending'",
                            [.text(grant ? "granted" : "refused"), .integer(c.accountID), .integer(requestID)])
             if let sealed {
-                try Ledger.storeGrant(db, .identity, caseID: c.caseID, holder: Holder.account(request.accountID), account: request.accountID, sealed: sealed)
+                try Grants.store(db, sealed, caseID: c.caseID)
             }
             try audit.append(db, actor: "staff:\(c.accountID)", action: grant ? "identity_grant" : "identity_refuse",
                              caseRef: c.ref, detail: "request=\(requestID) account=\(request.accountID)", at: now)
         }
     }
 
-    func openIdentityKey(_ c: StaffCase, key: X25519PrivateKey) throws -> SecureBytes {
-        let holder = Holder.account(c.accountID)
+    func openIdentityKey(_ c: StaffCase, key: StaffPrivateKey) throws -> IdentityKey {
         let sealed = try pool.read { db in
-            try db.scalar("SELECT sealed_key FROM identity_grants WHERE case_id = ? AND holder = ?",
-                          [.integer(c.caseID), .text(holder)], as: [UInt8].self)
+            try Grants.sealedKey(db, .identity, caseID: c.caseID, holder: Holder.account(c.accountID))
         }
         guard let sealed else { throw ActionRefused(description: "You hold no key to this reporter's identity.") }
-        return try SealedBox.openSecret(sealed, with: key, context: CaseCrypto.identityGrantContext(ref: c.ref, holder: holder))
+        return try Grants.openIdentityKey(sealed, ref: c.ref, accountID: c.accountID, with: key)
     }
 
     /// Reads the identity, auditing the disclosure. The policy check comes first: an inspector
     /// whose grant somehow exists but whose request was never granted still reads nothing.
-    public func readIdentity(_ c: StaffCase, key: X25519PrivateKey) throws -> ReportDraft.Identity? {
+    public func readIdentity(_ c: StaffCase, key: StaffPrivateKey) throws -> ReportDraft.Identity? {
         guard c.realName else { return nil }
         let granted = try identityRequests(c).contains { $0.accountID == c.accountID && $0.state == "granted" }
         guard let role = c.caseRole, IdentityPolicy.mayRead(role, relation: .assigned, confidential: c.confidential, requestGranted: granted) else {
@@ -109,7 +105,7 @@ extension Ledger {
                 .map(BlobRow.init(row:))
         }
         guard let row else { return nil }
-        let plain = try row.open(caseKey: identityKey, ref: c.ref)
+        let plain = try row.open(identityKey: identityKey, ref: c.ref)
         let now = clock()
         let audit = self.audit
         _ = try pool.write { db in

@@ -23,7 +23,7 @@ extension Ledger {
     }
 
     /// - Parameter caseRefs: the cases to restore; nil for every case the account is assigned to.
-    public func recoverAccess(recoveryKey: X25519PrivateKey, to login: String, caseRefs: [String]?,
+    public func recoverAccess(recoveryKey: RecoveryPrivateKey, to login: String, caseRefs: [String]?,
                               actor: String = "cli:recover") throws -> [RecoveryOutcome] {
         guard recoveryKey.publicKey == keys.recoveryPublicKey else {
             throw Problem(description: "this recovery key does not belong to this installation: its public half differs from \(keys.url.appendingPathComponent(KeyFolder.recoveryPublicFile).path). Use the recovery key `candor init` printed for this installation.")
@@ -54,20 +54,20 @@ extension Ledger {
     }
 
     private func recover(caseID: Int64, ref: String, realName: Bool, confidential: Bool, account: Account,
-                         recoveryKey: X25519PrivateKey, actor: String) throws -> RecoveryOutcome.Result {
+                         recoveryKey: RecoveryPrivateKey, actor: String) throws -> RecoveryOutcome.Result {
         let accountID = account.id
         let holder = Holder.account(accountID)
         let found = try pool.read { db in
-            (recovery: try db.scalar("SELECT sealed_key FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(Holder.recovery)], as: [UInt8].self),
-             identityRecovery: try db.scalar("SELECT sealed_key FROM identity_grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(Holder.recovery)], as: [UInt8].self),
+            (recovery: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
+             identityRecovery: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
              exclusions: try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1",
                                          [.integer(caseID)]).map(BlobRow.init(row:)),
              assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
-             holds: try db.queryOne("SELECT 1 FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)]) != nil,
+             holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil,
              identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: confidential))
         }
         guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
-        let caseKey = try CaseCrypto.openGrant(sealedRecovery, with: recoveryKey, ref: ref, holder: Holder.recovery)
+        let caseKey = try Grants.openCaseKey(sealedRecovery, ref: ref, with: recoveryKey)
         var excluded: [ExclusionRecord] = []
         if let blob = found.exclusions {
             let plain = try blob.open(caseKey: caseKey, ref: ref)
@@ -83,20 +83,16 @@ extension Ledger {
         }
         guard found.assigned else { return .notAssigned }
         guard !found.holds else { return .alreadyHeld }
-        let publicKey = try account.x25519PublicKey()
-        let sealed = try CaseCrypto.grant(caseKey, to: publicKey, ref: ref, holder: holder)
-        var sealedIdentity: [UInt8]?
+        let sealed = try Grants.seal(caseKey, ref: ref, for: account)
+        var sealedIdentity: Grants.Sealed?
         if realName, found.identity, let identityRecovery = found.identityRecovery {
-            let identityKey = try SealedBox.openSecret(identityRecovery, with: recoveryKey,
-                                                       context: CaseCrypto.identityGrantContext(ref: ref, holder: Holder.recovery))
-            sealedIdentity = try SealedBox.seal(identityKey, to: publicKey, context: CaseCrypto.identityGrantContext(ref: ref, holder: holder))
+            let identityKey = try Grants.openIdentityKey(identityRecovery, ref: ref, with: recoveryKey)
+            sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account)
         }
         let identity = sealedIdentity
         try pool.write { db in
-            try Ledger.storeGrant(db, .caseKey, caseID: caseID, holder: holder, account: accountID, sealed: sealed)
-            if let identity {
-                try Ledger.storeGrant(db, .identity, caseID: caseID, holder: holder, account: accountID, sealed: identity)
-            }
+            try Grants.store(db, sealed, caseID: caseID)
+            if let identity { try Grants.store(db, identity, caseID: caseID) }
             try audit.append(db, actor: actor, action: "recovery_regrant", caseRef: ref,
                              detail: "account=\(accountID) identity=\(identity == nil ? 0 : 1)", at: now)
         }

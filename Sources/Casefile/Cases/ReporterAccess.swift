@@ -9,7 +9,7 @@ import Vault
 public struct ReporterCase: Sendable {
     let caseID: Int64
     let ref: String
-    let caseKey: SecureBytes
+    let caseKey: CaseKey
 }
 
 /// Bounds the work tracking-code lookups can claim. Derivations run on `slots` worker threads at
@@ -130,10 +130,10 @@ extension Ledger {
                     try row.required([UInt8].self, "sealed_key", table: "grants"))
         }
         guard let (caseID, ref, sealed) = row else {
-            _ = try? CaseCrypto.openReporterGrant(Ledger.dummyGrant, reporterKey: derived.reporterKey, ref: "0")
+            _ = try? Grants.openCaseKey(Ledger.dummyGrant, ref: "0", reporterKey: derived.reporterKey)
             return .failure(.notFound)
         }
-        guard let caseKey = try? CaseCrypto.openReporterGrant(sealed, reporterKey: derived.reporterKey, ref: ref) else {
+        guard let caseKey = try? Grants.openCaseKey(sealed, ref: ref, reporterKey: derived.reporterKey) else {
             return .failure(.notFound)
         }
         return .success(ReporterCase(caseID: caseID, ref: ref, caseKey: caseKey))

@@ -91,7 +91,7 @@ extension Ledger {
     }
 
     /// A staging area that seals with an existing case's key, for files added to that case.
-    func staging(forCase ref: String, caseKey: SecureBytes) -> IntakeStaging {
+    func staging(forCase ref: String, caseKey: CaseKey) -> IntakeStaging {
         IntakeStaging(ref: ref, caseKey: caseKey)
     }
 
@@ -101,7 +101,7 @@ extension Ledger {
         staging(forCase: reporter.ref, caseKey: reporter.caseKey)
     }
 
-    func addBlob(caseID: Int64, ref: String, caseKey: SecureBytes, kind: BlobKind, author: String, plaintext: [UInt8],
+    func addBlob(caseID: Int64, ref: String, caseKey: CaseKey, kind: BlobKind, author: String, plaintext: [UInt8],
                  then: (@Sendable (Database) throws -> Void)? = nil) throws {
         let slot = try CaseCrypto.newSlot()
         let sealed = try CaseCrypto.seal(plaintext, caseKey: caseKey, ref: ref, kind: kind.rawValue, slot: slot)
@@ -113,7 +113,7 @@ extension Ledger {
         }
     }
 
-    func attach(caseID: Int64, ref: String, caseKey: SecureBytes, staging: IntakeStaging, author: String, internalOnly: Bool,
+    func attach(caseID: Int64, ref: String, caseKey: CaseKey, staging: IntakeStaging, author: String, internalOnly: Bool,
                 then: (@Sendable (Database) throws -> Void)? = nil) throws {
         var rows: [(String, [UInt8])] = []
         for file in staging.files {

@@ -9,7 +9,7 @@ import Vault
 public struct StaffCase: Sendable {
     public let caseID: Int64
     public let ref: String
-    let caseKey: SecureBytes
+    let caseKey: CaseKey
     public let accountID: Int64
     /// 'intake', 'inspector', 'chairman', 'party_secretary'.
     public let capacities: Set<String>
@@ -49,7 +49,7 @@ public enum StaffCaseAccess: Sendable {
 extension Ledger {
     /// Opens a case for a staff action. Order matters: the grant (a key, not a flag) first, then
     /// the access policy, then the workflow; every refusal leaves an audit entry.
-    public func staffCase(ref: String, accountID: Int64, key: X25519PrivateKey, action: CaseAction) throws -> StaffCaseAccess {
+    public func staffCase(ref: String, accountID: Int64, key: StaffPrivateKey, action: CaseAction) throws -> StaffCaseAccess {
         let now = clock()
         let audit = self.audit
         let holder = Holder.account(accountID)
@@ -60,11 +60,11 @@ extension Ledger {
                 FROM cases WHERE ref = ?
                 """, [.text(ref)]) else { return nil }
             let c = try CaseRow(row: row)
-            let grant = try db.queryOne("SELECT sealed_key FROM grants WHERE case_id = ? AND holder = ?", [.integer(c.id), .text(holder)])
+            let grant = try Grants.sealedKey(db, .caseKey, caseID: c.id, holder: holder)
             let capacities = try db.query("SELECT capacity FROM assignments WHERE case_id = ? AND account_id = ?",
                                           [.integer(c.id), .integer(accountID)]).map { try $0.required(String.self, "capacity", table: "assignments") }
             return (c, try row.required(Int.self, "inspectors", table: "assignments"),
-                    try grant.map { try $0.required([UInt8].self, "sealed_key", table: "grants") }, capacities)
+                    grant, capacities)
         }
         func deny(_ detail: String, caseRef: String?) throws {
             _ = try pool.write { db in
@@ -76,7 +76,7 @@ extension Ledger {
             try deny("reason=no_such_case", caseRef: nil)
             return .notFound
         }
-        guard let sealed, let caseKey = try? CaseCrypto.openGrant(sealed, with: key, ref: ref, holder: holder) else {
+        guard let sealed, let caseKey = try? Grants.openCaseKey(sealed, ref: ref, accountID: accountID, with: key) else {
             try deny("reason=no_grant", caseRef: ref)
             return .notFound
         }

@@ -1,6 +1,5 @@
 import Casework
 import SQLiteDB
-import Vault
 
 /// One sealed piece of a case (`blobs`): what opening it needs (kind and slot are part of the
 /// associated data) and who wrote it when.
@@ -34,7 +33,15 @@ struct BlobRow: Sendable {
     }
 
     /// The plaintext, its tag checked against the case, kind and slot.
-    func open(caseKey: SecureBytes, ref: String) throws -> [UInt8] {
+    func open(caseKey: CaseKey, ref: String) throws -> [UInt8] {
         try CaseCrypto.open(sealed, caseKey: caseKey, ref: ref, kind: kind, slot: slot)
+    }
+
+    /// The identity blob: sealed under the identity key, with its kind in the associated data.
+    func open(identityKey: IdentityKey, ref: String) throws -> [UInt8] {
+        guard kind == BlobKind.identity.rawValue else {
+            throw RowError.unexpectedValue(column: "kind", table: Self.table, expected: "identity")
+        }
+        return try CaseCrypto.open(sealed, identityKey: identityKey, ref: ref, slot: slot)
     }
 }
