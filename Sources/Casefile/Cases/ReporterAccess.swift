@@ -121,14 +121,7 @@ extension Ledger {
             return .failure(.busy)
         }
         let lookupID = derived.lookupID
-        let row: (Int64, String, [UInt8])? = try pool.read { db in
-            guard let row = try db.queryOne("""
-                SELECT c.id, c.ref, g.sealed_key FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = 'reporter'
-                WHERE c.lookup_id = ?
-                """, [.blob(lookupID)]) else { return nil }
-            return (try row.required(Int64.self, "id", table: CaseRow.table), try row.required(String.self, "ref", table: CaseRow.table),
-                    try row.required([UInt8].self, "sealed_key", table: "grants"))
-        }
+        let row = try pool.read { db in try Grants.reporterGrant(db, lookupID: lookupID) }
         guard let (caseID, ref, sealed) = row else {
             _ = try? Grants.openCaseKey(Ledger.dummyGrant, ref: "0", reporterKey: derived.reporterKey)
             return .failure(.notFound)
