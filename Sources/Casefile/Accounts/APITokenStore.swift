@@ -66,6 +66,8 @@ enum APIToken {
 }
 
 extension Ledger {
+    /// A token refused before anything is stored: `name` (empty, too long or with control characters) or `limit`
+    /// (the account holds the most tokens it may); the description is a word the console translates.
     public struct APITokenProblem: Error, CustomStringConvertible, Sendable {
         public let description: String
     }

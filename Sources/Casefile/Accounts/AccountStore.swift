@@ -7,6 +7,7 @@ import Vault
 /// only encrypted under a key scrypt derives from the password; the password hash is a separate
 /// scrypt output with its own salt, so checking a password needs no key material.
 extension Ledger {
+    /// An account change refused before anything is written (an unknown login, a login taken, a weak password).
     public struct AccountProblem: Error, CustomStringConvertible, Sendable, Equatable {
         public let description: String
         public init(description: String) { self.description = description }

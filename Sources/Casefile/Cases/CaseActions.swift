@@ -7,6 +7,8 @@ import Vault
 /// `Ledger.staffCase` granted for that very action, performs the workflow transition, seals what
 /// it carries, and writes the audit entry in the same transaction.
 extension Ledger {
+    /// A case action refused, with nothing written but, where the refusal matters, its audit entry; the
+    /// description is for the staff member who asked and names no reporter.
     public struct ActionRefused: Error, CustomStringConvertible, Sendable {
         public let description: String
         public init(description: String) { self.description = description }

@@ -7,6 +7,8 @@ import Vault
 /// head(s) and the recovery key. An inspector reads it only after a reasoned request the head
 /// granted, and never where the reporter asked for strict confidentiality.
 extension Ledger {
+    /// An inspector's request to read the reporter's identity: who asked, `pending`, `granted` or `refused`, and
+    /// the reason, opened with the case key (only a holder of the case sees it).
     public struct IdentityRequest: Sendable, Equatable {
         public let id: Int64
         public let accountID: Int64
@@ -123,6 +125,8 @@ extension Ledger {
         public let internalOnly: Bool
     }
 
+    /// A file's sealed metadata, opened: the name and type the sender gave, its size, and whether its
+    /// metadata were stripped (nil for a file that was never an image).
     public struct AttachmentMetaView: Sendable {
         public let fileName: String
         public let contentType: String

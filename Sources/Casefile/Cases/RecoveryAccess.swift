@@ -8,6 +8,7 @@ import Vault
 /// who lost their key. The same limits as a re-grant: only for someone already assigned to the
 /// case, never for someone excluded from it (art. 10).
 extension Ledger {
+    /// What `recoverAccess` did for one case: restored (with or without the identity key), or why not.
     public struct RecoveryOutcome: Sendable, Equatable {
         public enum Result: Sendable, Equatable {
             case restored(identity: Bool)
@@ -22,6 +23,10 @@ extension Ledger {
         public let result: Result
     }
 
+    /// Restores an account's grants from the recovery key (`candor recover`), only for cases it is assigned to
+    /// and never for one it is excluded from; refuses a recovery key that is not this installation's. Each
+    /// restore or refusal is audited.
+    ///
     /// - Parameter caseRefs: the cases to restore; nil for every case the account is assigned to.
     public func recoverAccess(recoveryKey: RecoveryPrivateKey, to login: String, caseRefs: [String]?,
                               actor: String = "cli:recover") throws -> [RecoveryOutcome] {

@@ -67,6 +67,8 @@ extension Ledger {
                             messages: messages, evidenceCount: evidence, reward: reward)
     }
 
+    /// A reporter's text over the limit the form states, to be refused whole rather than cut. Nothing in
+    /// this module throws it today (noticed while documenting; kept, as it is public API).
     public struct TextTooLong: Error, Sendable {}
 
     /// The reporter's reply. Dated to the day only, like the report.

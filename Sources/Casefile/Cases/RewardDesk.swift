@@ -8,6 +8,8 @@ import Vault
 /// amount inside the band, both seats approve (company consent), payment is recorded. The
 /// reporter sees each decision through a sealed notice on the status page.
 extension Ledger {
+    /// A case's reward as committed (art. 13–14): verified loss, state, exclusion reasons, amount, the seats
+    /// that approved, the claim reference and the day paid, with the band the current settings give the loss.
     public struct RewardRecord: Sendable, Equatable {
         public let verifiedLoss: Fen
         public let state: String

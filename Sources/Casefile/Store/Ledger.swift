@@ -52,6 +52,8 @@ public final class Ledger: Sendable {
     /// Submissions' scrypt derivations, at most one per core at a time.
     let kdfGate = KDFGate()
 
+    /// A refusal the command line shows as it is (a wrong key folder, a damaged backup, an unknown case or
+    /// login): its text names files, folders and logins, never report content.
     public struct Problem: Error, CustomStringConvertible, Sendable {
         public let description: String
         public init(description: String) { self.description = description }
