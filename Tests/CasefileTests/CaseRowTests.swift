@@ -1,6 +1,5 @@
 import Casework
 import Foundation
-import SQLiteDB
 import Vault
 import XCTest
 @testable import Casefile
@@ -19,28 +18,9 @@ final class CaseRowTests: XCTestCase {
 
     override func tearDown() { world = nil }
 
-    /// Closes the ledger, rebuilds `cases` through the test's own connection without the NOT
-    /// NULL on `column` (SQLite's documented table rebuild), writes NULL into it for `ref`, and
-    /// opens the ledger again.
     func damage(_ column: String, declared: String, ref: String) throws {
-        try world.ledger.close()
-        let db = try Database(path: world.dataFolder.appendingPathComponent(Ledger.databaseName).path)
-        let create = try XCTUnwrap(try db.scalar("SELECT sql FROM sqlite_schema WHERE name = 'cases'", as: String.self))
-        let loosened = create.replacingOccurrences(of: "CREATE TABLE cases(", with: "CREATE TABLE cases_damaged(")
-            .replacingOccurrences(of: "\(column) \(declared) NOT NULL,", with: "\(column) \(declared),")
-        XCTAssertNotEqual(loosened, create.replacingOccurrences(of: "CREATE TABLE cases(", with: "CREATE TABLE cases_damaged("))
-        try db.execute("PRAGMA foreign_keys = OFF")
-        try db.execute("PRAGMA legacy_alter_table = ON")
-        try db.execute("BEGIN")
-        try db.execute(loosened)
-        try db.execute("INSERT INTO cases_damaged SELECT * FROM cases")
-        try db.execute("DROP TABLE cases")
-        try db.execute("ALTER TABLE cases_damaged RENAME TO cases")
-        try db.execute("UPDATE cases SET \(column) = NULL WHERE ref = ?", [.text(ref)])
-        XCTAssertEqual(db.changes, 1, "the damage was written")
-        try db.execute("COMMIT")
-        try db.close()
-        try world.reopen()
+        try DamagedDatabase.loosen(world, table: "cases", column: column, declared: declared,
+                                   then: "UPDATE cases SET \(column) = NULL WHERE ref = ?", [.text(ref)])
     }
 
     func assertNamesStateOfCases(_ expression: @autoclosure () throws -> some Any, _ what: String, line: UInt = #line) {
