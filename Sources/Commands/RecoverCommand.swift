@@ -23,7 +23,7 @@ extension CandorCLI {
         let key = try RecoveryKeyFile.decode(String(decoding: data, as: UTF8.self))
         let ledger = try openLedger(args)
         defer { try? ledger.close() }
-        let outcomes = try ledger.recoverAccess(recoveryKey: key, to: login, caseRefs: refs)
+        let outcomes = try ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(key), to: login, caseRefs: refs)
         if outcomes.isEmpty { Terminal.say("\(login) is assigned to no case: nothing to restore.") }
         for o in outcomes {
             let what: String

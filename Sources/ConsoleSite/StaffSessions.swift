@@ -9,7 +9,7 @@ import Vault
 /// session ends or expires, since this is its last reference), the CSRF token of every form.
 public struct StaffSession: Sendable {
     public let account: Account
-    let key: X25519PrivateKey
+    let key: StaffPrivateKey
     let csrf: String
     /// Until TOTP is enrolled the session may do nothing but enrol.
     var enrolled: Bool

@@ -91,11 +91,17 @@ public enum RowError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingColumn(String)
     /// The stored value's class cannot become the requested Swift type.
     case typeMismatch(column: String, expected: String, stored: String)
+    /// A column the table declares NOT NULL (or the query promises) held NULL.
+    case nullInRequiredColumn(column: String, table: String)
+    /// The column held a word the type it is read as does not know (a state, a role).
+    case unexpectedValue(column: String, table: String, expected: String)
 
     public var description: String {
         switch self {
         case .missingColumn(let c): "no column named \(c) in the row"
         case .typeMismatch(let c, let e, let s): "column \(c) holds \(s), cannot read it as \(e)"
+        case .nullInRequiredColumn(let c, let t): "column \(c) of table \(t) is NULL, but a value is required"
+        case .unexpectedValue(let c, let t, let e): "column \(c) of table \(t) holds a value that is not a \(e)"
         }
     }
 }

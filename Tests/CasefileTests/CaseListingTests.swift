@@ -15,7 +15,7 @@ final class CaseListingTests: XCTestCase {
 
     override func tearDown() { world = nil }
 
-    func unlock(_ login: String) throws -> (Int64, X25519PrivateKey) {
+    func unlock(_ login: String) throws -> (Int64, StaffPrivateKey) {
         guard case .success(let u) = try world.ledger.login(login, password: World.password, totpCode: "") else {
             throw NSError(domain: "login", code: 1)
         }

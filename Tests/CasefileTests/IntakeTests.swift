@@ -135,15 +135,16 @@ final class IntakeTests: XCTestCase {
             try db.query("SELECT g.holder, g.sealed_key FROM grants g JOIN cases c ON c.id = g.case_id WHERE c.ref = ?", [.text(receipt.caseRef)])
         }
         var keys: [SecureBytes] = []
+        let recovery = RecoveryPrivateKey(world.recoveryKey)
         for row in rows {
             let holder = try row.string("holder")!
             let sealed = try row.blob("sealed_key")!
             if holder == Holder.account(head.id) {
-                keys.append(try CaseCrypto.openGrant(sealed, with: headKey, ref: receipt.caseRef, holder: holder))
+                keys.append(try Grants.openCaseKey(sealed, ref: receipt.caseRef, accountID: head.id, with: headKey).withSecret { $0 })
             } else if holder == Holder.recovery {
-                keys.append(try CaseCrypto.openGrant(sealed, with: world.recoveryKey, ref: receipt.caseRef, holder: holder))
+                keys.append(try Grants.openCaseKey(sealed, ref: receipt.caseRef, with: recovery).withSecret { $0 })
                 // A grant moved to another case does not open.
-                XCTAssertThrowsError(try CaseCrypto.openGrant(sealed, with: world.recoveryKey, ref: "other", holder: holder))
+                XCTAssertThrowsError(try Grants.openCaseKey(sealed, ref: "other", with: recovery))
             }
         }
         XCTAssertEqual(keys.count, 2)

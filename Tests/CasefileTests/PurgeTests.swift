@@ -37,7 +37,7 @@ final class PurgeTests: XCTestCase {
         }
     }
 
-    func headKey() throws -> (Int64, X25519PrivateKey) {
+    func headKey() throws -> (Int64, StaffPrivateKey) {
         let head = try XCTUnwrap(try world.ledger.account(login: "head"))
         return (head.id, try XCTUnwrap(try world.ledger.unlockKey(accountID: head.id, password: World.password)))
     }

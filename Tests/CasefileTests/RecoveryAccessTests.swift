@@ -33,7 +33,7 @@ final class RecoveryAccessTests: XCTestCase {
     func testRecoveryKeyRestoresEveryAssignedCaseWithTheIdentity() throws {
         let a = try submit(), b = try submit()
         try world.ledger.resetPassword(login: "head", newPassword: World.password, actor: "test")
-        let outcomes = try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "head", caseRefs: nil)
+        let outcomes = try world.ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(world.recoveryKey), to: "head", caseRefs: nil)
         XCTAssertEqual(outcomes.map(\.ref), [a.caseRef, b.caseRef])
         XCTAssertEqual(outcomes.map(\.result), [.restored(identity: true), .restored(identity: true)])
         XCTAssertEqual(outcomes.first?.registerNumber, a.registerNumber)
@@ -42,7 +42,7 @@ final class RecoveryAccessTests: XCTestCase {
             return XCTFail("recovered: the case opens")
         }
         XCTAssertEqual(try world.ledger.readIdentity(c, key: head.key)?.name, "实名举报人-RECOVERY")
-        XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "head", caseRefs: [a.caseRef]).map(\.result),
+        XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(world.recoveryKey), to: "head", caseRefs: [a.caseRef]).map(\.result),
                        [.alreadyHeld])
         let audited = try world.ledger.pool.read { db in
             try db.query("SELECT actor, case_ref FROM audit_log WHERE action = 'recovery_regrant' ORDER BY id").map {
@@ -54,27 +54,27 @@ final class RecoveryAccessTests: XCTestCase {
 
     func testAWrongRecoveryKeyIsRefusedWithAClearMessage() throws {
         _ = try submit()
-        XCTAssertThrowsError(try world.ledger.recoverAccess(recoveryKey: try X25519PrivateKey(), to: "head", caseRefs: nil)) { error in
+        XCTAssertThrowsError(try world.ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(try X25519PrivateKey()), to: "head", caseRefs: nil)) { error in
             XCTAssertTrue("\(error)".contains("does not belong to this installation"), "\(error)")
         }
     }
 
     func testNoAssignmentAndExclusionAreRefused() throws {
         let receipt = try submit(accused: [AccusedPerson(name: "李娜", post: "调查人员")])
-        XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "inspector2", caseRefs: [receipt.caseRef]).map(\.result),
+        XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(world.recoveryKey), to: "inspector2", caseRefs: [receipt.caseRef]).map(\.result),
                        [.notAssigned])
         let accused = try XCTUnwrap(try world.ledger.account(login: "inspector1"))
         try world.ledger.pool.write { db in
             try db.execute("INSERT INTO assignments(case_id, account_id, capacity) SELECT id, ?, 'inspector' FROM cases WHERE ref = ?",
                            [.integer(accused.id), .text(receipt.caseRef)])
         }
-        XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "inspector1", caseRefs: nil).map(\.result),
+        XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(world.recoveryKey), to: "inspector1", caseRefs: nil).map(\.result),
                        [.excluded], "even with an assignment, the sealed exclusions decide (art. 10)")
         let grants = try world.ledger.pool.read { db in
             try db.scalar("SELECT count(*) FROM grants WHERE holder = ?", [.text("account:\(accused.id)")], as: Int.self) ?? 0
         }
         XCTAssertEqual(grants, 0)
-        XCTAssertThrowsError(try world.ledger.recoverAccess(recoveryKey: world.recoveryKey, to: "head", caseRefs: ["0000"])) { error in
+        XCTAssertThrowsError(try world.ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(world.recoveryKey), to: "head", caseRefs: ["0000"])) { error in
             XCTAssertTrue("\(error)".contains("no case with the reference 0000"))
         }
     }

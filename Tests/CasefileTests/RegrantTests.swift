@@ -17,7 +17,7 @@ final class RegrantTests: XCTestCase {
 
     override func tearDown() { world = nil }
 
-    func key(_ login: String, _ password: String = World.password) throws -> (Int64, X25519PrivateKey) {
+    func key(_ login: String, _ password: String = World.password) throws -> (Int64, StaffPrivateKey) {
         guard case .success(let unlock) = try world.ledger.login(login, password: password, totpCode: "") else {
             throw NSError(domain: "login", code: 1)
         }
@@ -29,7 +29,7 @@ final class RegrantTests: XCTestCase {
         return try world.ledger.staffCase(ref: ref, accountID: id, key: key, action: .view)
     }
 
-    func headCase(_ ref: String) throws -> (StaffCase, X25519PrivateKey) {
+    func headCase(_ ref: String) throws -> (StaffCase, StaffPrivateKey) {
         let (id, key) = try key("head")
         guard case .granted(let c) = try world.ledger.staffCase(ref: ref, accountID: id, key: key, action: .view) else {
             throw NSError(domain: "head", code: 1)

@@ -16,11 +16,11 @@ public struct APITokenInfo: Sendable, Equatable {
 /// Who a token (or a console session) speaks for on an API request.
 public struct APIStaff: Sendable {
     public let account: Account
-    public let key: X25519PrivateKey
+    public let key: StaffPrivateKey
     /// nil for a console cookie session.
     public let tokenID: Int64?
 
-    public init(account: Account, key: X25519PrivateKey, tokenID: Int64?) {
+    public init(account: Account, key: StaffPrivateKey, tokenID: Int64?) {
         self.account = account
         self.key = key
         self.tokenID = tokenID
@@ -66,13 +66,15 @@ enum APIToken {
 }
 
 extension Ledger {
+    /// A token refused before anything is stored: `name` (empty, too long or with control characters) or `limit`
+    /// (the account holds the most tokens it may); the description is a word the console translates.
     public struct APITokenProblem: Error, CustomStringConvertible, Sendable {
         public let description: String
     }
 
     /// Makes a token for the signed-in account, whose private key the session has unlocked.
     /// Returns the token string, to be shown once. Audited (`api_token_create`, the row id only).
-    public func createAPIToken(accountID: Int64, key: X25519PrivateKey, name: String) throws -> (id: Int64, token: String) {
+    public func createAPIToken(accountID: Int64, key: StaffPrivateKey, name: String) throws -> (id: Int64, token: String) {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.unicodeScalars.count <= APIToken.maxNameLength,
               !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -82,12 +84,13 @@ extension Ledger {
         let hash = try APIToken.hash(secret)
         let salt = try Random.bytes(APIToken.saltCount)
         let wrapping = try APIToken.wrappingKey(secret, salt: salt)
-        let privateKey = try key.rawRepresentation
+        let privateKey = try key.key.rawRepresentation
         let now = clock()
         let today = Int64(self.today.ordinal)
         let audit = self.audit
         let id = try pool.write { db -> Int64 in
-            let count = try db.scalar("SELECT count(*) FROM api_tokens WHERE account_id = ?", [.integer(accountID)], as: Int.self) ?? 0
+            let count = try db.required("SELECT count(*) AS n FROM api_tokens WHERE account_id = ?", [.integer(accountID)], as: Int.self,
+                                        column: "n", table: "api_tokens")
             guard count < APIToken.maxPerAccount else { throw APITokenProblem(description: "limit") }
             // The row id is part of the associated data, so the row comes first and the sealed key
             // is written in the same transaction.
@@ -108,9 +111,10 @@ extension Ledger {
         try pool.read { db in
             try db.query("SELECT id, name, created_day, last_used_day FROM api_tokens WHERE account_id = ? ORDER BY id",
                          [.integer(accountID)]).map { row in
-                APITokenInfo(id: try row.int64("id") ?? 0, name: try row.string("name") ?? "",
-                             createdOn: Day(ordinal: try row.int("created_day") ?? 0),
-                             lastUsedOn: try row.int("last_used_day").map(Day.init(ordinal:)))
+                let r = row.reader(table: "api_tokens")
+                return APITokenInfo(id: try r.required("id"), name: try r.required("name"),
+                                    createdOn: Day(ordinal: try r.required("created_day")),
+                                    lastUsedOn: try r.optional("last_used_day", as: Int.self).map(Day.init(ordinal:)))
             }
         }
     }
@@ -142,14 +146,15 @@ extension Ledger {
             return (row, try Account(row: row))
         }
         guard let (row, account) = found, !account.disabled, account.totpEnrolled else { return nil }
-        let tokenID = try row.int64("token_id") ?? 0
-        guard let salt = try row.blob("salt"), let sealed = try row.blob("key_sealed"),
-              let raw = try? AESGCM.openSecret(sealed, key: try APIToken.wrappingKey(secret, salt: salt),
+        let r = row.reader(table: "api_tokens")
+        let tokenID: Int64 = try r.required("token_id")
+        let salt: [UInt8] = try r.required("salt"), sealed: [UInt8] = try r.required("key_sealed")
+        guard let raw = try? AESGCM.openSecret(sealed, key: try APIToken.wrappingKey(secret, salt: salt),
                                                associatedData: APIToken.associatedData(tokenID: tokenID, accountID: account.id)),
               let key = try? X25519PrivateKey(rawRepresentation: raw),
               key.publicKey.rawRepresentation == account.publicKey else { return nil }
         let today = Int64(self.today.ordinal)
-        if try row.int64("last_used_day") != today {
+        if try r.optional("last_used_day", as: Int64.self) != today {
             let now = clock()
             let audit = self.audit
             try pool.write { db in
@@ -160,6 +165,6 @@ extension Ledger {
                 }
             }
         }
-        return APIStaff(account: account, key: key, tokenID: tokenID)
+        return APIStaff(account: account, key: StaffPrivateKey(key), tokenID: tokenID)
     }
 }

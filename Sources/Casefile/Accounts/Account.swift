@@ -18,21 +18,8 @@ public struct Account: Sendable, Equatable {
     public var email: String?
     public var notify: NotifyPreference
 
+    /// What `init(row:)` (Rows/AccountRows.swift) reads.
     static let columns = "id, login, display_name, employee_id, role, seat, public_key, totp_enrolled, disabled, email, notify"
-
-    init(row: Row) throws {
-        id = try row.int64("id") ?? 0
-        login = try row.string("login") ?? ""
-        displayName = try row.string("display_name") ?? ""
-        employeeID = try row.string("employee_id")
-        role = Role(rawValue: try row.string("role") ?? "") ?? .auditor
-        seat = try row.string("seat").flatMap(Seat.init(rawValue:))
-        publicKey = try row.blob("public_key") ?? []
-        totpEnrolled = try row.bool("totp_enrolled") ?? false
-        disabled = try row.bool("disabled") ?? true
-        email = try row.string("email")
-        notify = NotifyPreference(rawValue: try row.string("notify") ?? "") ?? .none
-    }
 
     var rosterEntry: RosterEntry {
         RosterEntry(accountID: id, name: displayName, employeeID: employeeID, role: role, seat: seat)

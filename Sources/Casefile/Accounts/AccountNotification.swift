@@ -14,7 +14,7 @@ extension Ledger {
             try db.execute("UPDATE accounts SET email = ?, notify = ? WHERE login = ?",
                            [address.map(SQLValue.text) ?? .null, .text(notify.rawValue), .text(login)])
             guard db.changes == 1 else { throw AccountProblem(description: "no account with the login '\(login)'") }
-            let id = try db.scalar("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self) ?? 0
+            let id = try db.required("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self, column: "id", table: "accounts")
             try audit.append(db, actor: actor, action: "account_notify",
                              detail: "account=\(id) notify=\(notify.rawValue) address=\(address == nil ? "none" : "set")", at: now)
         }

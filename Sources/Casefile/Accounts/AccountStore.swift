@@ -7,6 +7,7 @@ import Vault
 /// only encrypted under a key scrypt derives from the password; the password hash is a separate
 /// scrypt output with its own salt, so checking a password needs no key material.
 extension Ledger {
+    /// An account change refused before anything is written (an unknown login, a login taken, a weak password).
     public struct AccountProblem: Error, CustomStringConvertible, Sendable, Equatable {
         public let description: String
         public init(description: String) { self.description = description }
@@ -80,7 +81,7 @@ extension Ledger {
         try pool.write { db in
             try db.execute("UPDATE accounts SET disabled = ? WHERE login = ?", [.integer(disabled ? 1 : 0), .text(login)])
             guard db.changes == 1 else { throw AccountProblem(description: "no account with the login '\(login)'") }
-            let id = try db.scalar("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self) ?? 0
+            let id = try db.required("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self, column: "id", table: "accounts")
             try audit.append(db, actor: actor, action: disabled ? "account_disable" : "account_enable", detail: "account=\(id)", at: now)
         }
     }
@@ -108,12 +109,12 @@ extension Ledger {
 
     /// Checks the password and unlocks the account's private key. Does not check TOTP, lock-out
     /// or disabled state: the login flow does, around this.
-    func unlockKey(accountID: Int64, password: String) throws -> X25519PrivateKey? {
+    func unlockKey(accountID: Int64, password: String) throws -> StaffPrivateKey? {
         let row = try pool.read { db in
-            try db.queryOne("SELECT password_hash, private_key_enc FROM accounts WHERE id = ?", [.integer(accountID)])
+            try db.queryOne("SELECT \(AccountCredentials.columns) FROM accounts WHERE id = ?", [.integer(accountID)])
+                .map(AccountCredentials.init(row:))
         }
-        guard let row, let hash = try row.string("password_hash"), let encrypted = try row.blob("private_key_enc") else { return nil }
-        guard PasswordHash.verify(password, against: hash) else { return nil }
-        return try X25519PrivateKey.importEncrypted(encrypted, password: password)
+        guard let row, PasswordHash.verify(password, against: row.passwordHash) else { return nil }
+        return StaffPrivateKey(try X25519PrivateKey.importEncrypted(row.encryptedKey, password: password))
     }
 }

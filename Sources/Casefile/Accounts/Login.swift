@@ -9,11 +9,11 @@ import Vault
 /// session from then on.
 public struct StaffUnlock: Sendable {
     public let account: Account
-    public let key: X25519PrivateKey
+    public let key: StaffPrivateKey
     /// False: the account must enrol TOTP before it may see anything.
     public let totpEnrolled: Bool
 
-    public init(account: Account, key: X25519PrivateKey, totpEnrolled: Bool) {
+    public init(account: Account, key: StaffPrivateKey, totpEnrolled: Bool) {
         self.account = account
         self.key = key
         self.totpEnrolled = totpEnrolled
@@ -59,8 +59,7 @@ extension Ledger {
     public func login(_ login: String, password: String, totpCode: String, now: Int64? = nil) throws -> Result<StaffUnlock, LoginFailure> {
         let now = now ?? clock()
         let row = try pool.read { db in
-            try db.queryOne("SELECT \(Account.columns), password_hash, private_key_enc, totp_secret_sealed, failed_logins, locked_until, totp_last_counter FROM accounts WHERE login = ?",
-                            [.text(login)])
+            try db.queryOne("SELECT \(Account.columns), \(AccountCredentials.columns) FROM accounts WHERE login = ?", [.text(login)])
         }
         // Every attempt runs the two derivations a successful login runs, whichever factor
         // fails: the password hash, then the unlock of the private key. The TOTP secret is sealed
@@ -68,7 +67,7 @@ extension Ledger {
         // never skipped, so a right password with a wrong code costs what a wrong password costs,
         // and an unknown or locked-out account what a known one does (LoginWorkTests counts them).
         let lookAlike = try self.lookAlike
-        guard let row, let account = try? Account(row: row) else {
+        guard let row, let account = try? Account(row: row), let credentials = try? AccountCredentials(row: row) else {
             _ = unlock(password, hash: lookAlike.passwordHash, encryptedKey: lookAlike.privateKey)
             var state = phantomFailures.get(login)
             let locked = state.lockedUntil > now
@@ -87,7 +86,7 @@ extension Ledger {
             if locked { return .failure(.locked(seconds: state.lockedUntil - now)) }
             return .failure(state.lockedUntil > now ? .locked(seconds: state.lockedUntil - now) : .refused)
         }
-        let lockedUntil = try row.int64("locked_until") ?? 0
+        let lockedUntil = credentials.lockedUntil
         if lockedUntil > now {
             // The look-alike, not the account's own: a locked account answers the same whether
             // or not the password was right, as a locked unknown login does.
@@ -95,8 +94,7 @@ extension Ledger {
             try recordLoginFailure(account.id, reason: "locked", now: now, count: false)
             return .failure(.locked(seconds: lockedUntil - now))
         }
-        guard let key = unlock(password, hash: try row.string("password_hash") ?? lookAlike.passwordHash,
-                               encryptedKey: try row.blob("private_key_enc") ?? lookAlike.privateKey) else {
+        guard let key = unlock(password, hash: credentials.passwordHash, encryptedKey: credentials.encryptedKey) else {
             return try failed(account.id, reason: "password", now: now)
         }
         if account.disabled {
@@ -104,11 +102,11 @@ extension Ledger {
         }
         var counter: Int64?
         if account.totpEnrolled {
-            guard let sealed = try row.blob("totp_secret_sealed"),
+            guard let sealed = credentials.totpSecretSealed,
                   let secret = try? SealedBox.openSecret(sealed, with: key, context: Array("candor/totp/v1|\(account.id)".utf8)),
                   let matched = try TOTP.matchingCounter(code: totpCode.filter { !$0.isWhitespace }, secret: secret,
                                                         time: Date(timeIntervalSince1970: TimeInterval(now))),
-                  matched > (try row.int64("totp_last_counter") ?? 0) else {
+                  matched > credentials.totpLastCounter else {
                 // A code already used (replayed) is refused like a wrong one.
                 return try failed(account.id, reason: "totp", now: now)
             }
@@ -122,7 +120,7 @@ extension Ledger {
                            [usedCounter.map(SQLValue.integer) ?? .null, .integer(id)])
             try audit.append(db, actor: "staff:\(id)", action: "login", detail: account.totpEnrolled ? "" : "totp_enrolment_pending", at: now)
         }
-        return .success(StaffUnlock(account: account, key: key, totpEnrolled: account.totpEnrolled))
+        return .success(StaffUnlock(account: account, key: StaffPrivateKey(key), totpEnrolled: account.totpEnrolled))
     }
 
     /// The password check and the unlock, both run whatever the first one says; the key only
@@ -145,7 +143,8 @@ extension Ledger {
             var lock: Int64 = 0
             if count {
                 try db.execute("UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?", [.integer(accountID)])
-                let n = try db.scalar("SELECT failed_logins FROM accounts WHERE id = ?", [.integer(accountID)], as: Int.self) ?? 0
+                let n = try db.required("SELECT failed_logins FROM accounts WHERE id = ?", [.integer(accountID)], as: Int.self,
+                                        column: "failed_logins", table: "accounts")
                 lock = Ledger.lockSeconds(afterFailures: n)
                 if lock > 0 {
                     try db.execute("UPDATE accounts SET locked_until = ? WHERE id = ?", [.integer(now + lock), .integer(accountID)])

@@ -29,7 +29,7 @@ extension Ledger {
                 SELECT DISTINCT c.ref FROM cases c WHERE c.id IN
                   (SELECT case_id FROM grants WHERE holder = ? UNION SELECT case_id FROM identity_grants WHERE holder = ?)
                 ORDER BY c.id
-                """, [.text(holder), .text(holder)]).compactMap { try $0.string("ref") }
+                """, [.text(holder), .text(holder)]).map { try $0.required(String.self, "ref", table: CaseRow.table) }
             try db.execute("DELETE FROM grants WHERE holder = ?", [.text(holder)])
             try db.execute("DELETE FROM identity_grants WHERE holder = ?", [.text(holder)])
             // The TOTP secret was sealed to the old public key too: it must be enrolled again.

@@ -49,7 +49,7 @@ public enum CaseActionDesk {
 
     /// Performs `name` on a case opened for it. Throws `CaseActionInputError` for the input,
     /// `Ledger.ActionRefused` for the rules.
-    public static func perform(_ name: String, on c: StaffCase, input: CaseActionInput, key: X25519PrivateKey, ledger: Ledger) throws {
+    public static func perform(_ name: String, on c: StaffCase, input: CaseActionInput, key: StaffPrivateKey, ledger: Ledger) throws {
         let text = input.text ?? ""
         guard text.unicodeScalars.count <= ReportDraft.Limits.narrative else { throw CaseActionInputError("text", key: "reply_too_long") }
         func required() throws -> String {

@@ -7,6 +7,8 @@ import Vault
 /// `Ledger.staffCase` granted for that very action, performs the workflow transition, seals what
 /// it carries, and writes the audit entry in the same transaction.
 extension Ledger {
+    /// A case action refused, with nothing written but, where the refusal matters, its audit entry; the
+    /// description is for the staff member who asked and names no reporter.
     public struct ActionRefused: Error, CustomStringConvertible, Sendable {
         public let description: String
         public init(description: String) { self.description = description }
@@ -104,9 +106,8 @@ extension Ledger {
             } catch { throw ActionRefused(description: error.description) }
             seats.append((seat, roster.first { $0.id == id }!))
         }
-        let grants = try seats.map { seat, account -> (Seat, Int64, [UInt8]) in
-            let holder = Holder.account(account.id)
-            return (seat, account.id, try CaseCrypto.grant(c.caseKey, to: try account.x25519PublicKey(), ref: c.ref, holder: holder))
+        let grants = try seats.map { seat, account -> (Seat, Int64, Grants.Sealed) in
+            (seat, account.id, try Grants.seal(c.caseKey, ref: c.ref, for: account))
         }
         let sealedSummary = try sealedBlob(c, .summary, summary)
         let author = "staff:\(c.accountID)"
@@ -116,7 +117,7 @@ extension Ledger {
         try transition(c, .propose, input: .init(summary: summary)) { db, today in
             try Ledger.insertBlob(db, caseID: c.caseID, kind: .summary, blob: sealedSummary, author: author, day: today)
             for (seat, accountID, sealed) in grants {
-                try Ledger.storeGrant(db, .caseKey, caseID: c.caseID, holder: Holder.account(accountID), account: accountID, sealed: sealed)
+                try Grants.store(db, sealed, caseID: c.caseID)
                 try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, ?)",
                                [.integer(c.caseID), .integer(accountID), .text(seat.rawValue)])
                 try audit.append(db, actor: author, action: "grant", caseRef: c.ref, detail: "account=\(accountID) capacity=\(seat.rawValue)", at: now)
@@ -153,12 +154,11 @@ extension Ledger {
             }
             throw ActionRefused(description: "This person is excluded from the case (art. 10) and cannot be designated.")
         }
-        let holder = Holder.account(inspectorID)
-        let sealed = try CaseCrypto.grant(c.caseKey, to: try account.x25519PublicKey(), ref: c.ref, holder: holder)
+        let sealed = try Grants.seal(c.caseKey, ref: c.ref, for: account)
         let now = clock()
         let audit = self.audit
         try pool.write { db in
-            try Ledger.storeGrant(db, .caseKey, caseID: c.caseID, holder: holder, account: inspectorID, sealed: sealed)
+            try Grants.store(db, sealed, caseID: c.caseID)
             try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'inspector')",
                            [.integer(c.caseID), .integer(inspectorID)])
             try audit.append(db, actor: "staff:\(c.accountID)", action: "designate", caseRef: c.ref, detail: "account=\(inspectorID)", at: now)

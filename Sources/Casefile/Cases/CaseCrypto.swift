@@ -12,39 +12,25 @@ enum CaseCrypto {
         Array("candor/file/v1|\(ref)|\(file)".utf8)
     }
 
-    static func grantContext(ref: String, holder: String) -> [UInt8] {
-        Array("candor/grant/v1|\(ref)|\(holder)".utf8)
+    static func seal(_ plaintext: [UInt8], caseKey: CaseKey, ref: String, kind: String, slot: String) throws -> [UInt8] {
+        try caseKey.withSecret { try AESGCM.seal(plaintext, key: $0, associatedData: blobAD(ref: ref, kind: kind, slot: slot)) }
     }
 
-    static func identityGrantContext(ref: String, holder: String) -> [UInt8] {
-        Array("candor/identity-grant/v1|\(ref)|\(holder)".utf8)
+    static func open(_ sealed: [UInt8], caseKey: CaseKey, ref: String, kind: String, slot: String) throws -> [UInt8] {
+        try caseKey.withSecret { try AESGCM.open(sealed, key: $0, associatedData: blobAD(ref: ref, kind: kind, slot: slot)) }
     }
 
-    static func seal(_ plaintext: [UInt8], caseKey: SecureBytes, ref: String, kind: String, slot: String) throws -> [UInt8] {
-        try AESGCM.seal(plaintext, key: caseKey, associatedData: blobAD(ref: ref, kind: kind, slot: slot))
+    /// The identity blob is sealed like any blob of the case, but under the identity key.
+    static func seal(_ plaintext: [UInt8], identityKey: IdentityKey, ref: String, slot: String) throws -> [UInt8] {
+        try identityKey.withSecret {
+            try AESGCM.seal(plaintext, key: $0, associatedData: blobAD(ref: ref, kind: BlobKind.identity.rawValue, slot: slot))
+        }
     }
 
-    static func open(_ sealed: [UInt8], caseKey: SecureBytes, ref: String, kind: String, slot: String) throws -> [UInt8] {
-        try AESGCM.open(sealed, key: caseKey, associatedData: blobAD(ref: ref, kind: kind, slot: slot))
-    }
-
-    /// The case key sealed for a holder's X25519 public key (a staff account or the recovery key).
-    static func grant(_ caseKey: SecureBytes, to key: X25519PublicKey, ref: String, holder: String) throws -> [UInt8] {
-        try SealedBox.seal(caseKey, to: key, context: grantContext(ref: ref, holder: holder))
-    }
-
-    static func openGrant(_ sealed: [UInt8], with key: X25519PrivateKey, ref: String, holder: String) throws -> SecureBytes {
-        try SealedBox.openSecret(sealed, with: key, context: grantContext(ref: ref, holder: holder))
-    }
-
-    /// The reporter holds no key pair: their grant is the case key wrapped under the key derived
-    /// from their tracking code.
-    static func reporterGrant(_ caseKey: SecureBytes, reporterKey: SecureBytes, ref: String) throws -> [UInt8] {
-        try AESGCM.seal(caseKey, key: reporterKey, associatedData: grantContext(ref: ref, holder: Holder.reporter))
-    }
-
-    static func openReporterGrant(_ sealed: [UInt8], reporterKey: SecureBytes, ref: String) throws -> SecureBytes {
-        try AESGCM.openSecret(sealed, key: reporterKey, associatedData: grantContext(ref: ref, holder: Holder.reporter))
+    static func open(_ sealed: [UInt8], identityKey: IdentityKey, ref: String, slot: String) throws -> [UInt8] {
+        try identityKey.withSecret {
+            try AESGCM.open(sealed, key: $0, associatedData: blobAD(ref: ref, kind: BlobKind.identity.rawValue, slot: slot))
+        }
     }
 
     /// Random, URL-safe, not guessable: the id a case has in every URL.
@@ -77,19 +63,4 @@ public enum BlobKind: String, CaseIterable, Sendable {
     case rewardDecision = "reward_decision"
 
     static let reporterVisible: [BlobKind] = [.messageToReporter, .messageFromReporter]
-}
-
-extension Ledger {
-    enum GrantTable: String {
-        /// The case key sealed for a holder.
-        case caseKey = "grants"
-        /// A real-name reporter's identity key sealed for a holder.
-        case identity = "identity_grants"
-    }
-
-    /// Stores (or replaces) one sealed key for one holder of a case: every grant goes through here.
-    static func storeGrant(_ db: Database, _ table: GrantTable, caseID: Int64, holder: String, account: Int64?, sealed: [UInt8]) throws {
-        try db.execute("INSERT OR REPLACE INTO \(table.rawValue)(case_id, holder, account_id, sealed_key) VALUES (?, ?, ?, ?)",
-                       [.integer(caseID), .text(holder), account.map(SQLValue.integer) ?? .null, .blob(sealed)])
-    }
 }

@@ -8,34 +8,26 @@ extension Ledger {
     /// One `Statistics.Case` per case, purged ones included (their plaintext columns stay), of
     /// the given register year or of every year. Reads one snapshot.
     public func statisticsCases(year: Int?) throws -> [Statistics.Case] {
-        let columns = """
-            SELECT channel, category, state, outcome, real_name, received_day, registered_day,
-                   acceptance_notice_day, feedback_day, closed_day FROM cases
-            """
+        let select = "SELECT \(CaseRow.columns()) FROM cases"
         let rows = try pool.read { db in
-            if let year { return try db.query(columns + " WHERE register_year = ?", [.integer(Int64(year))]) }
-            return try db.query(columns)
+            if let year { return try db.query(select + " WHERE register_year = ?", [.integer(Int64(year))]) }
+            return try db.query(select)
         }
         return try rows.map { row in
-            let outcome = try row.string("outcome").flatMap(Outcome.init(rawValue:))
-            let closed = try row.int("closed_day").map(Day.init(ordinal:))
+            let c = try CaseRow(row: row)
             // `cases` records no day of conclusion for a case still in `concluded`; a case closed
             // with an outcome was concluded by its closing day at the latest.
-            return Statistics.Case(receivedOn: Day(ordinal: try row.int("received_day") ?? 0),
-                                   channel: try row.string("channel") ?? "", category: try row.string("category") ?? "",
-                                   state: CaseState(rawValue: try row.string("state") ?? "") ?? .submitted, outcome: outcome,
-                                   realName: try row.bool("real_name") ?? false,
-                                   registeredOn: try row.int("registered_day").map(Day.init(ordinal:)),
-                                   acceptanceNoticeOn: try row.int("acceptance_notice_day").map(Day.init(ordinal:)),
-                                   feedbackOn: try row.int("feedback_day").map(Day.init(ordinal:)),
-                                   concludedOn: outcome == nil ? nil : closed, closedOn: closed)
+            return Statistics.Case(receivedOn: c.receivedOn, channel: c.channel, category: c.category, state: c.state,
+                                   outcome: c.outcome, realName: c.realName, registeredOn: c.registeredOn,
+                                   acceptanceNoticeOn: c.acceptanceNoticeOn, feedbackOn: c.feedbackOn,
+                                   concludedOn: c.outcome == nil ? nil : c.closedOn, closedOn: c.closedOn)
         }
     }
 
     /// Every register year that has a case, newest first, each once.
     public func registerYears() throws -> [Int] {
         try pool.read { db in
-            try db.query("SELECT DISTINCT register_year FROM cases ORDER BY register_year DESC").compactMap { try $0.int("register_year") }
+            try db.query("SELECT DISTINCT register_year FROM cases ORDER BY register_year DESC").map { try $0.required(Int.self, "register_year", table: CaseRow.table) }
         }
     }
 }

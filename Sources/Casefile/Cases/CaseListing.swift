@@ -29,27 +29,21 @@ extension Ledger {
         let today = self.today
         let rows = try pool.read { db in
             try db.query("""
-                SELECT c.ref, c.register_year, c.register_seq, c.received_day, c.category, c.channel, c.state, c.outcome, c.approvals,
-                       c.real_name, c.registered_day, c.acceptance_notice_day, c.feedback_day,
+                SELECT \(CaseRow.columns("c")),
                        (SELECT group_concat(capacity) FROM assignments a WHERE a.case_id = c.id AND a.account_id = ?) AS caps
                 FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = ?
                 ORDER BY c.id DESC LIMIT 500
                 """, [.integer(accountID), .text(Holder.account(accountID))])
         }
         return try rows.map { row in
-            let received = Day(ordinal: try row.int("received_day") ?? 0)
-            let facts = DeadlineFacts(receivedOn: received, realName: try row.bool("real_name") ?? false,
-                                      registeredOn: try row.int("registered_day").map(Day.init(ordinal:)),
-                                      acceptanceNoticeOn: try row.int("acceptance_notice_day").map(Day.init(ordinal:)),
-                                      feedbackOn: try row.int("feedback_day").map(Day.init(ordinal:)))
-            let state = CaseState(rawValue: try row.string("state") ?? "") ?? .submitted
-            return InboxEntry(ref: try row.string("ref") ?? "",
-                              register: RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0).description,
-                              received: received, category: try row.string("category") ?? "", channel: try row.string("channel") ?? "",
-                              state: state, outcome: try row.string("outcome").flatMap(Outcome.init(rawValue:)),
-                              approvals: Set((try row.string("approvals") ?? "").split(separator: ",").compactMap { Seat(rawValue: String($0)) }),
-                              capacities: Set((try row.string("caps") ?? "").split(separator: ",").map(String.init)),
-                              deadlines: state.isClosed ? [] : DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: today))
+            let c = try CaseRow(row: row)
+            // NULL when the account holds the case by grant alone (recovery, re-grant without a capacity).
+            let caps = try row.string("caps") ?? ""
+            return InboxEntry(ref: c.ref, register: c.registerNumber.description, received: c.receivedOn,
+                              category: c.category, channel: c.channel, state: c.state, outcome: c.outcome,
+                              approvals: c.approvals, capacities: Set(caps.split(separator: ",").map(String.init)),
+                              deadlines: c.state.isClosed ? [] : DeadlineClock.evaluate(c.deadlineFacts, rules: settings.deadlines,
+                                                                                         calendar: settings.calendar, today: today))
         }
     }
 
@@ -60,12 +54,10 @@ extension Ledger {
         guard !c.facts.state.isClosed else { return [] }
         let settings = self.settings
         let row = try pool.read { db in
-            try db.queryOne("SELECT registered_day, acceptance_notice_day, feedback_day FROM cases WHERE id = ?", [.integer(c.caseID)])
+            try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE id = ?", [.integer(c.caseID)]).map(CaseRow.init(row:))
         }
-        let facts = DeadlineFacts(receivedOn: c.receivedOn, realName: c.realName,
-                                  registeredOn: try row?.int("registered_day").map(Day.init(ordinal:)),
-                                  acceptanceNoticeOn: try row?.int("acceptance_notice_day").map(Day.init(ordinal:)),
-                                  feedbackOn: try row?.int("feedback_day").map(Day.init(ordinal:)))
+        let facts = row?.deadlineFacts ?? DeadlineFacts(receivedOn: c.receivedOn, realName: c.realName, registeredOn: nil,
+                                                        acceptanceNoticeOn: nil, feedbackOn: nil)
         return DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: today)
     }
 
@@ -73,15 +65,17 @@ extension Ledger {
     public func designatedInspectors(of c: StaffCase) throws -> Set<Int64> {
         Set(try pool.read { db in
             try db.query("SELECT account_id FROM assignments WHERE case_id = ? AND capacity = 'inspector'", [.integer(c.caseID)])
-                .compactMap { try $0.int64("account_id") }
+                .map { try $0.required(Int64.self, "account_id", table: "assignments") }
         })
     }
 
     /// The case's state and outcome as committed now (a `StaffCase` holds them as they were
     /// when it was opened); both nil for a case that no longer exists.
     public func currentState(of c: StaffCase) throws -> (state: String?, outcome: String?) {
-        let row = try pool.read { db in try db.queryOne("SELECT state, outcome FROM cases WHERE id = ?", [.integer(c.caseID)]) }
-        return (try row?.string("state"), try row?.string("outcome"))
+        let row = try pool.read { db in
+            try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE id = ?", [.integer(c.caseID)]).map(CaseRow.init(row:))
+        }
+        return (row?.state.rawValue, row?.outcome?.rawValue)
     }
 }
 

@@ -7,6 +7,8 @@ import Vault
 /// head(s) and the recovery key. An inspector reads it only after a reasoned request the head
 /// granted, and never where the reporter asked for strict confidentiality.
 extension Ledger {
+    /// An inspector's request to read the reporter's identity: who asked, `pending`, `granted` or `refused`, and
+    /// the reason, opened with the case key (only a holder of the case sees it).
     public struct IdentityRequest: Sendable, Equatable {
         public let id: Int64
         public let accountID: Int64
@@ -37,28 +39,28 @@ extension Ledger {
         let caseID = c.caseID
         let rows = try pool.read { db in
             try db.query("""
-                SELECT r.id, r.account_id, r.state, b.slot, b.sealed FROM identity_requests r
+                SELECT r.id, r.account_id, r.state, \(BlobRow.columns("b")) FROM identity_requests r
                 JOIN blobs b ON b.slot = r.reason_slot WHERE r.case_id = ? ORDER BY r.id
                 """, [.integer(caseID)])
         }
         return try rows.map { row in
-            let reason = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: c.caseKey, ref: c.ref,
-                                             kind: BlobKind.identityRequest.rawValue, slot: try row.string("slot") ?? "")
-            return IdentityRequest(id: try row.int64("id") ?? 0, accountID: try row.int64("account_id") ?? 0,
-                                   state: try row.string("state") ?? "", reason: String(decoding: reason, as: UTF8.self))
+            let r = row.reader(table: "identity_requests")
+            let reason = try BlobRow(row: row).open(caseKey: c.caseKey, ref: c.ref)
+            return IdentityRequest(id: try r.required("id"), accountID: try r.required("account_id"),
+                                   state: try r.required("state"), reason: String(decoding: reason, as: UTF8.self))
         }
     }
 
     /// The head decides; granting seals the identity key for the requester. Refused outright for a
     /// confidential report (art. 16), whatever the head clicks.
-    public func decideIdentityRequest(_ c: StaffCase, requestID: Int64, grant: Bool, headKey: X25519PrivateKey) throws {
+    public func decideIdentityRequest(_ c: StaffCase, requestID: Int64, grant: Bool, headKey: StaffPrivateKey) throws {
         guard let request = try identityRequests(c).first(where: { $0.id == requestID }), request.state == "pending" else {
             throw ActionRefused(description: "No pending request with that number.")
         }
         if grant && !IdentityPolicy.mayGrantRequest(confidential: c.confidential) {
             throw ActionRefused(description: "The reporter asked for strict confidentiality (art. 16): the identity cannot be disclosed to anyone but the head.")
         }
-        var sealedForRequester: [UInt8]?
+        var sealedForRequester: Grants.Sealed?
         if grant {
             guard let requester = try account(id: request.accountID), !requester.disabled else {
                 throw ActionRefused(description: "The requester's account is not active.")
@@ -67,9 +69,7 @@ extension Ledger {
                 throw ActionRefused(description: "The requester is excluded from this case.")
             }
             let identityKey = try openIdentityKey(c, key: headKey)
-            let holder = Holder.account(request.accountID)
-            sealedForRequester = try SealedBox.seal(identityKey, to: try requester.x25519PublicKey(),
-                                                    context: CaseCrypto.identityGrantContext(ref: c.ref, holder: holder))
+            sealedForRequester = try Grants.seal(identityKey, ref: c.ref, for: requester)
         }
         let now = clock()
         let audit = self.audit
@@ -78,26 +78,24 @@ extension Ledger {
             try db.execute("UPDATE identity_requests SET state = ?, decided_by = ? WHERE id = ? AND state = 'pending'",
                            [.text(grant ? "granted" : "refused"), .integer(c.accountID), .integer(requestID)])
             if let sealed {
-                try Ledger.storeGrant(db, .identity, caseID: c.caseID, holder: Holder.account(request.accountID), account: request.accountID, sealed: sealed)
+                try Grants.store(db, sealed, caseID: c.caseID)
             }
             try audit.append(db, actor: "staff:\(c.accountID)", action: grant ? "identity_grant" : "identity_refuse",
                              caseRef: c.ref, detail: "request=\(requestID) account=\(request.accountID)", at: now)
         }
     }
 
-    func openIdentityKey(_ c: StaffCase, key: X25519PrivateKey) throws -> SecureBytes {
-        let holder = Holder.account(c.accountID)
+    func openIdentityKey(_ c: StaffCase, key: StaffPrivateKey) throws -> IdentityKey {
         let sealed = try pool.read { db in
-            try db.scalar("SELECT sealed_key FROM identity_grants WHERE case_id = ? AND holder = ?",
-                          [.integer(c.caseID), .text(holder)], as: [UInt8].self)
+            try Grants.sealedKey(db, .identity, caseID: c.caseID, holder: Holder.account(c.accountID))
         }
         guard let sealed else { throw ActionRefused(description: "You hold no key to this reporter's identity.") }
-        return try SealedBox.openSecret(sealed, with: key, context: CaseCrypto.identityGrantContext(ref: c.ref, holder: holder))
+        return try Grants.openIdentityKey(sealed, ref: c.ref, accountID: c.accountID, with: key)
     }
 
     /// Reads the identity, auditing the disclosure. The policy check comes first: an inspector
     /// whose grant somehow exists but whose request was never granted still reads nothing.
-    public func readIdentity(_ c: StaffCase, key: X25519PrivateKey) throws -> ReportDraft.Identity? {
+    public func readIdentity(_ c: StaffCase, key: StaffPrivateKey) throws -> ReportDraft.Identity? {
         guard c.realName else { return nil }
         let granted = try identityRequests(c).contains { $0.accountID == c.accountID && $0.state == "granted" }
         guard let role = c.caseRole, IdentityPolicy.mayRead(role, relation: .assigned, confidential: c.confidential, requestGranted: granted) else {
@@ -105,11 +103,11 @@ extension Ledger {
         }
         let identityKey = try openIdentityKey(c, key: key)
         let row = try pool.read { db in
-            try db.queryOne("SELECT slot, sealed FROM blobs WHERE case_id = ? AND kind = 'identity'", [.integer(c.caseID)])
+            try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = 'identity'", [.integer(c.caseID)])
+                .map(BlobRow.init(row:))
         }
         guard let row else { return nil }
-        let plain = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: identityKey, ref: c.ref, kind: BlobKind.identity.rawValue,
-                                        slot: try row.string("slot") ?? "")
+        let plain = try row.open(identityKey: identityKey, ref: c.ref)
         let now = clock()
         let audit = self.audit
         _ = try pool.write { db in
@@ -127,6 +125,8 @@ extension Ledger {
         public let internalOnly: Bool
     }
 
+    /// A file's sealed metadata, opened: the name and type the sender gave, its size, and whether its
+    /// metadata were stripped (nil for a file that was never an image).
     public struct AttachmentMetaView: Sendable {
         public let fileName: String
         public let contentType: String
@@ -139,16 +139,16 @@ extension Ledger {
     public func attachments(_ c: StaffCase) throws -> [AttachmentInfo] {
         let caseID = c.caseID
         let rows = try pool.read { db in
-            try db.query("SELECT file, author, internal, day, meta_sealed FROM attachments WHERE case_id = ? ORDER BY id", [.integer(caseID)])
+            try db.query("SELECT \(AttachmentRow.columns) FROM attachments WHERE case_id = ? ORDER BY id", [.integer(caseID)])
+                .map(AttachmentRow.init(row:))
         }
         return try rows.map { row in
-            let file = try row.string("file") ?? ""
-            let plain = try CaseCrypto.open(try row.blob("meta_sealed") ?? [], caseKey: c.caseKey, ref: c.ref, kind: "attachment", slot: "file:" + file)
+            let file = row.file
+            let plain = try CaseCrypto.open(row.metaSealed, caseKey: c.caseKey, ref: c.ref, kind: "attachment", slot: "file:" + file)
             let meta = try JSONBytes.decode(AttachmentMeta.self, plain)
             return AttachmentInfo(file: file, meta: AttachmentMetaView(fileName: meta.fileName, contentType: meta.contentType, size: meta.size,
                                                                        metadataStripped: meta.metadataStripped),
-                                  author: try row.string("author") ?? "", day: Day(ordinal: try row.int("day") ?? 0),
-                                  internalOnly: try row.bool("internal") ?? false)
+                                  author: row.author, day: row.day, internalOnly: row.internalOnly)
         }
     }
 

@@ -12,7 +12,7 @@ public enum Channel: String, CaseIterable, Sendable {
 /// evidence streams into sealed storage as it arrives and never sits whole in memory.
 public final class IntakeStaging {
     let ref: String
-    let caseKey: SecureBytes
+    let caseKey: CaseKey
     private(set) var files: [StagedFile] = []
 
     struct StagedFile {
@@ -26,10 +26,10 @@ public final class IntakeStaging {
 
     init() throws {
         ref = try CaseCrypto.newRef()
-        caseKey = try SecureBytes.random(count: 32)
+        caseKey = try CaseKey.random()
     }
 
-    init(ref: String, caseKey: SecureBytes) {
+    init(ref: String, caseKey: CaseKey) {
         self.ref = ref
         self.caseKey = caseKey
     }
@@ -113,31 +113,21 @@ extension Ledger {
         try add(.accused, JSONBytes.encode(draft.namedAccused))
         try add(.exclusions, JSONBytes.encode(exclusions.map { ExclusionRecord(accountID: $0.accountID, reason: $0.reason.rawValue) }))
 
-        var grants: [(holder: String, account: Int64?, sealed: [UInt8])] = []
-        for account in intakeAccounts {
-            let holder = Holder.account(account.id)
-            grants.append((holder, account.id, try CaseCrypto.grant(caseKey, to: try account.x25519PublicKey(), ref: ref, holder: holder)))
-        }
-        grants.append((Holder.recovery, nil, try CaseCrypto.grant(caseKey, to: keys.recoveryPublicKey, ref: ref, holder: Holder.recovery)))
+        var grants = try intakeAccounts.map { try Grants.seal(caseKey, ref: ref, for: $0) }
+        grants.append(try Grants.sealForRecovery(caseKey, ref: ref, to: keys.recoveryPublicKey))
         if let tracking {
-            grants.append((Holder.reporter, nil, try CaseCrypto.reporterGrant(caseKey, reporterKey: tracking.keys.reporterKey, ref: ref)))
+            grants.append(try Grants.sealForReporter(caseKey, ref: ref, reporterKey: tracking.keys.reporterKey))
         }
 
         // Arts. 4 and 16: the identity under its own key, for the intake head(s) and recovery only.
-        var identityGrants: [(holder: String, account: Int64?, sealed: [UInt8])] = []
+        var identityGrants: [Grants.Sealed] = []
         var identityBlob: (slot: String, sealed: [UInt8])?
         if draft.mode == .realName, let identity = draft.identity {
-            let identityKey = try SecureBytes.random(count: 32)
+            let identityKey = try IdentityKey.random()
             let slot = try CaseCrypto.newSlot()
-            identityBlob = (slot, try CaseCrypto.seal(try JSONBytes.encode(identity), caseKey: identityKey, ref: ref,
-                                                      kind: BlobKind.identity.rawValue, slot: slot))
-            for account in intakeAccounts {
-                let holder = Holder.account(account.id)
-                identityGrants.append((holder, account.id, try SealedBox.seal(identityKey, to: try account.x25519PublicKey(),
-                                                                              context: CaseCrypto.identityGrantContext(ref: ref, holder: holder))))
-            }
-            identityGrants.append((Holder.recovery, nil, try SealedBox.seal(identityKey, to: keys.recoveryPublicKey,
-                                                                            context: CaseCrypto.identityGrantContext(ref: ref, holder: Holder.recovery))))
+            identityBlob = (slot, try CaseCrypto.seal(try JSONBytes.encode(identity), identityKey: identityKey, ref: ref, slot: slot))
+            identityGrants = try intakeAccounts.map { try Grants.seal(identityKey, ref: ref, for: $0) }
+            identityGrants.append(try Grants.sealForRecovery(identityKey, ref: ref, to: keys.recoveryPublicKey))
         }
 
         var attachments: [(file: String, meta: [UInt8])] = []
@@ -179,11 +169,8 @@ extension Ledger {
                 try db.execute("INSERT INTO blobs(case_id, kind, slot, author, day, sealed) VALUES (?, 'identity', ?, ?, ?, ?)",
                                [.integer(caseID), .text(identity.slot), .text(author), .integer(Int64(today.ordinal)), .blob(identity.sealed)])
             }
-            for grant in sealedGrants {
-                try Ledger.storeGrant(db, .caseKey, caseID: caseID, holder: grant.holder, account: grant.account, sealed: grant.sealed)
-            }
-            for grant in sealedIdentityGrants {
-                try Ledger.storeGrant(db, .identity, caseID: caseID, holder: grant.holder, account: grant.account, sealed: grant.sealed)
+            for grant in sealedGrants + sealedIdentityGrants {
+                try Grants.store(db, grant, caseID: caseID)
             }
             for id in intakeIDs {
                 try db.execute("INSERT INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'intake')", [.integer(caseID), .integer(id)])

@@ -32,26 +32,22 @@ extension Ledger {
         let rules = settings.retention
         let rows = try pool.read { db in
             try db.query("""
-                SELECT ref, register_year, register_seq, state, outcome, closed_day, legal_hold FROM cases
+                SELECT \(CaseRow.columns()) FROM cases
                 WHERE purged_day IS NULL AND closed_day IS NOT NULL AND legal_hold = 0
                 ORDER BY register_year, register_seq
                 """)
         }
         return try rows.compactMap { row in
-            guard let candidate = try Ledger.candidate(row, rules: rules), candidate.purgeOn <= today else { return nil }
+            guard let candidate = Ledger.candidate(try CaseRow(row: row), rules: rules), candidate.purgeOn <= today else { return nil }
             return candidate
         }
     }
 
-    static func candidate(_ row: Row, rules: RetentionRules) throws -> PurgeCandidate? {
-        guard let state = try row.string("state").flatMap(CaseState.init(rawValue:)),
-              let closed = try row.int("closed_day").map(Day.init(ordinal:)),
-              let purgeOn = rules.purgeDay(state: state, outcome: try row.string("outcome").flatMap(Outcome.init(rawValue:)),
-                                           closedOn: closed, legalHold: try row.bool("legal_hold") ?? false)
+    static func candidate(_ row: CaseRow, rules: RetentionRules) -> PurgeCandidate? {
+        guard let closed = row.closedOn,
+              let purgeOn = rules.purgeDay(state: row.state, outcome: row.outcome, closedOn: closed, legalHold: row.legalHold)
         else { return nil }
-        return PurgeCandidate(ref: try row.string("ref") ?? "",
-                              registerNumber: RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0),
-                              closedOn: closed, purgeOn: purgeOn)
+        return PurgeCandidate(ref: row.ref, registerNumber: row.registerNumber, closedOn: closed, purgeOn: purgeOn)
     }
 
     /// Purges one case, re-checking inside the transaction that it is still due and not under
@@ -63,21 +59,21 @@ extension Ledger {
         let now = clock()
         let audit = self.audit
         let (result, files) = try pool.write { db -> (PurgeResult, [String]) in
-            guard let row = try db.queryOne("""
-                SELECT id, ref, register_year, register_seq, state, outcome, closed_day, legal_hold, purged_day FROM cases WHERE ref = ?
-                """, [.text(caseRef)]) else {
+            guard let row = try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE ref = ?", [.text(caseRef)])
+                .map(CaseRow.init(row:)) else {
                 throw ActionRefused(description: "no such case")
             }
-            guard try row.isNull("purged_day") else { throw ActionRefused(description: "this case was purged already") }
-            guard !(try row.bool("legal_hold") ?? false) else {
+            guard row.purgedOn == nil else { throw ActionRefused(description: "this case was purged already") }
+            guard !row.legalHold else {
                 throw ActionRefused(description: "this case is under legal hold; the head must lift the hold before it can be purged")
             }
-            guard let candidate = try Ledger.candidate(row, rules: rules), candidate.purgeOn <= today else {
+            guard let candidate = Ledger.candidate(row, rules: rules), candidate.purgeOn <= today else {
                 throw ActionRefused(description: "this case is not due for purging: it is open, or its retention period has not run out")
             }
-            let caseID = try row.int64("id") ?? 0
-            let files = try db.query("SELECT file FROM attachments WHERE case_id = ?", [.integer(caseID)]).compactMap { try $0.string("file") }
-            let blobs = try db.scalar("SELECT count(*) FROM blobs WHERE case_id = ?", [.integer(caseID)], as: Int.self) ?? 0
+            let caseID = row.id
+            let files = try db.query("SELECT file FROM attachments WHERE case_id = ?", [.integer(caseID)])
+                .map { try $0.required(String.self, "file", table: AttachmentRow.table) }
+            let blobs = try db.required("SELECT count(*) AS n FROM blobs WHERE case_id = ?", [.integer(caseID)], as: Int.self, column: "n", table: "blobs")
             for table in ["identity_requests", "identity_grants", "grants", "assignments", "attachments", "blobs", "prior_knowledge", "same_matter"] {
                 try db.execute("DELETE FROM \(table) WHERE case_id = ?", [.integer(caseID)])
             }

@@ -8,6 +8,7 @@ import Vault
 /// who lost their key. The same limits as a re-grant: only for someone already assigned to the
 /// case, never for someone excluded from it (art. 10).
 extension Ledger {
+    /// What `recoverAccess` did for one case: restored (with or without the identity key), or why not.
     public struct RecoveryOutcome: Sendable, Equatable {
         public enum Result: Sendable, Equatable {
             case restored(identity: Bool)
@@ -22,8 +23,12 @@ extension Ledger {
         public let result: Result
     }
 
+    /// Restores an account's grants from the recovery key (`candor recover`), only for cases it is assigned to
+    /// and never for one it is excluded from; refuses a recovery key that is not this installation's. Each
+    /// restore or refusal is audited.
+    ///
     /// - Parameter caseRefs: the cases to restore; nil for every case the account is assigned to.
-    public func recoverAccess(recoveryKey: X25519PrivateKey, to login: String, caseRefs: [String]?,
+    public func recoverAccess(recoveryKey: RecoveryPrivateKey, to login: String, caseRefs: [String]?,
                               actor: String = "cli:recover") throws -> [RecoveryOutcome] {
         guard recoveryKey.publicKey == keys.recoveryPublicKey else {
             throw Problem(description: "this recovery key does not belong to this installation: its public half differs from \(keys.url.appendingPathComponent(KeyFolder.recoveryPublicFile).path). Use the recovery key `candor init` printed for this installation.")
@@ -34,46 +39,43 @@ extension Ledger {
         let rows: [Row] = try pool.read { db in
             if let caseRefs {
                 return try caseRefs.map { ref in
-                    guard let row = try db.queryOne("SELECT id, ref, register_year, register_seq, real_name, confidential FROM cases WHERE ref = ?",
-                                                    [.text(ref)]) else {
+                    guard let row = try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE ref = ?", [.text(ref)]) else {
                         throw Problem(description: "no case with the reference \(ref)")
                     }
                     return row
                 }
             }
             return try db.query("""
-                SELECT id, ref, register_year, register_seq, real_name, confidential FROM cases
+                SELECT \(CaseRow.columns()) FROM cases
                 WHERE id IN (SELECT case_id FROM assignments WHERE account_id = ?) ORDER BY id
                 """, [.integer(accountID)])
         }
         return try rows.map { row in
-            let ref = try row.string("ref") ?? ""
-            let number = RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0)
-            let result = try recover(caseID: try row.int64("id") ?? 0, ref: ref, realName: try row.bool("real_name") ?? false,
-                                     confidential: try row.bool("confidential") ?? false, account: account,
-                                     recoveryKey: recoveryKey, actor: actor)
-            return RecoveryOutcome(ref: ref, registerNumber: number, result: result)
+            let c = try CaseRow(row: row)
+            let result = try recover(caseID: c.id, ref: c.ref, realName: c.realName, confidential: c.confidential,
+                                     account: account, recoveryKey: recoveryKey, actor: actor)
+            return RecoveryOutcome(ref: c.ref, registerNumber: c.registerNumber, result: result)
         }
     }
 
     private func recover(caseID: Int64, ref: String, realName: Bool, confidential: Bool, account: Account,
-                         recoveryKey: X25519PrivateKey, actor: String) throws -> RecoveryOutcome.Result {
+                         recoveryKey: RecoveryPrivateKey, actor: String) throws -> RecoveryOutcome.Result {
         let accountID = account.id
         let holder = Holder.account(accountID)
         let found = try pool.read { db in
-            (recovery: try db.scalar("SELECT sealed_key FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(Holder.recovery)], as: [UInt8].self),
-             identityRecovery: try db.scalar("SELECT sealed_key FROM identity_grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(Holder.recovery)], as: [UInt8].self),
-             exclusions: try db.queryOne("SELECT slot, sealed FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1", [.integer(caseID)]),
+            (recovery: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
+             identityRecovery: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
+             exclusions: try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1",
+                                         [.integer(caseID)]).map(BlobRow.init(row:)),
              assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
-             holds: try db.queryOne("SELECT 1 FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)]) != nil,
+             holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil,
              identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: confidential))
         }
         guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
-        let caseKey = try CaseCrypto.openGrant(sealedRecovery, with: recoveryKey, ref: ref, holder: Holder.recovery)
+        let caseKey = try Grants.openCaseKey(sealedRecovery, ref: ref, with: recoveryKey)
         var excluded: [ExclusionRecord] = []
         if let blob = found.exclusions {
-            let plain = try CaseCrypto.open(try blob.blob("sealed") ?? [], caseKey: caseKey, ref: ref,
-                                            kind: BlobKind.exclusions.rawValue, slot: try blob.string("slot") ?? "")
+            let plain = try blob.open(caseKey: caseKey, ref: ref)
             excluded = try JSONBytes.decode([ExclusionRecord].self, plain)
         }
         let now = clock()
@@ -86,20 +88,16 @@ extension Ledger {
         }
         guard found.assigned else { return .notAssigned }
         guard !found.holds else { return .alreadyHeld }
-        let publicKey = try account.x25519PublicKey()
-        let sealed = try CaseCrypto.grant(caseKey, to: publicKey, ref: ref, holder: holder)
-        var sealedIdentity: [UInt8]?
+        let sealed = try Grants.seal(caseKey, ref: ref, for: account)
+        var sealedIdentity: Grants.Sealed?
         if realName, found.identity, let identityRecovery = found.identityRecovery {
-            let identityKey = try SealedBox.openSecret(identityRecovery, with: recoveryKey,
-                                                       context: CaseCrypto.identityGrantContext(ref: ref, holder: Holder.recovery))
-            sealedIdentity = try SealedBox.seal(identityKey, to: publicKey, context: CaseCrypto.identityGrantContext(ref: ref, holder: holder))
+            let identityKey = try Grants.openIdentityKey(identityRecovery, ref: ref, with: recoveryKey)
+            sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account)
         }
         let identity = sealedIdentity
         try pool.write { db in
-            try Ledger.storeGrant(db, .caseKey, caseID: caseID, holder: holder, account: accountID, sealed: sealed)
-            if let identity {
-                try Ledger.storeGrant(db, .identity, caseID: caseID, holder: holder, account: accountID, sealed: identity)
-            }
+            try Grants.store(db, sealed, caseID: caseID)
+            if let identity { try Grants.store(db, identity, caseID: caseID) }
             try audit.append(db, actor: actor, action: "recovery_regrant", caseRef: ref,
                              detail: "account=\(accountID) identity=\(identity == nil ? 0 : 1)", at: now)
         }

@@ -9,7 +9,7 @@ import Vault
 extension Ledger {
     /// Re-seals the case key (and, where the account is entitled to it and `headKey` opens it, the
     /// identity key) for an account assigned to the case that holds no grant.
-    public func regrant(_ c: StaffCase, to accountID: Int64, headKey: X25519PrivateKey? = nil) throws {
+    public func regrant(_ c: StaffCase, to accountID: Int64, headKey: StaffPrivateKey? = nil) throws {
         guard let account = try account(id: accountID), !account.disabled else {
             throw ActionRefused(description: "Choose an active account.")
         }
@@ -24,27 +24,24 @@ extension Ledger {
         let holder = Holder.account(accountID)
         let standing = try pool.read { db in
             (assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
-             holds: try db.queryOne("SELECT 1 FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)]) != nil,
+             holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil,
              identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: c.confidential))
         }
         guard standing.assigned else {
             throw ActionRefused(description: "This person has no part in this case. Re-granting only restores access someone lost; to add an investigator, designate them.")
         }
         guard !standing.holds else { throw ActionRefused(description: "This person already holds the case.") }
-        let publicKey = try account.x25519PublicKey()
-        let sealed = try CaseCrypto.grant(c.caseKey, to: publicKey, ref: ref, holder: holder)
-        var sealedIdentity: [UInt8]?
+        let sealed = try Grants.seal(c.caseKey, ref: ref, for: account)
+        var sealedIdentity: Grants.Sealed?
         if standing.identity, c.realName, let headKey, let identityKey = try? openIdentityKey(c, key: headKey) {
-            sealedIdentity = try SealedBox.seal(identityKey, to: publicKey, context: CaseCrypto.identityGrantContext(ref: ref, holder: holder))
+            sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account)
         }
         let now = clock()
         let audit = self.audit
         let identity = sealedIdentity
         try pool.write { db in
-            try Ledger.storeGrant(db, .caseKey, caseID: caseID, holder: holder, account: accountID, sealed: sealed)
-            if let identity {
-                try Ledger.storeGrant(db, .identity, caseID: caseID, holder: holder, account: accountID, sealed: identity)
-            }
+            try Grants.store(db, sealed, caseID: caseID)
+            if let identity { try Grants.store(db, identity, caseID: caseID) }
             try audit.append(db, actor: "staff:\(c.accountID)", action: "regrant", caseRef: ref,
                              detail: "account=\(accountID) identity=\(identity == nil ? 0 : 1)", at: now)
         }

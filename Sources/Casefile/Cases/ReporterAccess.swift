@@ -9,7 +9,7 @@ import Vault
 public struct ReporterCase: Sendable {
     let caseID: Int64
     let ref: String
-    let caseKey: SecureBytes
+    let caseKey: CaseKey
 }
 
 /// Bounds the work tracking-code lookups can claim. Derivations run on `slots` worker threads at
@@ -121,18 +121,12 @@ extension Ledger {
             return .failure(.busy)
         }
         let lookupID = derived.lookupID
-        let row: (Int64, String, [UInt8])? = try pool.read { db in
-            guard let row = try db.queryOne("""
-                SELECT c.id, c.ref, g.sealed_key FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = 'reporter'
-                WHERE c.lookup_id = ?
-                """, [.blob(lookupID)]) else { return nil }
-            return (try row.int64("id") ?? 0, try row.string("ref") ?? "", try row.blob("sealed_key") ?? [])
-        }
+        let row = try pool.read { db in try Grants.reporterGrant(db, lookupID: lookupID) }
         guard let (caseID, ref, sealed) = row else {
-            _ = try? CaseCrypto.openReporterGrant(Ledger.dummyGrant, reporterKey: derived.reporterKey, ref: "0")
+            _ = try? Grants.openCaseKey(Ledger.dummyGrant, ref: "0", reporterKey: derived.reporterKey)
             return .failure(.notFound)
         }
-        guard let caseKey = try? CaseCrypto.openReporterGrant(sealed, reporterKey: derived.reporterKey, ref: ref) else {
+        guard let caseKey = try? Grants.openCaseKey(sealed, ref: ref, reporterKey: derived.reporterKey) else {
             return .failure(.notFound)
         }
         return .success(ReporterCase(caseID: caseID, ref: ref, caseKey: caseKey))

@@ -8,6 +8,8 @@ import Vault
 /// amount inside the band, both seats approve (company consent), payment is recorded. The
 /// reporter sees each decision through a sealed notice on the status page.
 extension Ledger {
+    /// A case's reward as committed (art. 13–14): verified loss, state, exclusion reasons, amount, the seats
+    /// that approved, the claim reference and the day paid, with the band the current settings give the loss.
     public struct RewardRecord: Sendable, Equatable {
         public let verifiedLoss: Fen
         public let state: String
@@ -41,13 +43,7 @@ extension Ledger {
         let bands = settings.rewardBands
         return try pool.read { db in
             guard let row = try db.queryOne("SELECT * FROM rewards WHERE case_id = ?", [.integer(caseID)]) else { return nil }
-            let loss = Fen(try row.int64("verified_loss_fen") ?? 0)
-            return RewardRecord(verifiedLoss: loss, state: try row.string("state") ?? "",
-                                exclusions: (try row.string("exclusions") ?? "").split(separator: ";").map(String.init),
-                                amount: try row.int64("amount_fen").map(Fen.init),
-                                approvals: Set((try row.string("approvals") ?? "").split(separator: ",").compactMap { Seat(rawValue: String($0)) }),
-                                claimRef: try row.string("claim_ref"), paidOn: try row.int("paid_day").map(Day.init(ordinal:)),
-                                band: bands.band(forLoss: loss))
+            return try RewardRecord(row: row, bands: bands)
         }
     }
 
@@ -61,14 +57,13 @@ extension Ledger {
         let caseID = c.caseID
         let others = try pool.read { db -> [(Int64, LinkedReport)] in
             try sameMatter.map { number in
-                guard let row = try db.queryOne("SELECT id, received_day, register_seq FROM cases WHERE register_year = ? AND register_seq = ?",
-                                                [.integer(Int64(number.year)), .integer(Int64(number.sequence))]) else {
+                guard let row = try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE register_year = ? AND register_seq = ?",
+                                                [.integer(Int64(number.year)), .integer(Int64(number.sequence))]).map(CaseRow.init(row:)) else {
                     throw ActionRefused(description: "No report is registered as \(number).")
                 }
-                let id = try row.int64("id") ?? 0
-                guard id != caseID else { throw ActionRefused(description: "A report cannot be on the same matter as itself.") }
-                return (id, LinkedReport(registerNumber: number.description, receivedOn: Day(ordinal: try row.int("received_day") ?? 0),
-                                         sequence: Int64(number.year) * 10_000_000 + Int64(try row.int("register_seq") ?? 0)))
+                guard row.id != caseID else { throw ActionRefused(description: "A report cannot be on the same matter as itself.") }
+                return (row.id, LinkedReport(registerNumber: number.description, receivedOn: row.receivedOn,
+                                             sequence: Int64(number.year) * 10_000_000 + Int64(row.registerNumber.sequence)))
             }
         }
         let mine = Int64(c.registerNumber.year) * 10_000_000 + Int64(c.registerNumber.sequence)

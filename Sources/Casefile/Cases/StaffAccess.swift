@@ -9,7 +9,7 @@ import Vault
 public struct StaffCase: Sendable {
     public let caseID: Int64
     public let ref: String
-    let caseKey: SecureBytes
+    let caseKey: CaseKey
     public let accountID: Int64
     /// 'intake', 'inspector', 'chairman', 'party_secretary'.
     public let capacities: Set<String>
@@ -49,22 +49,22 @@ public enum StaffCaseAccess: Sendable {
 extension Ledger {
     /// Opens a case for a staff action. Order matters: the grant (a key, not a flag) first, then
     /// the access policy, then the workflow; every refusal leaves an audit entry.
-    public func staffCase(ref: String, accountID: Int64, key: X25519PrivateKey, action: CaseAction) throws -> StaffCaseAccess {
+    public func staffCase(ref: String, accountID: Int64, key: StaffPrivateKey, action: CaseAction) throws -> StaffCaseAccess {
         let now = clock()
         let audit = self.audit
         let holder = Holder.account(accountID)
-        let found = try pool.read { db -> (Row, [UInt8]?, [String])? in
+        let found = try pool.read { db -> (CaseRow, Int, [UInt8]?, [String])? in
             guard let row = try db.queryOne("""
-                SELECT id, ref, register_year, register_seq, channel, category, state, outcome, real_name, confidential,
-                       received_day, approvals, report_submitted_day, sanction_recorded, legal_hold,
+                SELECT \(CaseRow.columns()),
                        (SELECT count(*) FROM assignments a WHERE a.case_id = cases.id AND a.capacity = 'inspector') AS inspectors
                 FROM cases WHERE ref = ?
                 """, [.text(ref)]) else { return nil }
-            let caseID = try row.int64("id") ?? 0
-            let grant = try db.queryOne("SELECT sealed_key FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)])
+            let c = try CaseRow(row: row)
+            let grant = try Grants.sealedKey(db, .caseKey, caseID: c.id, holder: holder)
             let capacities = try db.query("SELECT capacity FROM assignments WHERE case_id = ? AND account_id = ?",
-                                          [.integer(caseID), .integer(accountID)]).compactMap { try $0.string("capacity") }
-            return (row, try grant?.blob("sealed_key"), capacities)
+                                          [.integer(c.id), .integer(accountID)]).map { try $0.required(String.self, "capacity", table: "assignments") }
+            return (c, try row.required(Int.self, "inspectors", table: "assignments"),
+                    grant, capacities)
         }
         func deny(_ detail: String, caseRef: String?) throws {
             _ = try pool.write { db in
@@ -72,27 +72,20 @@ extension Ledger {
                                  detail: "action=\(action.rawValue) \(detail)", at: now)
             }
         }
-        guard let (row, sealed, capacities) = found else {
+        guard let (row, inspectors, sealed, capacities) = found else {
             try deny("reason=no_such_case", caseRef: nil)
             return .notFound
         }
-        guard let sealed, let caseKey = try? CaseCrypto.openGrant(sealed, with: key, ref: ref, holder: holder) else {
+        guard let sealed, let caseKey = try? Grants.openCaseKey(sealed, ref: ref, accountID: accountID, with: key) else {
             try deny("reason=no_grant", caseRef: ref)
             return .notFound
         }
-        let approvals = Set((try row.string("approvals") ?? "").split(separator: ",").compactMap { Seat(rawValue: String($0)) })
-        let facts = CaseFacts(state: CaseState(rawValue: try row.string("state") ?? "") ?? .submitted,
-                              outcome: try row.string("outcome").flatMap(Outcome.init(rawValue:)),
-                              approvals: approvals, designatedInspectors: try row.int("inspectors") ?? 0,
-                              reportSubmittedToLeaders: !(try row.isNull("report_submitted_day")),
-                              sanctionRecorded: try row.bool("sanction_recorded") ?? false)
-        let staffCase = StaffCase(caseID: try row.int64("id") ?? 0, ref: ref, caseKey: caseKey, accountID: accountID,
-                                  capacities: Set(capacities), facts: facts,
-                                  registerNumber: RegisterNumber(year: try row.int("register_year") ?? 0, sequence: try row.int("register_seq") ?? 0),
-                                  receivedOn: Day(ordinal: try row.int("received_day") ?? 0),
-                                  category: try row.string("category") ?? "", channel: try row.string("channel") ?? "",
-                                  realName: try row.bool("real_name") ?? false, confidential: try row.bool("confidential") ?? false,
-                                  legalHold: try row.bool("legal_hold") ?? false)
+        let facts = CaseFacts(state: row.state, outcome: row.outcome, approvals: row.approvals, designatedInspectors: inspectors,
+                              reportSubmittedToLeaders: row.reportSubmittedOn != nil, sanctionRecorded: row.sanctionRecorded)
+        let staffCase = StaffCase(caseID: row.id, ref: ref, caseKey: caseKey, accountID: accountID,
+                                  capacities: Set(capacities), facts: facts, registerNumber: row.registerNumber,
+                                  receivedOn: row.receivedOn, category: row.category, channel: row.channel,
+                                  realName: row.realName, confidential: row.confidential, legalHold: row.legalHold)
         guard let role = staffCase.caseRole, AccessPolicy.permits(role, action, .assigned) else {
             try deny("reason=policy", caseRef: ref)
             return .refused("Your part in this case does not include this action.")
@@ -108,14 +101,13 @@ extension Ledger {
     func staffRead(_ c: StaffCase, kinds: [BlobKind]) throws -> [(kind: BlobKind, author: String, day: Day, text: String)] {
         let caseID = c.caseID
         let rows = try pool.read { db in
-            try db.query("SELECT kind, slot, author, day, sealed FROM blobs WHERE case_id = ? AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ","))) ORDER BY id",
+            try db.query("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ","))) ORDER BY id",
                          [.integer(caseID)] + kinds.map { .text($0.rawValue) })
         }
         return try rows.map { row in
-            let kind = BlobKind(rawValue: try row.string("kind") ?? "") ?? .note
-            let plain = try CaseCrypto.open(try row.blob("sealed") ?? [], caseKey: c.caseKey, ref: c.ref, kind: kind.rawValue,
-                                            slot: try row.string("slot") ?? "")
-            return (kind, try row.string("author") ?? "", Day(ordinal: try row.int("day") ?? 0), String(decoding: plain, as: UTF8.self))
+            let blob = try BlobRow(row: row)
+            let plain = try blob.open(caseKey: c.caseKey, ref: c.ref)
+            return (try blob.blobKind(), blob.author, blob.day, String(decoding: plain, as: UTF8.self))
         }
     }
 

@@ -7,7 +7,7 @@ import Vault
 /// cannot be searched, and scrypt makes even database-plus-pepper too slow to search 10^20 codes.
 struct TrackingKeys {
     let lookupID: [UInt8]
-    let reporterKey: SecureBytes
+    let reporterKey: ReporterKey
 
     /// N = 2^14, r = 8, p = 1: the floor the reporter issue sets; 16 MiB and tens of
     /// milliseconds per derivation. Stored per case, so it can be raised for new cases.
@@ -17,7 +17,7 @@ struct TrackingKeys {
         let keyed = SecureBytes(try HMAC.sha256(key: pepper, message: Array("candor/tracking/v1|\(code.digits)".utf8)))
         let out = try Scrypt.derive(password: keyed, salt: Array("candor/tracking-scrypt/v1".utf8), parameters: parameters, count: 64)
         return out.withUnsafeBytes { bytes in
-            TrackingKeys(lookupID: Array(bytes[0..<32]), reporterKey: SecureBytes(Array(bytes[32..<64])))
+            TrackingKeys(lookupID: Array(bytes[0..<32]), reporterKey: ReporterKey(SecureBytes(Array(bytes[32..<64]))))
         }
     }
 }

@@ -38,24 +38,21 @@ extension Ledger {
         let today = Day(unixTime: now, offsetSeconds: settings.utcOffsetMinutes * 60)
         let rows = try pool.read { db in
             try db.query("""
-                SELECT c.id, c.state, c.real_name, c.received_day, c.registered_day, c.acceptance_notice_day, c.feedback_day,
+                SELECT \(CaseRow.columns("c")),
                        (SELECT group_concat(account_id) FROM assignments a WHERE a.case_id = c.id AND a.capacity = 'intake') AS intake
                 FROM cases c WHERE c.purged_day IS NULL AND c.closed_day IS NULL
                 """)
         }
         var due: [(caseID: Int64, kind: String, accounts: [Int64])] = []
         for row in rows {
-            let state = CaseState(rawValue: try row.string("state") ?? "") ?? .submitted
-            guard !state.isClosed else { continue }
-            let facts = DeadlineFacts(receivedOn: Day(ordinal: try row.int("received_day") ?? 0), realName: try row.bool("real_name") ?? false,
-                                      registeredOn: try row.int("registered_day").map(Day.init(ordinal:)),
-                                      acceptanceNoticeOn: try row.int("acceptance_notice_day").map(Day.init(ordinal:)),
-                                      feedbackOn: try row.int("feedback_day").map(Day.init(ordinal:)))
+            let c = try CaseRow(row: row)
+            guard !c.state.isClosed else { continue }
+            // NULL when no account holds the case in the intake capacity.
             let accounts = (try row.string("intake") ?? "").split(separator: ",").compactMap { Int64($0) }
             guard !accounts.isEmpty else { continue }
-            for status in DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: today)
+            for status in DeadlineClock.evaluate(c.deadlineFacts, rules: settings.deadlines, calendar: settings.calendar, today: today)
             where status.metOn == nil && today.days(until: status.due) <= 2 {
-                due.append((try row.int64("id") ?? 0, status.kind.rawValue, accounts))
+                due.append((c.id, status.kind.rawValue, accounts))
             }
         }
         let day = today.ordinal

@@ -26,13 +26,13 @@ public enum Outbox {
     /// An excluded account never has a grant, so it is never among them.
     static func holders(_ db: Database, caseID: Int64) throws -> [Int64] {
         try db.query("SELECT account_id FROM grants WHERE case_id = ? AND account_id IS NOT NULL", [.integer(caseID)])
-            .compactMap { try $0.int64("account_id") }
+            .map { try $0.required(Int64.self, "account_id", table: "grants") }
     }
 
     /// The accounts in either approval seat on the case.
     static func seatHolders(_ db: Database, caseID: Int64) throws -> [Int64] {
         try db.query("SELECT account_id FROM assignments WHERE case_id = ? AND capacity IN ('chairman','party_secretary')",
-                     [.integer(caseID)]).compactMap { try $0.int64("account_id") }
+                     [.integer(caseID)]).map { try $0.required(Int64.self, "account_id", table: "assignments") }
     }
 
     /// One row as the admin page shows it.
@@ -54,11 +54,12 @@ public enum Outbox {
             SELECT o.id, a.login, o.kind, o.state, o.attempts, o.created_at, o.last_attempt_at, o.sent_at, o.next_attempt_at, o.last_error
             FROM outbox o JOIN accounts a ON a.id = o.account_id ORDER BY o.id DESC LIMIT ?
             """, [.integer(Int64(limit))]).map { row in
-            Entry(id: try row.int64("id") ?? 0, login: try row.string("login") ?? "", kind: try row.string("kind") ?? "",
-                  state: try row.string("state") ?? "", attempts: try row.int("attempts") ?? 0,
-                  createdAt: try row.int64("created_at") ?? 0, lastAttemptAt: try row.int64("last_attempt_at"),
-                  sentAt: try row.int64("sent_at"), nextAttemptAt: try row.int64("next_attempt_at") ?? 0,
-                  lastError: try row.string("last_error"))
+            let r = row.reader(table: "outbox")
+            return Entry(id: try r.required("id"), login: try row.required(String.self, "login", table: "accounts"),
+                         kind: try r.required("kind"), state: try r.required("state"), attempts: try r.required("attempts"),
+                         createdAt: try r.required("created_at"), lastAttemptAt: try r.optional("last_attempt_at"),
+                         sentAt: try r.optional("sent_at"), nextAttemptAt: try r.required("next_attempt_at"),
+                         lastError: try r.optional("last_error"))
         }
     }
 }
@@ -97,9 +98,10 @@ extension Ledger {
                 """, [.integer(now)])
         }
         return try rows.map { row in
-            DueNotice(id: try row.int64("id") ?? 0, accountID: try row.int64("account_id") ?? 0, kind: try row.string("kind") ?? "",
-                      attempts: try row.int("attempts") ?? 0, email: try row.string("email"), disabled: try row.bool("disabled"),
-                      notify: try row.string("notify"))
+            let r = row.reader(table: "outbox"), a = row.reader(table: "accounts")
+            return DueNotice(id: try r.required("id"), accountID: try r.required("account_id"), kind: try r.required("kind"),
+                             attempts: try r.required("attempts"), email: try a.optional("email"), disabled: try a.required("disabled", as: Bool.self),
+                             notify: try a.required("notify", as: String.self))
         }
     }
 

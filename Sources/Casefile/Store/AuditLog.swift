@@ -41,8 +41,9 @@ public struct AuditLog: Sendable {
     func append(_ db: Database, actor: String, action: String, caseRef: String? = nil, detail: String = "",
                 at: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
         let last = try db.queryOne("SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1")
-        let previous = try last?.blob("mac") ?? AuditLog.genesis
-        let id = (try last?.int64("id") ?? 0) + 1
+        // An empty log chains from the genesis MAC and starts at 1.
+        let previous = try last?.required([UInt8].self, "mac", table: "audit_log") ?? AuditLog.genesis
+        let id = (try last?.required(Int64.self, "id", table: "audit_log") ?? 0) + 1
         let mac = try mac(previous: previous, id: id, at: at, actor: actor, action: action, caseRef: caseRef, detail: detail)
         try db.execute("INSERT INTO audit_log(id, at, actor, action, case_ref, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [.integer(id), .integer(at), .text(actor), .text(action), caseRef.map(SQLValue.text) ?? .null,
@@ -63,14 +64,14 @@ public struct AuditLog: Sendable {
         let statement = try db.prepare("SELECT id, at, actor, action, case_ref, detail, mac FROM audit_log ORDER BY id")
         var count = 0
         for row in try statement.rows() {
-            let id = try row.int64("id") ?? -1
+            let entry = try Entry(row: row)
+            let id = entry.id
             guard id == expectedID else {
                 return .failure(Break(entryID: expectedID, reason: id > expectedID ? "entries \(expectedID)–\(id - 1) are missing" : "entry out of order"))
             }
-            let mac = try row.blob("mac") ?? []
-            let expected = try self.mac(previous: previous, id: id, at: try row.int64("at") ?? 0,
-                                        actor: try row.string("actor") ?? "", action: try row.string("action") ?? "",
-                                        caseRef: try row.string("case_ref"), detail: try row.string("detail") ?? "")
+            let mac = try row.required([UInt8].self, "mac", table: "audit_log")
+            let expected = try self.mac(previous: previous, id: id, at: entry.at, actor: entry.actor, action: entry.action,
+                                        caseRef: entry.caseRef, detail: entry.detail)
             guard ConstantTime.equals(mac, expected) else {
                 return .failure(Break(entryID: id, reason: "the entry was altered, or an entry before it was"))
             }
@@ -84,9 +85,14 @@ public struct AuditLog: Sendable {
     func entries(_ db: Database, limit: Int = 200, before: Int64? = nil) throws -> [Entry] {
         let rows = try db.query("SELECT id, at, actor, action, case_ref, detail FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?",
                                 [.integer(before ?? Int64.max), .integer(Int64(limit))])
-        return try rows.map {
-            Entry(id: try $0.int64("id") ?? 0, at: try $0.int64("at") ?? 0, actor: try $0.string("actor") ?? "",
-                  action: try $0.string("action") ?? "", caseRef: try $0.string("case_ref"), detail: try $0.string("detail") ?? "")
-        }
+        return try rows.map(Entry.init(row:))
+    }
+}
+
+extension AuditLog.Entry {
+    init(row: Row) throws {
+        let r = row.reader(table: "audit_log")
+        self.init(id: try r.required("id"), at: try r.required("at"), actor: try r.required("actor"),
+                  action: try r.required("action"), caseRef: try r.optional("case_ref"), detail: try r.required("detail"))
     }
 }

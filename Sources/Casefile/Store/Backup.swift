@@ -284,8 +284,8 @@ extension Ledger {
     /// its WAL is folded back and removed.
     static func snapshotContents(_ path: String) throws -> (files: [String], cases: Int) {
         let db = try Database(path: path, options: DatabaseOptions(queryOnly: true))
-        let files = try db.query("SELECT file FROM attachments ORDER BY id").compactMap { try $0.string("file") }
-        let cases = try db.scalar("SELECT count(*) FROM cases", as: Int.self) ?? 0
+        let files = try db.query("SELECT file FROM attachments ORDER BY id").map { try $0.required(String.self, "file", table: AttachmentRow.table) }
+        let cases = try db.required("SELECT count(*) AS n FROM cases", as: Int.self, column: "n", table: "cases")
         let problems = try db.integrityCheck()
         try db.close()
         guard problems.isEmpty else { throw Backup.Problem(description: "the database copy failed its integrity check; the backup is not usable") }

@@ -52,6 +52,8 @@ public final class Ledger: Sendable {
     /// Submissions' scrypt derivations, at most one per core at a time.
     let kdfGate = KDFGate()
 
+    /// A refusal the command line shows as it is (a wrong key folder, a damaged backup, an unknown case or
+    /// login): its text names files, folders and logins, never report content.
     public struct Problem: Error, CustomStringConvertible, Sendable {
         public let description: String
         public init(description: String) { self.description = description }
@@ -81,7 +83,7 @@ public final class Ledger: Sendable {
         }
         let stored: String? = try pool.write { db in
             if let row = try db.queryOne("SELECT value FROM meta WHERE name = 'key_fingerprint'") {
-                return try row.string("value")
+                return try row.required(String.self, "value", table: "meta")
             }
             try db.execute("INSERT INTO meta(name, value) VALUES ('key_fingerprint', ?)", [.text(fingerprint)])
             return nil
@@ -89,7 +91,7 @@ public final class Ledger: Sendable {
         if let stored, stored != fingerprint {
             throw Problem(description: "The key folder \(keys.url.path) does not belong to the data in \(dataFolder.path): its pepper or recovery key differs from the ones this database was created with. Point --keys at this installation's own key folder.")
         }
-        let known = Set(try pool.read { db in try db.query("SELECT file FROM attachments").compactMap { try $0.string("file") } })
+        let known = Set(try pool.read { db in try db.query("SELECT file FROM attachments").map { try $0.required(String.self, "file", table: AttachmentRow.table) } })
         _ = try files.sweep(keeping: known)
     }
 
@@ -147,6 +149,6 @@ public final class Ledger: Sendable {
 
     func nextSequence(_ db: Database, _ name: String) throws -> Int64 {
         try db.execute("INSERT INTO counters(name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1", [.text(name)])
-        return try db.scalar("SELECT value FROM counters WHERE name = ?", [.text(name)], as: Int64.self) ?? 1
+        return try db.required("SELECT value FROM counters WHERE name = ?", [.text(name)], as: Int64.self, column: "value", table: "counters")
     }
 }

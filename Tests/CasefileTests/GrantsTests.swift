@@ -1,0 +1,115 @@
+import Casework
+import Foundation
+import Vault
+import XCTest
+@testable import Casefile
+import TestSupport
+
+final class GrantsTests: XCTestCase {
+    var world: World!
+
+    override func setUpWithError() throws {
+        world = try World()
+        try world.standardRoster()
+    }
+
+    override func tearDown() { world = nil }
+
+    func staff(_ login: String) throws -> (Account, StaffPrivateKey) {
+        let account = try XCTUnwrap(try world.ledger.account(login: login))
+        return (account, try XCTUnwrap(try world.ledger.unlockKey(accountID: account.id, password: World.password)))
+    }
+
+    func same(_ a: CaseKey, _ b: CaseKey) -> Bool { a.withSecret { x in b.withSecret { $0 == x } } }
+    func same(_ a: IdentityKey, _ b: IdentityKey) -> Bool { a.withSecret { x in b.withSecret { $0 == x } } }
+
+    // MARK: What the grants do
+
+    func testACaseKeyGrantOpensOnlyForItsAccountAndItsCase() throws {
+        let (head, headKey) = try staff("head")
+        let (inspector, inspectorKey) = try staff("inspector1")
+        let key = try CaseKey.random()
+        let grant = try Grants.seal(key, ref: "case-a", for: head)
+        XCTAssertEqual(grant.table, .caseKey)
+        XCTAssertEqual(grant.holder, "account:\(head.id)")
+        XCTAssertEqual(grant.accountID, head.id)
+        XCTAssertTrue(same(try Grants.openCaseKey(grant.bytes, ref: "case-a", accountID: head.id, with: headKey), key))
+        XCTAssertThrowsError(try Grants.openCaseKey(grant.bytes, ref: "case-b", accountID: head.id, with: headKey), "another case")
+        XCTAssertThrowsError(try Grants.openCaseKey(grant.bytes, ref: "case-a", accountID: inspector.id, with: inspectorKey), "another account")
+    }
+
+    func testAnIdentityGrantNeverOpensAsACaseKeyGrant() throws {
+        let (head, headKey) = try staff("head")
+        let identityKey = try IdentityKey.random()
+        let grant = try Grants.seal(identityKey, ref: "case-a", for: head)
+        XCTAssertEqual(grant.table, .identity)
+        XCTAssertTrue(same(try Grants.openIdentityKey(grant.bytes, ref: "case-a", accountID: head.id, with: headKey), identityKey))
+        XCTAssertThrowsError(try Grants.openCaseKey(grant.bytes, ref: "case-a", accountID: head.id, with: headKey),
+                             "the identity key is sealed under its own context")
+    }
+
+    func testRecoveryAndReporterGrantsOpenWithTheirOwnKeys() throws {
+        let key = try CaseKey.random()
+        let recovery = RecoveryPrivateKey(world.recoveryKey)
+        let forRecovery = try Grants.sealForRecovery(key, ref: "case-a", to: world.recoveryKey.publicKey)
+        XCTAssertEqual(forRecovery.holder, "recovery")
+        XCTAssertNil(forRecovery.accountID)
+        XCTAssertTrue(same(try Grants.openCaseKey(forRecovery.bytes, ref: "case-a", with: recovery), key))
+        let identityKey = try IdentityKey.random()
+        let identityForRecovery = try Grants.sealForRecovery(identityKey, ref: "case-a", to: world.recoveryKey.publicKey)
+        XCTAssertTrue(same(try Grants.openIdentityKey(identityForRecovery.bytes, ref: "case-a", with: recovery), identityKey))
+
+        let reporterKey = ReporterKey(try SecureBytes.random(count: 32))
+        let forReporter = try Grants.sealForReporter(key, ref: "case-a", reporterKey: reporterKey)
+        XCTAssertEqual(forReporter.holder, "reporter")
+        XCTAssertTrue(same(try Grants.openCaseKey(forReporter.bytes, ref: "case-a", reporterKey: reporterKey), key))
+        XCTAssertThrowsError(try Grants.openCaseKey(forReporter.bytes, ref: "case-a",
+                                                    reporterKey: ReporterKey(try SecureBytes.random(count: 32))), "another code")
+    }
+
+    /// The contexts are part of every grant already stored: changing one would lock every
+    /// existing database and backup out (BackupTests opens committed samples with them).
+    func testTheContextsAreTheOnesStoredGrantsWereSealedWith() {
+        XCTAssertEqual(Grants.caseContext(ref: "r", holder: "account:7"), Array("candor/grant/v1|r|account:7".utf8))
+        XCTAssertEqual(Grants.identityContext(ref: "r", holder: "recovery"), Array("candor/identity-grant/v1|r|recovery".utf8))
+    }
+
+    // MARK: The only place
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Lines of Casefile outside Grants.swift that seal or open with `SealedBox`, or name a
+    /// grant context, store a grant or read a sealed grant key. TOTP secrets are sealed to the
+    /// account's key too, but they are not grants: those two lines are allowed by file and by
+    /// their own context string, as are the schema's column declarations.
+    static func grantCodeOutsideGrants(root: URL) throws -> [String] {
+        let folder = root.appendingPathComponent("Sources/Casefile")
+        let markers = ["SealedBox.", "candor/grant/", "candor/identity-grant/", "sealed_key"]
+        let allowed: [(file: String, mustContain: String)] = [
+            ("Accounts/Login.swift", "candor/totp/v1"),
+            ("Accounts/AccountStore.swift", "candor/totp/v1"),
+            ("Store/Schema.swift", "sealed_key BLOB NOT NULL"),
+        ]
+        var found: [String] = []
+        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
+        for case let url as URL in files where url.pathExtension == "swift" {
+            let relative = String(url.path.dropFirst(folder.path.count + 1))
+            guard relative != "Cases/Grants.swift" else { continue }
+            let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            for (n, line) in lines.enumerated() where markers.contains(where: line.contains) {
+                if allowed.contains(where: { $0.file == relative && line.contains($0.mustContain) }) { continue }
+                found.append("\(relative):\(n + 1): \(line.trimmingCharacters(in: .whitespaces))")
+            }
+        }
+        return found.sorted()
+    }
+
+    func testGrantsIsTheOnlyPlaceThatSealsOrOpensAGrant() throws {
+        let root = Self.packageRoot
+        let swiftFiles = FileManager.default.enumerator(atPath: root.appendingPathComponent("Sources/Casefile").path)?
+            .compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        XCTAssertGreaterThan(swiftFiles.count, 20, "the sources were found at \(root.path)")
+        XCTAssertEqual(try Self.grantCodeOutsideGrants(root: root), [],
+                       "grants are sealed, opened, stored and read in Cases/Grants.swift only")
+    }
+}
