@@ -12,15 +12,24 @@ final class ReportContentTests: XCTestCase {
     /// What `ReportContent`'s former hand-written `Codable` (six stored properties, sorted keys)
     /// wrote for `draft`: the bytes in every database and backup made so far.
     let storedBytes = #"{"category":"bribery","estimated_loss":"12,000.50","narrative":"他说：\"给 5/5 的红包\"\n第二段","people":"","when":"2025年冬","where":"仓库"}"#
+    /// The keys of those six; a field added since is written blank into a report that lacks it.
+    let storedKeys: Set<String> = ["category", "estimated_loss", "narrative", "people", "when", "where"]
 
+    /// The six are sealed byte for byte as before; a field added since only adds its blank key.
     func testSealsTheSameBytesAsBefore() throws {
-        XCTAssertEqual(String(decoding: try JSONBytes.encode(ReportContent(draft)), as: UTF8.self), storedBytes)
+        var sealed = String(decoding: try JSONBytes.encode(ReportContent(draft)), as: UTF8.self)
+        for field in ReportField.texts where !storedKeys.contains(field.sealedKey) {
+            let blank = #""\#(field.sealedKey)":"""#
+            XCTAssertTrue(sealed.contains(blank), field.sealedKey)
+            sealed = sealed.replacingOccurrences(of: blank + ",", with: "").replacingOccurrences(of: "," + blank, with: "")
+        }
+        XCTAssertEqual(sealed, storedBytes)
     }
 
     func testReadsAStoredReport() throws {
         let content = try JSONBytes.decode(ReportContent.self, Array(storedBytes.utf8))
-        XCTAssertEqual(content, ReportContent(draft))
         for field in ReportField.texts { XCTAssertEqual(content[field], draft[field], field.name) }
+        XCTAssertEqual(content.narrative, "他说：\"给 5/5 的红包\"\n第二段")
     }
 
     /// A report sealed before a field was added lacks its key: it reads as blank, not as damage.
