@@ -3,7 +3,7 @@ import Presentation
 
 /// The report form as templates see it, built from `ReportField.all`, so that the reporter's form
 /// and the head's offline form show a new field without a template change. Labels are looked up
-/// here, not with `{{@key}}`, because the key comes from the table; `ReportFieldCatalogTests`
+/// here, not with `{{@key}}`, because the key comes from the table; `ReportFormValuesTests`
 /// holds every key to both catalogs as the template loader does for its own.
 struct ReportFormValues {
     let draft: ReportDraft
