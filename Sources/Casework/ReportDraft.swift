@@ -23,13 +23,9 @@ public struct ReportDraft: Equatable, Sendable {
         }
     }
 
-    public var category: String
-    public var narrative: String
-    public var when: String
-    public var whereText: String
-    public var people: String
+    /// The one-string fields of `ReportField.texts`, by `ReportField.name`; absent is blank.
+    public var texts: [String: String]
     public var accused: [AccusedPerson]
-    public var estimatedLoss: String
     public var mode: Mode
     public var identity: Identity?
     public var confidential: Bool
@@ -39,18 +35,31 @@ public struct ReportDraft: Equatable, Sendable {
                 people: String = "", accused: [AccusedPerson] = [], estimatedLoss: String = "",
                 mode: Mode = .anonymous, identity: Identity? = nil, confidential: Bool = false,
                 excludedHandlers: Set<Int64> = []) {
-        self.category = category
-        self.narrative = narrative
-        self.when = when
-        self.whereText = whereText
-        self.people = people
+        texts = [:]
         self.accused = accused
-        self.estimatedLoss = estimatedLoss
         self.mode = mode
         self.identity = identity
         self.confidential = confidential
         self.excludedHandlers = excludedHandlers
+        self[.category] = category
+        self[.narrative] = narrative
+        self[.when] = when
+        self[.whereText] = whereText
+        self[.people] = people
+        self[.estimatedLoss] = estimatedLoss
     }
+
+    public subscript(field: ReportField) -> String {
+        get { texts[field.name] ?? "" }
+        set { texts[field.name] = newValue.isEmpty ? nil : newValue }
+    }
+
+    public var category: String { get { self[.category] } set { self[.category] = newValue } }
+    public var narrative: String { get { self[.narrative] } set { self[.narrative] = newValue } }
+    public var when: String { get { self[.when] } set { self[.when] = newValue } }
+    public var whereText: String { get { self[.whereText] } set { self[.whereText] = newValue } }
+    public var people: String { get { self[.people] } set { self[.people] = newValue } }
+    public var estimatedLoss: String { get { self[.estimatedLoss] } set { self[.estimatedLoss] = newValue } }
 
     /// Field limits, in characters (Unicode scalars, so a Chinese character counts once).
     public enum Limits {
@@ -67,58 +76,80 @@ public struct ReportDraft: Equatable, Sendable {
         public var en: String
     }
 
-    /// Every problem at once, so that the reporter fixes them in one go.
+    /// Every problem at once, so that the reporter fixes them in one go: the report's fields in
+    /// `ReportField.all`'s order, then the identity.
     public func validate(categories: [Settings.Category]) -> [FieldError] {
         var errors: [FieldError] = []
-        func length(_ s: String) -> Int { s.unicodeScalars.count }
-        func blank(_ s: String) -> Bool { s.allSatisfy { $0.isWhitespace } }
-        func tooLong(_ field: String, _ value: String, _ limit: Int) {
-            if length(value) > limit {
-                errors.append(FieldError(field: field, zh: "内容过长：最多 \(limit) 字。",
-                                         en: "Too long: at most \(limit) characters."))
+        for field in ReportField.all {
+            switch field.kind {
+            case .persons: errors += validatePersons(field)
+            default: errors += validateText(field, categories: categories)
             }
         }
-        if !categories.contains(where: { $0.id == category }) {
-            errors.append(FieldError(field: "category", zh: "请选择举报事项类别。", en: "Choose a category."))
+        if mode == .realName { errors += validateIdentity() }
+        return errors
+    }
+
+    private static func length(_ s: String) -> Int { s.unicodeScalars.count }
+    private static func blank(_ s: String) -> Bool { s.allSatisfy { $0.isWhitespace } }
+    private static func tooLong(_ field: String, _ value: String, _ limit: Int) -> [FieldError] {
+        guard length(value) > limit else { return [] }
+        return [FieldError(field: field, zh: "内容过长：最多 \(limit) 字。", en: "Too long: at most \(limit) characters.")]
+    }
+
+    private func validateText(_ field: ReportField, categories: [Settings.Category]) -> [FieldError] {
+        let value = self[field]
+        var errors: [FieldError] = []
+        let absent = field.kind == .choice ? !categories.contains(where: { $0.id == value }) : Self.blank(value)
+        if absent, let missing = field.missing {
+            errors.append(FieldError(field: field.name, zh: missing.zh, en: missing.en))
         }
-        if blank(narrative) {
-            errors.append(FieldError(field: "narrative", zh: "请说明事情经过。", en: "Say what happened."))
-        }
-        tooLong("narrative", narrative, Limits.narrative)
-        tooLong("when", when, Limits.shortField)
-        tooLong("where", whereText, Limits.shortField)
-        tooLong("people", people, Limits.shortField)
-        if accused.count > Limits.accused {
-            errors.append(FieldError(field: "accused", zh: "被举报人最多 \(Limits.accused) 人。",
-                                     en: "At most \(Limits.accused) people reported."))
-        }
-        for (i, person) in accused.enumerated() {
-            if blank(person.name) && !blank(person.post) {
-                errors.append(FieldError(field: "accused_name_\(i)", zh: "请填写被举报人姓名，或清空其岗位。",
-                                         en: "Give the name of the person reported, or clear the post."))
-            }
-            tooLong("accused_name_\(i)", person.name, Limits.name)
-            tooLong("accused_post_\(i)", person.post, Limits.name)
-        }
-        if !blank(estimatedLoss) {
-            do { _ = try Fen(parsingYuan: estimatedLoss) } catch {
-                errors.append(FieldError(field: "loss", zh: "被侵害价值请用数字填写（元），例如 12000 或 12,000.50。",
+        switch field.kind {
+        case .line, .longText:
+            errors += Self.tooLong(field.name, value, field.limit)
+        case .money where !Self.blank(value):
+            do { _ = try Fen(parsingYuan: value) } catch {
+                errors.append(FieldError(field: field.name, zh: "被侵害价值请用数字填写（元），例如 12000 或 12,000.50。",
                                          en: error.description))
             }
+        case .money, .choice, .persons:
+            break
         }
-        if mode == .realName {
-            let identity = identity ?? Identity(name: "", phone: "", otherContact: "")
-            if blank(identity.name) {
-                errors.append(FieldError(field: "identity_name", zh: "实名举报请填写姓名。", en: "A real-name report needs your name."))
-            }
-            if blank(identity.phone) && blank(identity.otherContact) {
-                errors.append(FieldError(field: "identity_phone", zh: "请留下电话或其他联系方式。",
-                                         en: "Leave a phone number or another way to reach you."))
-            }
-            tooLong("identity_name", identity.name, Limits.name)
-            tooLong("identity_phone", identity.phone, Limits.name)
-            tooLong("identity_contact", identity.otherContact, Limits.shortField)
+        return errors
+    }
+
+    private func validatePersons(_ field: ReportField) -> [FieldError] {
+        var errors: [FieldError] = []
+        if accused.count > field.limit {
+            errors.append(FieldError(field: field.name, zh: "被举报人最多 \(field.limit) 人。",
+                                     en: "At most \(field.limit) people reported."))
         }
+        for (i, person) in accused.enumerated() {
+            let others = PersonPart.all.filter { $0 != .name }
+            if Self.blank(person.name) && others.contains(where: { !Self.blank(person[$0]) }) {
+                errors.append(FieldError(field: PersonPart.name.formName(row: i), zh: "请填写被举报人姓名，或清空其岗位。",
+                                         en: "Give the name of the person reported, or clear the post."))
+            }
+            for part in PersonPart.all {
+                errors += Self.tooLong(part.formName(row: i), person[part], part.limit)
+            }
+        }
+        return errors
+    }
+
+    private func validateIdentity() -> [FieldError] {
+        var errors: [FieldError] = []
+        let identity = identity ?? Identity(name: "", phone: "", otherContact: "")
+        if Self.blank(identity.name) {
+            errors.append(FieldError(field: "identity_name", zh: "实名举报请填写姓名。", en: "A real-name report needs your name."))
+        }
+        if Self.blank(identity.phone) && Self.blank(identity.otherContact) {
+            errors.append(FieldError(field: "identity_phone", zh: "请留下电话或其他联系方式。",
+                                     en: "Leave a phone number or another way to reach you."))
+        }
+        errors += Self.tooLong("identity_name", identity.name, Limits.name)
+        errors += Self.tooLong("identity_phone", identity.phone, Limits.name)
+        errors += Self.tooLong("identity_contact", identity.otherContact, Limits.shortField)
         return errors
     }
 

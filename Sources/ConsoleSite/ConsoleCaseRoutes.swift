@@ -156,11 +156,10 @@ public struct ConsoleCaseRoutes: Sendable {
             "approvals": .text(c.facts.approvals.map { pages.text("seat_\($0.rawValue)", request) }.sorted().joined(separator: language == .zh ? "、" : ", ")),
             "real_name": .bool(c.realName), "confidential": .bool(c.confidential),
             "my_part": .text(c.capacities.map { pages.text("capacity_\($0)", request) }.sorted().joined(separator: language == .zh ? "、" : ", ")),
-            "report": [
-                "narrative": .text(content?.narrative ?? ""), "when": .text(content?.when ?? ""), "where": .text(content?.whereText ?? ""),
-                "people": .text(content?.people ?? ""), "loss": .text(content?.estimatedLoss ?? ""),
-            ],
-            "accused": .list(accused.map { ["name": .text($0.name), "post": .text($0.post)] }),
+            "report_fields": .list(ReportField.facts.map { f in
+                ["label": .text(pages.text(f.label, request)), "text": .text(content?[f] ?? ""), "long": .bool(f.kind == .longText)]
+            }),
+            "accused": .list(accused.map { p in .text(PersonPart.all.map { p[$0] }.joined(separator: " — ")) }),
             "summary": entries([.summary]), "messages": entries([.messageToReporter, .messageFromReporter]),
             "notes": entries([.note, .interview]), "reads_notes": .bool(readsNotes),
             "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),

@@ -30,27 +30,16 @@ public struct ConsoleOfflineRoutes: Sendable {
               status: HTTPStatus) throws -> Response {
         let staff = try request.signedInStaff()
         let language = pages.language(request)
-        var fieldErrors: [String: TemplateValue] = [:]
-        for e in errors where fieldErrors[e.field] == nil { fieldErrors[e.field] = .text(language == .zh ? e.zh : e.en) }
-        let rows = (0..<3).map { i -> TemplateValue in
-            let p = i < draft.accused.count ? draft.accused[i] : AccusedPerson(name: "", post: "")
-            return ["index": .text(String(i)), "number": .text(String(i + 1)), "name": .text(p.name), "post": .text(p.post)]
-        }
-        let identity = draft.identity ?? .init(name: "", phone: "", otherContact: "")
+        let form = ReportFormValues(draft: draft, errors: errors, language: language) { pages.library.text($0, language) }
         return try pages.render("console-offline", request, title: pages.text("offline_register", request), status: status, [
             "staff": ConsoleAuthRoutes.staffValue(staff.account, language), "csrf": .text(staff.session.csrf),
             "channels": .list(ConsoleOfflineRoutes.channels.map { c in
                 ["id": .text(c.rawValue), "label": .text(pages.text("via_\(c.rawValue)", request)), "selected": .bool(c == channel)]
             }),
-            "categories": .list(ledger.settings.categories.map { c in
-                ["id": .text(c.id), "label": .text(language == .zh ? c.zh : c.en), "selected": .bool(c.id == draft.category)]
-            }),
+            "report_fields": form.fields(categories: ledger.settings.categories),
             "errors": .list(errors.map { ["text": .text(language == .zh ? $0.zh : $0.en)] }),
-            "field_errors": .object(fieldErrors),
-            "values": ["narrative": .text(draft.narrative), "when": .text(draft.when), "where": .text(draft.whereText),
-                       "people": .text(draft.people), "loss": .text(draft.estimatedLoss), "identity_name": .text(identity.name),
-                       "identity_phone": .text(identity.phone), "identity_contact": .text(identity.otherContact)],
-            "accused_rows": .list(rows), "real_name": .bool(draft.mode == .realName), "confidential": .bool(draft.confidential),
+            "field_errors": form.fieldErrors, "values": form.identity, "accused_rows": form.accusedRows(count: 3),
+            "real_name": .bool(draft.mode == .realName), "confidential": .bool(draft.confidential),
             "issue_code": .bool(issueCode),
         ])
     }

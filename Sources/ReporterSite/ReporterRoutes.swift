@@ -63,32 +63,18 @@ public struct ReporterRoutes: Sendable {
     func reportForm(_ request: Request, draft: ReportDraft, errors: [ReportDraft.FieldError], hadFiles: Bool,
                     status: HTTPStatus, handlers: [PageCache.Handler]? = nil) throws -> Response {
         let language = pages.language(request)
-        let categories = ledger.settings.categories.map { c -> TemplateValue in
-            ["id": .text(c.id), "label": .text(language == .zh ? c.zh : c.en), "selected": .bool(c.id == draft.category)]
-        }
-        var fieldErrors: [String: TemplateValue] = [:]
-        for e in errors where fieldErrors[e.field] == nil { fieldErrors[e.field] = .text(language == .zh ? e.zh : e.en) }
-        let rows = (0..<max(ReporterRoutes.accusedRows, draft.accused.count)).map { i -> TemplateValue in
-            let person = i < draft.accused.count ? draft.accused[i] : AccusedPerson(name: "", post: "")
-            return ["index": .text(String(i)), "number": .text(String(i + 1)), "name": .text(person.name),
-                    "post": .text(person.post), "error": fieldErrors["accused_name_\(i)"] ?? .text("")]
-        }
+        let form = ReportFormValues(draft: draft, errors: errors, language: language) { pages.library.text($0, language) }
         let handlers = try (handlers ?? pages.cache.handlers(ledger)).map { h -> TemplateValue in
             ["id": .text(String(h.id)), "name": .text(h.name), "role": .text(RoleText.text(h.role, seat: h.seat, language)),
              "checked": .bool(draft.excludedHandlers.contains(h.id))]
         }
-        let identity = draft.identity ?? .init(name: "", phone: "", otherContact: "")
-        let values: TemplateValue = [
-            "narrative": .text(draft.narrative), "when": .text(draft.when), "where": .text(draft.whereText),
-            "people": .text(draft.people), "loss": .text(draft.estimatedLoss), "identity_name": .text(identity.name),
-            "identity_phone": .text(identity.phone), "identity_contact": .text(identity.otherContact),
-        ]
         let errorList = errors.map { e -> TemplateValue in
             ["field": .text(e.field), "text": .text(language == .zh ? e.zh : e.en)]
         }
         return try pages.render("report", request, title: pages.text("report_title", request), status: status, [
-            "categories": .list(categories), "values": values, "field_errors": .object(fieldErrors),
-            "errors": .list(errorList), "had_files": .bool(hadFiles), "accused_rows": .list(rows),
+            "report_fields": form.fields(categories: ledger.settings.categories), "values": form.identity,
+            "field_errors": form.fieldErrors, "errors": .list(errorList), "had_files": .bool(hadFiles),
+            "accused_rows": form.accusedRows(count: ReporterRoutes.accusedRows),
             "handlers": .list(handlers), "has_handlers": .bool(!handlers.isEmpty),
             "real_name": .bool(draft.mode == .realName), "confidential": .bool(draft.confidential),
         ])

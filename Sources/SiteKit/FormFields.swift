@@ -41,22 +41,34 @@ public struct FormFields {
         return FormFields(pairs: result.fields)
     }
 
-    /// The report form's fields as a draft; validation is `ReportDraft.validate`.
+    /// The report form's fields as a draft, by `ReportField.all`; validation is `ReportDraft.validate`.
     public func reportDraft() -> ReportDraft {
-        var accused: [AccusedPerson] = []
-        for i in 0..<ReportDraft.Limits.accused + 1 {
-            let name = first("accused_name_\(i)") ?? ""
-            let post = first("accused_post_\(i)") ?? ""
-            if first("accused_name_\(i)") == nil && first("accused_post_\(i)") == nil { continue }
-            accused.append(AccusedPerson(name: name, post: post))
+        var draft = ReportDraft()
+        for field in ReportField.all {
+            switch field.kind {
+            case .persons: draft.accused = accusedRows(limit: field.limit)
+            default: draft[field] = first(field.name) ?? ""
+            }
         }
-        let mode = ReportDraft.Mode(rawValue: first("mode") ?? "") ?? .anonymous
-        let identity = ReportDraft.Identity(name: first("identity_name") ?? "", phone: first("identity_phone") ?? "",
-                                            otherContact: first("identity_contact") ?? "")
-        return ReportDraft(category: first("category") ?? "", narrative: first("narrative") ?? "", when: first("when") ?? "",
-                           whereText: first("where") ?? "", people: first("people") ?? "", accused: accused,
-                           estimatedLoss: first("loss") ?? "", mode: mode, identity: identity,
-                           confidential: first("confidential") == "1",
-                           excludedHandlers: Set(all("exclude").compactMap { Int64($0) }))
+        draft.mode = ReportDraft.Mode(rawValue: first("mode") ?? "") ?? .anonymous
+        draft.identity = ReportDraft.Identity(name: first("identity_name") ?? "", phone: first("identity_phone") ?? "",
+                                              otherContact: first("identity_contact") ?? "")
+        draft.confidential = first("confidential") == "1"
+        draft.excludedHandlers = Set(all("exclude").compactMap { Int64($0) })
+        return draft
+    }
+
+    /// Rows `accused_<part>_<n>`; a row none of whose parts was sent is no row. One past the
+    /// limit is read, so that too many rows is said rather than cut.
+    func accusedRows(limit: Int) -> [AccusedPerson] {
+        var accused: [AccusedPerson] = []
+        for i in 0..<limit + 1 {
+            let sent = PersonPart.all.map { first($0.formName(row: i)) }
+            if sent.allSatisfy({ $0 == nil }) { continue }
+            var person = AccusedPerson(name: "", post: "")
+            for (part, value) in zip(PersonPart.all, sent) { person[part] = value ?? "" }
+            accused.append(person)
+        }
+        return accused
     }
 }

@@ -47,6 +47,36 @@ final class APIReporterRoutesTests: XCTestCase {
         return try XCTUnwrap(json(r)["token"] as? String)
     }
 
+    /// The JSON body and the form are read from the same table: one report sent both ways is
+    /// one draft, whatever fields the table holds.
+    func testJSONBodyAndFormReadEveryFieldAlike() throws {
+        var object: [String: Any] = ["mode": "real_name", "identity_name": "李四", "identity_phone": "138",
+                                     "identity_contact": "微信", "confidential": true, "exclude": [3, 5]]
+        var pairs: [(name: String, value: String)] = [("mode", "real_name"), ("identity_name", "李四"), ("identity_phone", "138"),
+                                                     ("identity_contact", "微信"), ("confidential", "1"), ("exclude", "3"), ("exclude", "5")]
+        var people: [[String: String]] = [[:], [:]]
+        for (row, _) in people.enumerated() {
+            for part in PersonPart.all {
+                people[row][part.key] = "\(part.key)-\(row)"
+                pairs.append((part.formName(row: row), "\(part.key)-\(row)"))
+            }
+        }
+        for field in ReportField.all {
+            if field.kind == .persons {
+                object[field.name] = people
+            } else {
+                object[field.name] = "value of \(field.name)"
+                pairs.append((field.name, "value of \(field.name)"))
+            }
+        }
+        let fromJSON = try JSONDecoder().decode(APIReporterRoutes.ReportBody.self, from: Data(jsonBody(object))).draft
+        let fromForm = FormFields(pairs: pairs).reportDraft()
+        XCTAssertEqual(fromJSON, fromForm)
+        XCTAssertEqual(fromJSON.accused.count, 2)
+        for field in ReportField.texts { XCTAssertEqual(fromJSON[field], "value of \(field.name)", field.name) }
+        for part in PersonPart.all { XCTAssertEqual(fromJSON.accused[1][part], "\(part.key)-1", part.key) }
+    }
+
     func testSubmitWithFileThenFollowTheCase() throws {
         var form = MultipartBody()
         form.field("category", "bribery")

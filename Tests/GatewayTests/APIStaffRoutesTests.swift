@@ -60,6 +60,21 @@ final class APIStaffRoutesTests: XCTestCase {
         XCTAssertTrue(audited.contains("case_view"))
     }
 
+    /// The case's report and accused are listed by the field table: every fact under its form
+    /// name, every part of a person under its key, as the staff case page shows them.
+    func testTheCaseShowsEveryFieldOfTheTable() throws {
+        var draft = ReportDraft(accused: [AccusedPerson(name: "外部人员", post: "包工头")])
+        for field in ReportField.texts { draft[field] = "v-\(field.name)" }
+        draft.category = "bribery"
+        draft.estimatedLoss = "1000"
+        let receipt = try cw.submit(draft)
+        let view = json(try cw.api(.get, "/api/v1/staff/cases/\(receipt.caseRef)", token: try token("head")))
+        let report = try XCTUnwrap(view["report"] as? [String: String])
+        XCTAssertEqual(report, Dictionary(uniqueKeysWithValues: ReportField.facts.map { ($0.name, draft[$0]) }))
+        let accused = try XCTUnwrap((view["accused"] as? [[String: String]])?.first)
+        XCTAssertEqual(accused, Dictionary(uniqueKeysWithValues: PersonPart.all.map { ($0.key, draft.accused[0][$0]) }))
+    }
+
     func testAnActionTheAccountMayNotTakeIs403AndARefusedOneIs422() throws {
         let receipt = try newCase()
         let head = try token("head")

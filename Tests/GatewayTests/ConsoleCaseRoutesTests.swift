@@ -30,6 +30,23 @@ final class ConsoleCaseRoutesTests: XCTestCase {
             + [(.post, "/console/case/\(ref)/evidence")]
     }
 
+    /// The report section walks the field table: each fact under its label, each accused with
+    /// every part of the row.
+    func testTheCasePageShowsEveryFieldOfTheTable() throws {
+        var draft = ReportDraft(accused: [AccusedPerson(name: "外部人员", post: "包工头")])
+        for field in ReportField.texts { draft[field] = "v-\(field.name)" }
+        draft.category = "bribery"
+        let receipt = try cw.submit(draft)
+        let page = html(try cw.call(.get, "/console/case/\(receipt.caseRef)?lang=en", cookie: try cw.signIn("head").cookie))
+        let library = try TemplateLibrary(directory: templatesFolder)
+        for field in ReportField.facts {
+            let shown = field.kind == .longText ? "<p class=\"body\">v-\(field.name)</p>"
+                : "<dt>\(HTMLEscape.escape(library.text(field.label, .en)))</dt><dd>v-\(field.name)</dd>"
+            XCTAssertTrue(page.contains(shown), field.name)
+        }
+        XCTAssertTrue(page.contains("<li>\(PersonPart.all.map { draft.accused[0][$0] }.joined(separator: " — "))</li>"))
+    }
+
     func testExcludedInspectorGetsNothingFromAnyRoute() throws {
         // 李娜 (inspector1) is named as the accused.
         let receipt = try newCase(accused: [AccusedPerson(name: "李娜", post: "调查人员")])

@@ -1,3 +1,4 @@
+import Casework
 @testable import Casefile
 @testable import ConsoleSite
 import Foundation
@@ -67,6 +68,57 @@ final class OpenAPIDocumentTests: XCTestCase {
         }
         let schemas = try XCTUnwrap((doc["components"] as? [String: Any])?["schemas"] as? [String: Any])
         XCTAssertNotNil(schemas["Error"])
+    }
+
+    typealias Schema = [String: Any]
+
+    func schemas() throws -> [String: Schema] {
+        try XCTUnwrap((try document()["components"] as? [String: Any])?["schemas"] as? [String: Schema])
+    }
+
+    func properties(_ schema: Schema?) -> [String: Schema] { schema?["properties"] as? [String: Schema] ?? [:] }
+    func required(_ schema: Schema?) -> Set<String> { Set(schema?["required"] as? [String] ?? []) }
+
+    /// The request's fields that are not the report's (the reporter's identity and choices).
+    static let notReport: Set<String> = ["mode", "identity_name", "identity_phone", "identity_contact", "confidential", "exclude"]
+
+    /// What the document must say of one field's value: its type and, where validation counts
+    /// characters, its `maxLength`.
+    func assertDescribes(_ property: Schema?, _ field: ReportField, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(property?["type"] as? String, "string", field.name, file: file, line: line)
+        let counted = field.kind == .line || field.kind == .longText
+        XCTAssertEqual(property?["maxLength"] as? Int, counted ? field.limit : nil, field.name, file: file, line: line)
+    }
+
+    /// The report's schemas against `ReportField.all`: a field in the table and not in the
+    /// document, or left in the document after it left the table, fails here.
+    func testTheReportRequestSchemasAreTheFieldTable() throws {
+        let schemas = try schemas()
+        let json = properties(schemas["ReportJSON"])
+        XCTAssertEqual(Set(json.keys).subtracting(Self.notReport), Set(ReportField.all.map(\.name)), "ReportJSON")
+        XCTAssertEqual(required(schemas["ReportJSON"]), Set(ReportField.all.filter(\.required).map(\.name)))
+        for field in ReportField.texts { assertDescribes(json[field.name], field) }
+        XCTAssertEqual(json[ReportField.accused.name]?["maxItems"] as? Int, ReportField.accused.limit)
+        XCTAssertEqual((json[ReportField.accused.name]?["items"] as? Schema)?["$ref"] as? String, "#/components/schemas/Person")
+
+        let multipart = properties(schemas["ReportMultipart"])
+        let formNames = ReportField.texts.map(\.name) + PersonPart.all.map { $0.formName(row: 0) }
+        XCTAssertEqual(Set(multipart.keys).subtracting(Self.notReport).subtracting(["files"]), Set(formNames), "ReportMultipart")
+        XCTAssertEqual(required(schemas["ReportMultipart"]), Set(ReportField.all.filter(\.required).map(\.name)))
+        for field in ReportField.texts { assertDescribes(multipart[field.name], field) }
+        for part in PersonPart.all {
+            XCTAssertEqual(multipart[part.formName(row: 0)]?["maxLength"] as? Int, part.limit, part.key)
+        }
+    }
+
+    func testTheReportResponseSchemasAreTheFieldTable() throws {
+        let schemas = try schemas()
+        let person = properties(schemas["Person"])
+        XCTAssertEqual(Set(person.keys), Set(PersonPart.all.map(\.key)), "Person")
+        for part in PersonPart.all { XCTAssertEqual(person[part.key]?["maxLength"] as? Int, part.limit, part.key) }
+        let shown = try XCTUnwrap((properties(schemas["StaffCase"])["report"]?["oneOf"] as? [Schema])?.first)
+        XCTAssertEqual(Set(properties(shown).keys), Set(ReportField.facts.map(\.name)), "StaffCase.report")
+        XCTAssertEqual(required(shown), Set(ReportField.facts.map(\.name)))
     }
 
     func testTheDocumentIsServedWhenGivenAnd404Otherwise() throws {

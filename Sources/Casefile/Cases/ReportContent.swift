@@ -1,29 +1,47 @@
 import Casework
 import Foundation
 
-/// What is sealed in a case's `report` blob: the facts of art. 5, as the reporter wrote them.
+/// What is sealed in a case's `report` blob: the facts of art. 5, as the reporter wrote them,
+/// one JSON string per `ReportField.texts` entry under its `sealedKey`. Every field is written,
+/// blank or not, so a report sealed today has the same bytes as before the table existed; a field
+/// missing from an older blob reads as blank.
 public struct ReportContent: Codable, Sendable, Equatable {
-    public var category: String
-    public var narrative: String
-    public var when: String
-    public var whereText: String
-    public var people: String
-    public var estimatedLoss: String
+    /// By `ReportField.sealedKey`.
+    var values: [String: String]
 
-    enum CodingKeys: String, CodingKey {
-        case category, narrative, when
-        case whereText = "where"
-        case people
-        case estimatedLoss = "estimated_loss"
-    }
+    public subscript(field: ReportField) -> String { values[field.sealedKey] ?? "" }
+
+    public var category: String { self[.category] }
+    public var narrative: String { self[.narrative] }
+    public var when: String { self[.when] }
+    public var whereText: String { self[.whereText] }
+    public var people: String { self[.people] }
+    public var estimatedLoss: String { self[.estimatedLoss] }
 
     init(_ draft: ReportDraft) {
-        category = draft.category
-        narrative = draft.narrative
-        when = draft.when
-        whereText = draft.whereText
-        people = draft.people
-        estimatedLoss = draft.estimatedLoss
+        values = Dictionary(uniqueKeysWithValues: ReportField.texts.map { ($0.sealedKey, draft[$0]) })
+    }
+
+    struct Key: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        values = [:]
+        for field in ReportField.texts {
+            values[field.sealedKey] = try container.decodeIfPresent(String.self, forKey: Key(stringValue: field.sealedKey))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for field in ReportField.texts {
+            try container.encode(self[field], forKey: Key(stringValue: field.sealedKey))
+        }
     }
 }
 

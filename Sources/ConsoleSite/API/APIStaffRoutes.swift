@@ -89,11 +89,8 @@ public struct APIStaffRoutes: Sendable {
             "approvals": .array(c.facts.approvals.map(\.rawValue).sorted().map(JSONValue.string)),
             "capacities": .array(c.capacities.sorted().map(JSONValue.string)),
             "real_name": .bool(c.realName), "confidential": .bool(c.confidential),
-            "report": content.map { r in
-                ["narrative": .string(r.narrative), "when": .string(r.when), "where": .string(r.whereText),
-                 "people": .string(r.people), "loss": .string(r.estimatedLoss)]
-            } ?? .null,
-            "accused": .array(accused.map { ["name": .string($0.name), "post": .string($0.post)] }),
+            "report": content.map { r in .object(Dictionary(uniqueKeysWithValues: ReportField.facts.map { ($0.name, .string(r[$0])) })) } ?? .null,
+            "accused": .array(accused.map { p in .object(Dictionary(uniqueKeysWithValues: PersonPart.all.map { ($0.key, .string(p[$0])) })) }),
             "summary": entries([.summary]), "messages": entries([.messageToReporter, .messageFromReporter]),
             "notes": readsNotes ? entries([.note, .interview]) : .null,
             "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),

@@ -38,41 +38,46 @@ public struct APIReporterRoutes: Sendable {
 
     // MARK: submitting
 
-    /// The report form's fields as JSON: the same names, with `accused` as a list of
-    /// `{name, post}`, `confidential` a boolean and `exclude` a list of account ids.
+    /// The report form's fields as JSON, by `ReportField.all`: the same names, with `accused` a
+    /// list of objects keyed by `PersonPart.key`, `confidential` a boolean and `exclude` a list of
+    /// account ids.
     struct ReportBody: Decodable {
-        struct Person: Decodable {
-            var name: String?
-            var post: String?
-        }
-        var category: String?
-        var narrative: String?
-        var when: String?
-        var `where`: String?
-        var people: String?
-        var loss: String?
-        var mode: String?
-        var identity_name: String?
-        var identity_phone: String?
-        var identity_contact: String?
-        var confidential: Bool?
-        var exclude: [Int64]?
-        var accused: [Person]?
+        var draft = ReportDraft()
 
-        /// As the form would have sent it, so `FormFields.reportDraft` reads both alike.
-        var fields: FormFields {
-            var pairs: [(name: String, value: String)] = []
-            func add(_ name: String, _ value: String?) { if let value { pairs.append((name, value)) } }
-            add("category", category); add("narrative", narrative); add("when", when); add("where", `where`)
-            add("people", people); add("loss", loss); add("mode", mode); add("identity_name", identity_name)
-            add("identity_phone", identity_phone); add("identity_contact", identity_contact)
-            if confidential == true { pairs.append(("confidential", "1")) }
-            for id in exclude ?? [] { pairs.append(("exclude", String(id))) }
-            for (i, person) in (accused ?? []).enumerated() {
-                pairs.append(("accused_name_\(i)", person.name ?? ""))
-                pairs.append(("accused_post_\(i)", person.post ?? ""))
+        struct Key: CodingKey {
+            let stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            init(_ name: String) { stringValue = name }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+
+        struct Person: Decodable {
+            var person = AccusedPerson(name: "", post: "")
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: Key.self)
+                for part in PersonPart.all { person[part] = try c.decodeIfPresent(String.self, forKey: Key(part.key)) ?? "" }
             }
-            return FormFields(pairs: pairs)
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Key.self)
+            func text(_ name: String) throws -> String? { try c.decodeIfPresent(String.self, forKey: Key(name)) }
+            for field in ReportField.all {
+                switch field.kind {
+                case .persons:
+                    // One past the limit, as the form reads, so that too many is said rather than cut.
+                    let rows = try c.decodeIfPresent([Person].self, forKey: Key(field.name)) ?? []
+                    draft.accused = rows.prefix(field.limit + 1).map(\.person)
+                default:
+                    draft[field] = try text(field.name) ?? ""
+                }
+            }
+            draft.mode = ReportDraft.Mode(rawValue: try text("mode") ?? "") ?? .anonymous
+            draft.identity = ReportDraft.Identity(name: try text("identity_name") ?? "", phone: try text("identity_phone") ?? "",
+                                                  otherContact: try text("identity_contact") ?? "")
+            draft.confidential = try c.decodeIfPresent(Bool.self, forKey: Key("confidential")) == true
+            draft.excludedHandlers = Set(try c.decodeIfPresent([Int64].self, forKey: Key("exclude")) ?? [])
         }
     }
 
@@ -80,19 +85,18 @@ public struct APIReporterRoutes: Sendable {
         let staging = try ledger.beginIntake()
         var keep = false
         defer { if !keep { staging.discard() } }
-        let fields: FormFields
+        let draft: ReportDraft
         do {
             if APIJSON.isJSON(request) {
-                fields = try APIJSON.decode(ReportBody.self, request).fields
+                draft = try APIJSON.decode(ReportBody.self, request).draft
             } else {
-                fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
+                draft = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits).reportDraft()
             }
         } catch let failure as FileStore.Failure where failure.diskFull {
             throw diskFull(request)
         } catch let error as FormError where error.status == 415 {
             throw APIError(.unsupportedMediaType, "Send the report as multipart/form-data or application/json.")
         }
-        let draft = fields.reportDraft()
         let language = APIJSON.language(request)
         let errors = draft.validate(categories: ledger.settings.categories)
         guard errors.isEmpty else {

@@ -1,0 +1,75 @@
+import Casework
+import Foundation
+import HTTPCore
+import XCTest
+@testable import Gateway
+@testable import Casefile
+@testable import Presentation
+
+/// The forms are drawn from `ReportField.all`: every field appears, with its label, limit and
+/// value, in both languages, on the reporter's form and the head's offline form.
+final class ReportFormValuesTests: XCTestCase {
+    var cw: ConsoleWorld!
+
+    override func setUpWithError() throws { cw = try ConsoleWorld() }
+    override func tearDown() { cw = nil }
+
+    /// Labels come from the table, not from `{{@key}}`, so the loader cannot check them: this does.
+    func testEveryLabelAndHintIsInBothCatalogs() throws {
+        let library = try TemplateLibrary(directory: templatesFolder)
+        let keys = ReportField.all.flatMap { [$0.label] + ($0.hint.map { [$0] } ?? []) } + PersonPart.all.map(\.label)
+        for language in Language.allCases {
+            for key in keys { XCTAssertNotNil(library.catalogs[language]?[key], "\(language) lacks \(key)") }
+        }
+    }
+
+    func assertShowsEveryField(_ page: String, _ language: Language, file: StaticString = #filePath, line: UInt = #line) throws {
+        let library = try TemplateLibrary(directory: templatesFolder)
+        for field in ReportField.texts {
+            XCTAssertTrue(page.contains("name=\"\(field.name)\""), field.name, file: file, line: line)
+            XCTAssertTrue(page.contains(HTMLEscape.escape(library.text(field.label, language))), field.label, file: file, line: line)
+            let control: String
+            switch field.kind {
+            case .choice: control = "<select id=\"\(field.name)\" name=\"\(field.name)\""
+            case .longText: control = "<textarea id=\"\(field.name)\" name=\"\(field.name)\""
+            default: control = "<input id=\"\(field.name)\" name=\"\(field.name)\" value=\"\""
+            }
+            XCTAssertTrue(page.contains(control), field.name, file: file, line: line)
+        }
+        for part in PersonPart.all {
+            XCTAssertTrue(page.contains("name=\"\(part.formName(row: 2))\" value=\"\" maxlength=\"\(part.limit)\""), part.key,
+                          file: file, line: line)
+        }
+        XCTAssertTrue(page.contains("maxlength=\"\(ReportField.narrative.limit)\">"), file: file, line: line)
+        XCTAssertFalse(page.contains("field_"), "no untranslated key", file: file, line: line)
+    }
+
+    func testTheReportersFormShowsEveryField() throws {
+        try assertShowsEveryField(html(try cw.call(.get, "/report")), .zh)
+        try assertShowsEveryField(html(try cw.call(.get, "/report?lang=en")), .en)
+    }
+
+    func testTheOfflineFormShowsEveryField() throws {
+        let head = try cw.signIn("head")
+        try assertShowsEveryField(html(try cw.call(.get, "/console/offline", cookie: head.cookie)), .zh)
+        try assertShowsEveryField(html(try cw.call(.get, "/console/offline?lang=en", cookie: head.cookie)), .en)
+    }
+
+    /// A refused form comes back with every field as it was sent and each error beside its field.
+    func testARefusedFormKeepsEveryFieldAndPlacesItsErrors() throws {
+        var form = MultipartBody()
+        for field in ReportField.texts where field.kind != .choice { form.field(field.name, "VALUE-\(field.name)") }
+        for part in PersonPart.all where part != .name { form.field(part.formName(row: 0), "PART-\(part.key)") }
+        form.field("mode", "anonymous")
+        let r = try cw.call(.post, "/report?lang=en", multipart: form)
+        XCTAssertEqual(r.status.code, 422)
+        let page = html(r)
+        for field in ReportField.texts where field.kind != .choice {
+            XCTAssertTrue(page.contains("VALUE-\(field.name)"), field.name)
+        }
+        for part in PersonPart.all where part != .name { XCTAssertTrue(page.contains("value=\"PART-\(part.key)\""), part.key) }
+        XCTAssertTrue(page.contains("<p class=\"field-error\">Choose a category.</p>"))
+        XCTAssertTrue(page.contains("<p class=\"field-error\">Give the name of the person reported, or clear the post.</p>"))
+        XCTAssertTrue(page.contains("<a href=\"#loss\">"), "the summary links to the field")
+    }
+}
