@@ -26,78 +26,96 @@ final class Connection {
     /// Serves until the connection ends; returns whether closing should linger (see Transport.close).
     func run() -> Bool {
         var first = true
-        var linger = false
-        serving: while true {
-            let head: RequestHead
-            do {
-                switch try decoder.nextHead(first: first, acceptedAt: acceptedAt) {
-                case .head(let h): head = h
-                case .closed: break serving
-                case .timedOutPartial:
-                    sendFinal(ErrorPage.response(.requestTimeout), version: .http1_1)
-                    linger = true
-                    break serving
-                }
-            } catch let e as HTTPParseError {
-                // A head we cannot frame leaves the stream position unknown: answer, then close.
-                sendFinal(ErrorPage.response(e.status, e.message), version: .http1_1)
-                linger = true
-                break serving
-            } catch {
-                break serving
-            }
-            first = false
-            writer.beginResponse()
-
-            let expected: Int? = if case .length(let n) = head.framing { n } else { nil }
-            let body = RequestBody(source: decoder, expectedLength: expected, limit: limits.maxBufferedBody,
-                                   streamLimit: limits.maxStreamedBody,
-                                   empty: head.framing == .none)
-            let request = Request(head: head, body: body, peer: peer)
-            var response: Response
-            do {
-                response = try handler.handle(request)
-            } catch let e as HTTPError {
-                response = e.response
-            } catch {
-                response = ErrorPage.internalError
-            }
-
-            if let failure = decoder.failure {
-                // The body broke mid-way; whatever the handler said rests on a partial body.
-                switch failure {
-                case .transport(.timedOut) where !writer.wroteAnything:
-                    sendFinal(ErrorPage.response(.requestTimeout), version: head.version)
-                    linger = true
-                case .malformed(let e) where !writer.wroteAnything:
-                    sendFinal(ErrorPage.response(e.status, e.message), version: head.version)
-                    linger = true
-                default:
-                    break
-                }
-                break serving
-            }
-
-            var keepAlive = head.keepAlive && !isStopping()
-            if !decoder.bodyFinished {
-                // Unread body: read small leftovers to keep the connection, otherwise close (RFC 9110 §10.1.1).
-                // A body refused as too large is not read at all.
-                if response.status == .contentTooLarge || (decoder.remainingLength ?? 0) > limits.maxDrainBytes || !decoder.drain(maxBytes: limits.maxDrainBytes) {
-                    keepAlive = false
-                    linger = true
-                }
-            }
-            do {
-                try writer.write(response, version: head.version, keepAlive: &keepAlive, isHead: head.method == .head)
-            } catch {
-                break serving
-            }
-            if !keepAlive {
-                linger = true
-                break serving
+        while true {
+            switch readHead(first: first) {
+            case .stop(let linger):
+                return linger
+            case .head(let head):
+                first = false
+                if let linger = serve(head) { return linger }
             }
         }
-        return linger
+    }
+
+    private enum NextHead {
+        case head(RequestHead)
+        case stop(linger: Bool)
+    }
+
+    private func readHead(first: Bool) -> NextHead {
+        do {
+            switch try decoder.nextHead(first: first, acceptedAt: acceptedAt) {
+            case .head(let h): return .head(h)
+            case .closed: return .stop(linger: false)
+            case .timedOutPartial:
+                sendFinal(ErrorPage.response(.requestTimeout), version: .http1_1)
+                return .stop(linger: true)
+            }
+        } catch let e as HTTPParseError {
+            // A head we cannot frame leaves the stream position unknown: answer, then close.
+            sendFinal(ErrorPage.response(e.status, e.message), version: .http1_1)
+            return .stop(linger: true)
+        } catch {
+            return .stop(linger: false)
+        }
+    }
+
+    /// Answers one request. Nil: the connection stays open for the next; otherwise whether
+    /// closing should linger.
+    private func serve(_ head: RequestHead) -> Bool? {
+        writer.beginResponse()
+        let response = respond(to: head)
+        if let failure = decoder.failure {
+            return answerBrokenBody(failure, version: head.version)
+        }
+        var keepAlive = head.keepAlive && !isStopping()
+        var linger = false
+        if !decoder.bodyFinished && !drainLeftover(after: response) {
+            keepAlive = false
+            linger = true
+        }
+        do {
+            try writer.write(response, version: head.version, keepAlive: &keepAlive, isHead: head.method == .head)
+        } catch {
+            return linger
+        }
+        return keepAlive ? nil : true
+    }
+
+    private func respond(to head: RequestHead) -> Response {
+        let expected: Int? = if case .length(let n) = head.framing { n } else { nil }
+        let body = RequestBody(source: decoder, expectedLength: expected, limit: limits.maxBufferedBody,
+                               streamLimit: limits.maxStreamedBody,
+                               empty: head.framing == .none)
+        do {
+            return try handler.handle(Request(head: head, body: body, peer: peer))
+        } catch let e as HTTPError {
+            return e.response
+        } catch {
+            return ErrorPage.internalError
+        }
+    }
+
+    /// The body broke mid-way; whatever the handler said rests on a partial body, so it is not
+    /// sent. Returns whether closing should linger.
+    private func answerBrokenBody(_ failure: BodyFailure, version: HTTPVersion) -> Bool {
+        switch failure {
+        case .transport(.timedOut) where !writer.wroteAnything:
+            sendFinal(ErrorPage.response(.requestTimeout), version: version)
+            return true
+        case .malformed(let e) where !writer.wroteAnything:
+            sendFinal(ErrorPage.response(e.status, e.message), version: version)
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Unread body: small leftovers are read to keep the connection, larger ones close it (RFC
+    /// 9110 §10.1.1). A body refused as too large is not read at all.
+    private func drainLeftover(after response: Response) -> Bool {
+        if response.status == .contentTooLarge || (decoder.remainingLength ?? 0) > limits.maxDrainBytes { return false }
+        return decoder.drain(maxBytes: limits.maxDrainBytes)
     }
 
     private func sendFinal(_ response: Response, version: HTTPVersion) {

@@ -19,32 +19,68 @@ final class ResponseWriter {
 
     func beginResponse() { wroteAnything = false }
 
-    /// Writes `response`; may turn `keepAlive` off when the body can only be delimited by closing.
-    func write(_ response: Response, version: HTTPVersion, keepAlive: inout Bool, isHead: Bool) throws {
-        let status = response.status
+    /// How one response's body is delimited (RFC 9112 §6) and where its bytes come from.
+    private struct Framing {
         var contentLength: Int?
         var chunked = false
         var inlineBody: [UInt8]?
         var producer: (@Sendable (BodyWriter) throws -> Void)?
-        if status.allowsBody {
-            switch response.body {
-            case .empty: contentLength = 0
-            case .bytes(let b): contentLength = b.count; inlineBody = b
-            case .stream(let length, let p):
-                producer = p
-                contentLength = length
-                if length == nil {
-                    // §7: chunked only for HTTP/1.1 peers; 1.0 bodies end when the connection closes (§6.3 item 8).
-                    if version == .http1_1 { chunked = true } else { keepAlive = false }
-                }
+    }
+
+    /// Writes `response`; may turn `keepAlive` off when the body can only be delimited by closing.
+    func write(_ response: Response, version: HTTPVersion, keepAlive: inout Bool, isHead: Bool) throws {
+        let framing = framing(of: response, version: version, keepAlive: &keepAlive)
+        out.removeAll(keepingCapacity: true)
+        appendHead(response, framing: framing, version: version, keepAlive: keepAlive)
+        if let body = framing.inlineBody, !isHead {
+            if body.count <= 16 * 1024 {
+                out.append(contentsOf: body)
+                try send(out)
+            } else {
+                try send(out)
+                try send(body)
+            }
+            return
+        }
+        try send(out)
+        // HEAD: the producer would only generate bytes to throw away (a whole file, say).
+        if let producer = framing.producer, !isHead {
+            let writer = BodyWriter(chunked: framing.chunked) { [transport] bytes in
+                try transport.write(bytes)
+            }
+            try producer(writer)
+            try writer.finish()
+            if let contentLength = framing.contentLength, writer.bytesWritten != contentLength {
+                // The declared length was wrong: the framing is broken, so the connection must end.
+                keepAlive = false
             }
         }
+    }
 
-        out.removeAll(keepingCapacity: true)
+    private func framing(of response: Response, version: HTTPVersion, keepAlive: inout Bool) -> Framing {
+        var f = Framing()
+        guard response.status.allowsBody else { return f }
+        switch response.body {
+        case .empty: f.contentLength = 0
+        case .bytes(let b): f.contentLength = b.count; f.inlineBody = b
+        case .stream(let length, let p):
+            f.producer = p
+            f.contentLength = length
+            if length == nil {
+                // §7: chunked only for HTTP/1.1 peers; 1.0 bodies end when the connection closes (§6.3 item 8).
+                if version == .http1_1 { f.chunked = true } else { keepAlive = false }
+            }
+        }
+        return f
+    }
+
+    /// Status line, the handler's fields (framing fields are ours alone), security headers,
+    /// Date, framing and connection fields, and the blank line.
+    private func appendHead(_ response: Response, framing: Framing, version: HTTPVersion, keepAlive: Bool) {
         append("HTTP/1.1 ")
-        appendNumber(status.code)
+        appendNumber(response.status.code)
         out.append(0x20)
-        append(status.reason)
+        append(response.status.reason)
         out.append(contentsOf: [0x0D, 0x0A])
         var hasCacheControl = false
         for f in response.headers {
@@ -57,11 +93,11 @@ final class ResponseWriter {
         }
         if !hasCacheControl, let cc = security.defaultCacheControl { appendField("Cache-Control", cc) }
         appendDate()
-        if let contentLength {
+        if let contentLength = framing.contentLength {
             append("Content-Length: ")
             appendNumber(contentLength)
             out.append(contentsOf: [0x0D, 0x0A])
-        } else if chunked {
+        } else if framing.chunked {
             append("Transfer-Encoding: chunked\r\n")
         }
         if !keepAlive {
@@ -70,30 +106,6 @@ final class ResponseWriter {
             append("Connection: keep-alive\r\n")
         }
         out.append(contentsOf: [0x0D, 0x0A])
-
-        if let body = inlineBody, !isHead {
-            if body.count <= 16 * 1024 {
-                out.append(contentsOf: body)
-                try send(out)
-            } else {
-                try send(out)
-                try send(body)
-            }
-            return
-        }
-        try send(out)
-        // HEAD: the producer would only generate bytes to throw away (a whole file, say).
-        if let producer, !isHead {
-            let writer = BodyWriter(chunked: chunked) { [transport] bytes in
-                try transport.write(bytes)
-            }
-            try producer(writer)
-            try writer.finish()
-            if let contentLength, writer.bytesWritten != contentLength {
-                // The declared length was wrong: the framing is broken, so the connection must end.
-                keepAlive = false
-            }
-        }
     }
 
     private func send(_ bytes: [UInt8]) throws {

@@ -21,42 +21,33 @@ extension Database {
         if sqlite3_get_autocommit(db) == 0 {
             return try savepoint(body)
         }
-        try execute("BEGIN \(kind.rawValue) TRANSACTION")
-        transactionDepth += 1
-        defer { transactionDepth -= 1 }
-        let result: T
-        do {
-            result = try body(self)
-        } catch {
-            rollbackIfOpen()
-            throw error
-        }
-        do {
-            try execute("COMMIT TRANSACTION")
-        } catch {
-            rollbackIfOpen()
-            throw error
-        }
-        return result
+        return try bracketed(begin: "BEGIN \(kind.rawValue) TRANSACTION", end: "COMMIT TRANSACTION",
+                             undo: rollbackIfOpen, body)
     }
 
     private func savepoint<T>(_ body: (Database) throws -> T) throws -> T {
         // Savepoint names come from a counter, never from caller input.
         let name = "candor_sp_\(transactionDepth)"
-        try execute("SAVEPOINT \(name)")
+        return try bracketed(begin: "SAVEPOINT \(name)", end: "RELEASE SAVEPOINT \(name)", undo: {
+            // ROLLBACK TO keeps the savepoint open; RELEASE then removes it.
+            if !self.isAutocommit { try? self.execute("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)") }
+        }, body)
+    }
+
+    /// `begin`, the body, `end`; when the body or `end` throws, `undo` runs and the error is
+    /// rethrown, so nothing half-done stays (a COMMIT that fails is rolled back too).
+    private func bracketed<T>(begin: String, end: String, undo: () -> Void, _ body: (Database) throws -> T) throws -> T {
+        try execute(begin)
         transactionDepth += 1
         defer { transactionDepth -= 1 }
         let result: T
         do {
             result = try body(self)
+            try execute(end)
         } catch {
-            // ROLLBACK TO keeps the savepoint open; RELEASE then removes it.
-            if !isAutocommit {
-                try? execute("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
-            }
+            undo()
             throw error
         }
-        try execute("RELEASE SAVEPOINT \(name)")
         return result
     }
 

@@ -35,22 +35,8 @@ public enum AESGCM {
         var out = [UInt8](repeating: 0, count: plaintext.count + overhead)
         out[0] = version
         out.replaceSubrange(1..<(1 + nonceCount), with: nonce)
-        let ad = [version] + associatedData
-        try key.withUnsafeBytes { k in
-            try out.withUnsafeMutableBytes { o in
-                try plaintext.withUnsafeBytes { p in
-                    try nonce.withUnsafeBytes { n in
-                        try ad.withUnsafeBytes { a in
-                            try CipherContext().gcmSeal(
-                                key: k, nonce: n, associatedData: a, plaintext: p,
-                                ciphertext: UnsafeMutableRawBufferPointer(rebasing: o[(1 + nonceCount)..<(o.count - tagCount)]),
-                                tag: UnsafeMutableRawBufferPointer(rebasing: o[(o.count - tagCount)...]),
-                                operation: sealOperation)
-                        }
-                    }
-                }
-            }
-        }
+        try gcmSeal(plaintext, key: key, nonce: nonce, associatedData: [version] + associatedData, into: &out,
+                    ciphertext: (1 + nonceCount)..<(out.count - tagCount), tag: (out.count - tagCount)..<out.count)
         return out
     }
 
@@ -58,21 +44,8 @@ public enum AESGCM {
     /// checked. Returns `ciphertext | tag`.
     static func sealRaw(_ plaintext: [UInt8], key: SecureBytes, nonce: [UInt8], associatedData: [UInt8]) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: plaintext.count + tagCount)
-        try key.withUnsafeBytes { k in
-            try out.withUnsafeMutableBytes { o in
-                try plaintext.withUnsafeBytes { p in
-                    try nonce.withUnsafeBytes { n in
-                        try associatedData.withUnsafeBytes { a in
-                            try CipherContext().gcmSeal(
-                                key: k, nonce: n, associatedData: a, plaintext: p,
-                                ciphertext: UnsafeMutableRawBufferPointer(rebasing: o[..<plaintext.count]),
-                                tag: UnsafeMutableRawBufferPointer(rebasing: o[plaintext.count...]),
-                                operation: sealOperation)
-                        }
-                    }
-                }
-            }
-        }
+        try gcmSeal(plaintext, key: key, nonce: nonce, associatedData: associatedData, into: &out,
+                    ciphertext: 0..<plaintext.count, tag: plaintext.count..<out.count)
         return out
     }
 
@@ -82,20 +55,9 @@ public enum AESGCM {
             throw VaultError.malformedInput(what: openOperation, field: "message length", reason: "shorter than the tag")
         }
         var plaintext = [UInt8](repeating: 0, count: sealed.count - tagCount)
-        try key.withUnsafeBytes { k in
-            try sealed.withUnsafeBytes { s in
-                try nonce.withUnsafeBytes { n in
-                    try associatedData.withUnsafeBytes { a in
-                        try plaintext.withUnsafeMutableBytes { p in
-                            try CipherContext().gcmOpen(
-                                key: k, nonce: n, associatedData: a,
-                                ciphertext: UnsafeRawBufferPointer(rebasing: s[..<(s.count - tagCount)]),
-                                tag: UnsafeRawBufferPointer(rebasing: s[(s.count - tagCount)...]),
-                                plaintext: p, operation: openOperation)
-                        }
-                    }
-                }
-            }
+        try plaintext.withUnsafeMutableBytes {
+            try gcmOpen(sealed, key: key, nonce: nonce, associatedData: associatedData,
+                        ciphertext: 0..<(sealed.count - tagCount), tag: (sealed.count - tagCount)..<sealed.count, into: $0)
         }
         return plaintext
     }
@@ -136,17 +98,45 @@ public enum AESGCM {
 
     private static func open(_ sealed: [UInt8], key: SecureBytes, associatedData: [UInt8],
                              into plaintext: UnsafeMutableRawBufferPointer) throws {
-        let ad = [version] + associatedData
+        try gcmOpen(sealed, key: key, nonce: Array(sealed[1..<(1 + nonceCount)]), associatedData: [version] + associatedData,
+                    ciphertext: (1 + nonceCount)..<(sealed.count - tagCount), tag: (sealed.count - tagCount)..<sealed.count,
+                    into: plaintext)
+    }
+
+    /// The one place a seal reaches OpenSSL: ciphertext and tag written into `out` at the ranges
+    /// the format gives them.
+    private static func gcmSeal(_ plaintext: [UInt8], key: SecureBytes, nonce: [UInt8], associatedData: [UInt8],
+                                into out: inout [UInt8], ciphertext: Range<Int>, tag: Range<Int>) throws {
+        try key.withUnsafeBytes { k in
+            try out.withUnsafeMutableBytes { o in
+                try plaintext.withUnsafeBytes { p in
+                    try nonce.withUnsafeBytes { n in
+                        try associatedData.withUnsafeBytes { a in
+                            try CipherContext().gcmSeal(
+                                key: k, nonce: n, associatedData: a, plaintext: p,
+                                ciphertext: UnsafeMutableRawBufferPointer(rebasing: o[ciphertext]),
+                                tag: UnsafeMutableRawBufferPointer(rebasing: o[tag]), operation: sealOperation)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The one place an open reaches OpenSSL; nothing is written to `plaintext` the tag does not
+    /// vouch for (CipherContext wipes it on failure).
+    private static func gcmOpen(_ sealed: [UInt8], key: SecureBytes, nonce: [UInt8], associatedData: [UInt8],
+                                ciphertext: Range<Int>, tag: Range<Int>, into plaintext: UnsafeMutableRawBufferPointer) throws {
         try key.withUnsafeBytes { k in
             try sealed.withUnsafeBytes { s in
-                try ad.withUnsafeBytes { a in
-                    try CipherContext().gcmOpen(
-                        key: k,
-                        nonce: UnsafeRawBufferPointer(rebasing: s[1..<(1 + nonceCount)]),
-                        associatedData: a,
-                        ciphertext: UnsafeRawBufferPointer(rebasing: s[(1 + nonceCount)..<(s.count - tagCount)]),
-                        tag: UnsafeRawBufferPointer(rebasing: s[(s.count - tagCount)...]),
-                        plaintext: plaintext, operation: openOperation)
+                try nonce.withUnsafeBytes { n in
+                    try associatedData.withUnsafeBytes { a in
+                        try CipherContext().gcmOpen(
+                            key: k, nonce: n, associatedData: a,
+                            ciphertext: UnsafeRawBufferPointer(rebasing: s[ciphertext]),
+                            tag: UnsafeRawBufferPointer(rebasing: s[tag]),
+                            plaintext: plaintext, operation: openOperation)
+                    }
                 }
             }
         }

@@ -74,10 +74,6 @@ struct JPEGMetadataStripper: LatchingStripper, Sendable {
     /// Bytes held between calls; bounded by 18 whatever the input.
     var bufferedByteCount: Int { buffer.count }
 
-    mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] { try latchedFeed(bytes) }
-
-    mutating func finish() throws -> [UInt8] { try latchedFinish() }
-
     var truncation: String? {
         switch state {
         case .done: return nil

@@ -71,10 +71,6 @@ struct PNGMetadataStripper: LatchingStripper, Sendable {
     /// Bytes held between calls; bounded by 8 whatever the input.
     var bufferedByteCount: Int { buffer.count }
 
-    mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] { try latchedFeed(bytes) }
-
-    mutating func finish() throws -> [UInt8] { try latchedFinish() }
-
     var truncation: String? {
         switch state {
         case .done: return nil

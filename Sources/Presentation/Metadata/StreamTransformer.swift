@@ -85,8 +85,10 @@ protocol LatchingStripper: StreamTransformer {
     var truncation: String? { get }
 }
 
+/// The lifecycle around every stripper's parser: a failure latches (every later call throws it),
+/// and the end of input is checked against where the parser stands.
 extension LatchingStripper {
-    mutating func latchedFeed(_ bytes: [UInt8]) throws -> [UInt8] {
+    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] {
         try lifecycle.check()
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + Self.outputSlack)
@@ -100,7 +102,7 @@ extension LatchingStripper {
         return out
     }
 
-    mutating func latchedFinish() throws -> [UInt8] {
+    public mutating func finish() throws -> [UInt8] {
         try lifecycle.check()
         lifecycle.finished = true
         guard let message = truncation else { return [] }
