@@ -111,13 +111,51 @@ public enum SeatAssignment {
     /// The accounts that take intake: every non-excluded head, else the alternate intake.
     public static func intake(roster: [RosterEntry], excluded: Set<Int64>, alternates: Alternates,
                               loginOf: (Int64) -> String?) throws(Unfilled) -> [Int64] {
+        let plan = intakePlan(roster: roster, excluded: excluded, alternates: alternates, loginOf: loginOf)
+        guard let plan, plan.route != .leaders else { throw Unfilled(what: "intake") }
+        return plan.accounts
+    }
+
+    /// Who receives a new report, and by which rule. Art. 10 keeps the report from the people it
+    /// names and from those the reporter picked; a report must still reach someone, so when no
+    /// head and no intake alternate is left the leaders in the two seats receive it (each seat's
+    /// holder or its alternate). Nil only when not one reader is left at all.
+    public static func intakePlan(roster: [RosterEntry], excluded: Set<Int64>, alternates: Alternates,
+                                  loginOf: (Int64) -> String?) -> IntakePlan? {
         let heads = roster.filter { $0.role == .head && !excluded.contains($0.accountID) }.map(\.accountID)
-        if !heads.isEmpty { return heads }
+        if !heads.isEmpty { return IntakePlan(accounts: heads, route: .heads) }
         if let login = alternates.intake,
            let alt = roster.first(where: { loginOf($0.accountID) == login && !excluded.contains($0.accountID)
                                            && Alternates.mayStandIn($0.role, forIntake: true) }) {
-            return [alt.accountID]
+            return IntakePlan(accounts: [alt.accountID], route: .alternate)
         }
-        throw Unfilled(what: "intake")
+        var leaders: [Int64] = []
+        for seat in Seat.allCases {
+            if let id = try? holder(of: seat, roster: roster, excluded: excluded.union(leaders), alternates: alternates,
+                                    loginOf: loginOf) {
+                leaders.append(id)
+            }
+        }
+        return leaders.isEmpty ? nil : IntakePlan(accounts: leaders, route: .leaders)
+    }
+}
+
+/// Who receives a new report and why; the report form says so before the reporter sends it
+/// when it is not the department's heads.
+public struct IntakePlan: Equatable, Sendable {
+    public enum Route: String, Sendable {
+        /// Every head not excluded: the usual way.
+        case heads
+        /// The configured intake alternate: every head is excluded.
+        case alternate
+        /// The leaders in the two seats: every head and the intake alternate are excluded.
+        case leaders
+    }
+    public var accounts: [Int64]
+    public var route: Route
+
+    public init(accounts: [Int64], route: Route) {
+        self.accounts = accounts
+        self.route = route
     }
 }

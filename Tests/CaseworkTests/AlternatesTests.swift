@@ -64,4 +64,26 @@ final class AlternatesTests: XCTestCase {
         XCTAssertEqual(kinds.map(\.kind), [.missing, .missing, .unknownAccount])
         XCTAssertTrue(kinds[0].description.contains("alternates.intake"))
     }
+
+    // MARK: issue 13: a report nobody can read
+
+    func testIntakeFallsToTheLeadersWhenHeadAndAlternateAreExcluded() {
+        let alternates = Alternates(intake: "zhou", chairman: "sun", partySecretary: "he")
+        let usual = SeatAssignment.intakePlan(roster: fullRoster, excluded: [], alternates: alternates, loginOf: loginOf)
+        XCTAssertEqual(usual, IntakePlan(accounts: [1], route: .heads))
+        let alt = SeatAssignment.intakePlan(roster: fullRoster, excluded: [1], alternates: alternates, loginOf: loginOf)
+        XCTAssertEqual(alt, IntakePlan(accounts: [7], route: .alternate))
+        let leaders = SeatAssignment.intakePlan(roster: fullRoster, excluded: [1, 7], alternates: alternates, loginOf: loginOf)
+        XCTAssertEqual(leaders, IntakePlan(accounts: [4, 5], route: .leaders))
+        // The chairman excluded as well: his seat's alternate receives it in his place.
+        let withoutChairman = SeatAssignment.intakePlan(roster: fullRoster, excluded: [1, 7, 4], alternates: alternates, loginOf: loginOf)
+        XCTAssertEqual(withoutChairman, IntakePlan(accounts: [6, 5], route: .leaders))
+        XCTAssertThrowsError(try SeatAssignment.intake(roster: fullRoster, excluded: [1, 7], alternates: alternates, loginOf: loginOf),
+                             "the old entry point still says intake itself is unfilled")
+    }
+
+    func testNoReaderLeftAtAll() {
+        let alternates = Alternates(intake: "zhou", chairman: "sun", partySecretary: "he")
+        XCTAssertNil(SeatAssignment.intakePlan(roster: fullRoster, excluded: [1, 7, 4, 5, 6, 10], alternates: alternates, loginOf: loginOf))
+    }
 }
