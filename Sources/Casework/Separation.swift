@@ -9,13 +9,16 @@ public struct RosterEntry: Equatable, Sendable {
     public var employeeID: String?
     public var role: Role
     public var seat: Seat?
+    /// The account's post as the company writes it (财务部经理); nil when never entered.
+    public var post: String?
 
-    public init(accountID: Int64, name: String, employeeID: String?, role: Role, seat: Seat? = nil) {
+    public init(accountID: Int64, name: String, employeeID: String?, role: Role, seat: Seat? = nil, post: String? = nil) {
         self.accountID = accountID
         self.name = name
         self.employeeID = employeeID
         self.role = role
         self.seat = seat
+        self.post = post
     }
 }
 
@@ -32,118 +35,95 @@ public struct AccusedPerson: Equatable, Sendable, Codable {
     }
 }
 
-public enum NameMatching {
-    /// Folds the ways one name is written: compatibility forms (full-width letters), case,
-    /// whitespace and the separators used inside names (· ・ . - _), so that "张 三", "张三" and
-    /// "Zhang·San" / "zhang san" each meet their other spelling.
-    public static func normalise(_ name: String) -> String {
-        let folded = name.precomposedStringWithCompatibilityMapping.lowercased()
-        var out = String.UnicodeScalarView()
-        for scalar in folded.unicodeScalars {
-            if scalar.properties.isWhitespace { continue }
-            switch scalar.value {
-            case 0x00B7, 0x30FB, 0x2027, 0x2E31, 0x002E, 0x002D, 0x005F, 0x2010...0x2015: continue
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
-    }
-
-    public static func normaliseEmployeeID(_ id: String) -> String {
-        normalise(id).uppercased()
-    }
-}
-
 public struct Exclusion: Equatable, Sendable {
     public enum Reason: String, Sendable {
         case namedAsAccused = "named_as_accused"
         case pickedByReporter = "picked_by_reporter"
         case recused
     }
+    /// What in the report made an account match a person named as accused: shown to the head so
+    /// that an ambiguous match can be understood (the account stays excluded; art. 10).
+    public enum Basis: String, Sendable, CaseIterable {
+        case employeeID = "employee_id"
+        case fullName = "full_name"
+        /// A surname and a title ("王部长") that fit the account's post or role.
+        case surnameAndTitle = "surname_title"
+        /// The post names the account's seat, or the heads (董事长, 党委书记, 纪检监察部负责人),
+        /// or equals the account's post.
+        case post
+        /// The report could mean this account but does not say enough to tell ("老王", a surname
+        /// and a title with no post on record, "书记" alone).
+        case ambiguous
+    }
     public var accountID: Int64
     public var reason: Reason
+    /// Set for `namedAsAccused`: why the account matched.
+    public var basis: Basis?
+
+    public init(accountID: Int64, reason: Reason, basis: Basis? = nil) {
+        self.accountID = accountID
+        self.reason = reason
+        self.basis = basis
+    }
 }
 
 public enum Separation {
-    /// The accounts excluded from a new report. A name match is enough: a false match costs one
-    /// handler their view of one case, a missed match hands a report to the person it accuses.
+    /// The accounts excluded from a report. Any sign that a named person may be an account
+    /// excludes it: a false match costs one handler their view of one case, a missed match hands
+    /// a report to the person it accuses. Run at every grant, not only at intake, against the
+    /// roster as it is then (accounts created or renamed later are matched too).
     public static func exclusions(accused: [AccusedPerson], pickedAccountIDs: Set<Int64>,
                                   roster: [RosterEntry]) -> [Exclusion] {
-        let names = Set(accused.map { NameMatching.normalise($0.name) }.filter { !$0.isEmpty })
-        let ids = Set(accused.compactMap { $0.employeeID.map(NameMatching.normaliseEmployeeID) }.filter { !$0.isEmpty })
         var out: [Exclusion] = []
         for entry in roster {
-            let nameHit = names.contains(NameMatching.normalise(entry.name))
-            let idHit = entry.employeeID.map { ids.contains(NameMatching.normaliseEmployeeID($0)) } ?? false
-            if nameHit || idHit {
-                out.append(Exclusion(accountID: entry.accountID, reason: .namedAsAccused))
+            if let basis = accused.compactMap({ match($0, entry) }).min(by: { rank($0) < rank($1) }) {
+                out.append(Exclusion(accountID: entry.accountID, reason: .namedAsAccused, basis: basis))
             } else if pickedAccountIDs.contains(entry.accountID) {
                 out.append(Exclusion(accountID: entry.accountID, reason: .pickedByReporter))
             }
         }
         return out
     }
-}
 
-/// Who takes intake and the two seats on a case, given its exclusions (DESIGN.md: "a seat whose
-/// holder is the accused passes to the configured alternate").
-public struct Alternates: Equatable, Sendable, Codable {
-    /// Login of the account that takes intake when every head is excluded.
-    public var intake: String?
-    public var chairman: String?
-    public var partySecretary: String?
-
-    public init(intake: String? = nil, chairman: String? = nil, partySecretary: String? = nil) {
-        self.intake = intake
-        self.chairman = chairman
-        self.partySecretary = partySecretary
+    /// The firmest basis first, so the head reads the strongest reason.
+    static func rank(_ b: Exclusion.Basis) -> Int {
+        [.employeeID, .fullName, .post, .surnameAndTitle, .ambiguous].firstIndex(of: b) ?? 9
     }
 
-    enum CodingKeys: String, CodingKey {
-        case intake
-        case chairman
-        case partySecretary = "party_secretary"
+    /// Whether one named person may be one roster account, and on the firmest basis found.
+    public static func match(_ person: AccusedPerson, _ entry: RosterEntry) -> Exclusion.Basis? {
+        var found: [Exclusion.Basis] = []
+        if let id = person.employeeID.map(NameMatching.normaliseEmployeeID), !id.isEmpty,
+           entry.employeeID.map(NameMatching.normaliseEmployeeID) == id {
+            found.append(.employeeID)
+        }
+        let accountName = NameMatching.normalise(entry.name)
+        let typed = NameMatching.normalise(person.name)
+        if !typed.isEmpty && typed == accountName { found.append(.fullName) }
+        if let basis = postMatch(person, entry) { found.append(basis) }
+        if let basis = nameReadingMatch(NameMatching.read(person.name), entry, accountName: accountName) { found.append(basis) }
+        return found.min { rank($0) < rank($1) }
     }
 
-    public func alternate(for seat: Seat) -> String? {
-        switch seat {
-        case .chairman: return chairman
-        case .partySecretary: return partySecretary
-        }
-    }
-}
-
-public enum SeatAssignment {
-    public struct Unfilled: Error, Equatable, Sendable, CustomStringConvertible {
-        public let what: String
-        public var description: String {
-            "No one may take \(what) on this case: every holder and the configured alternate are excluded or missing. Configure an alternate in settings."
-        }
+    /// The post field on its own: it names a seat or the heads (a company has one chairman, so
+    /// a misspelt name does not save the seat holder), or it is the account's own post.
+    static func postMatch(_ person: AccusedPerson, _ entry: RosterEntry) -> Exclusion.Basis? {
+        let holders = PostMatching.holders(ofPost: person.post)
+        let seatHit = entry.role == .approver && (entry.seat.map(holders.seats.contains) ?? false)
+        if seatHit || (holders.heads && entry.role == .head) { return holders.ambiguous ? .ambiguous : .post }
+        let typedPost = NameMatching.normalise(person.post)
+        if !typedPost.isEmpty, let own = entry.post.map(NameMatching.normalise), own == typedPost { return .post }
+        return nil
     }
 
-    /// The account that sits in `seat` for a case: the seat's holder unless excluded, else the
-    /// configured alternate unless excluded too.
-    public static func holder(of seat: Seat, roster: [RosterEntry], excluded: Set<Int64>,
-                              alternates: Alternates, loginOf: (Int64) -> String?) throws(Unfilled) -> Int64 {
-        if let primary = roster.first(where: { $0.role == .approver && $0.seat == seat && !excluded.contains($0.accountID) }) {
-            return primary.accountID
+    static func nameReadingMatch(_ reading: NameMatching.Reading, _ entry: RosterEntry, accountName: String) -> Exclusion.Basis? {
+        if let full = reading.fullName, full == accountName { return .fullName }
+        guard let surname = reading.surnameOnly, NameMatching.surname(of: entry.name) == surname else { return nil }
+        guard let title = reading.title else { return .ambiguous }
+        switch PostMatching.title(title, fits: entry) {
+        case true?: return .surnameAndTitle
+        case false?: return nil
+        case nil: return .ambiguous
         }
-        if let login = alternates.alternate(for: seat),
-           let alt = roster.first(where: { loginOf($0.accountID) == login && !excluded.contains($0.accountID) }) {
-            return alt.accountID
-        }
-        throw Unfilled(what: "the \(seat.rawValue) seat")
-    }
-
-    /// The accounts that take intake: every non-excluded head, else the alternate intake.
-    public static func intake(roster: [RosterEntry], excluded: Set<Int64>, alternates: Alternates,
-                              loginOf: (Int64) -> String?) throws(Unfilled) -> [Int64] {
-        let heads = roster.filter { $0.role == .head && !excluded.contains($0.accountID) }.map(\.accountID)
-        if !heads.isEmpty { return heads }
-        if let login = alternates.intake,
-           let alt = roster.first(where: { loginOf($0.accountID) == login && !excluded.contains($0.accountID) }) {
-            return [alt.accountID]
-        }
-        throw Unfilled(what: "intake")
     }
 }
