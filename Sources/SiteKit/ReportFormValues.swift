@@ -21,7 +21,7 @@ public struct ReportFormValues {
     }
 
     /// The first error of each field, for the line above it.
-    var fieldErrors: TemplateValue { .object(errors.mapValues(TemplateValue.text)) }
+    public var fieldErrors: TemplateValue { .object(errors.mapValues(TemplateValue.text)) }
 
     /// `report_fields`: every one-string field, in the table's order, with one of the flags
     /// `choice`, `long`, `line`, `money` saying which control the template draws.
@@ -55,7 +55,7 @@ public struct ReportFormValues {
     }
 
     /// The identity's fields, which are not the report's (sealed apart, art. 16).
-    var identity: TemplateValue {
+    public var identity: TemplateValue {
         let identity = draft.identity ?? .init(name: "", phone: "", otherContact: "")
         return ["identity_name": .text(identity.name), "identity_phone": .text(identity.phone),
                 "identity_contact": .text(identity.otherContact)]

@@ -4,6 +4,7 @@ import Casework
 import Foundation
 @testable import Gateway
 import HTTPCore
+import Presentation
 @testable import ReporterSite
 import SQLiteDB
 @testable import SiteKit

@@ -1,6 +1,7 @@
 import Casework
 import XCTest
 @testable import Gateway
+@testable import SiteKit
 
 /// `FormFields.reportDraft` reads the report by `ReportField.all`.
 final class FormFieldsTests: XCTestCase {

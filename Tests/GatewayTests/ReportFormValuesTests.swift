@@ -3,6 +3,7 @@ import Foundation
 import HTTPCore
 import XCTest
 @testable import Gateway
+@testable import SiteKit
 @testable import Casefile
 @testable import Presentation
 
