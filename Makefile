@@ -31,6 +31,8 @@ release: deps
 test: deps
 	@scripts/need-packages.sh $(TEST_PACKAGES)
 	scripts/check-layers.py
+	scripts/check-functions.py
+	scripts/ledger-surface.py --check
 	SWIFT=$(SWIFT) scripts/test.sh
 
 run: deps

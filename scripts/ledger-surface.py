@@ -5,7 +5,9 @@ sentence of its doc comment. The README's list is checked against this output.
 
     scripts/ledger-surface.py [--root DIR]   print the list (Markdown)
     scripts/ledger-surface.py --check        also exit 1, naming them, if a public member has no
-                                             doc comment
+                                             doc comment, or if README.md's list (between the
+                                             ledger-surface markers) differs from this output
+    scripts/ledger-surface.py --write-readme rewrite README.md's list from the sources
 
 It reads declarations by brace depth, not by parsing Swift: braces inside string literals would
 mislead it, which is why `--check` also prints how many members it found.
@@ -103,26 +105,59 @@ def members(root):
     return found
 
 
-def main(argv):
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    if "--root" in argv:
-        root = argv[argv.index("--root") + 1]
-    found = members(root)
+BEGIN, END = "<!-- ledger-surface:begin (scripts/ledger-surface.py --write-readme) -->", "<!-- ledger-surface:end -->"
+
+
+def listing(found):
+    out = []
     order = [name for name, _ in AREAS] + ["other"]
     for area in order:
         rows = [m for m in found if m[0] == area]
         if not rows:
             continue
-        print(f"\n**{area}**")
+        out.append(f"\n**{area}**\n")
         for _, relative, sig, doc in rows:
-            print(f"- `{sig}` ({relative}): {first_sentence(doc) or 'UNDOCUMENTED'}")
-    if "--check" in argv:
-        missing = [m for m in found if not m[3]]
-        for _, relative, sig, _ in missing:
-            print(f"LEDGER SURFACE: {relative}: `{sig}` has no doc comment", file=sys.stderr)
-        print(f"ledger surface: {len(found)} public members, {len(missing)} without a doc comment", file=sys.stderr)
-        return 1 if missing else 0
-    return 0
+            out.append(f"- `{sig}` ({relative}): {first_sentence(doc) or 'UNDOCUMENTED'}")
+    return "\n".join(out).strip() + "\n"
+
+
+def readme_block(path):
+    text = open(path, encoding="utf-8").read()
+    if BEGIN not in text or END not in text:
+        return text, None
+    head, rest = text.split(BEGIN, 1)
+    block, tail = rest.split(END, 1)
+    return text, (head, block, tail)
+
+
+def main(argv):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if "--root" in argv:
+        root = argv[argv.index("--root") + 1]
+    found = members(root)
+    text = listing(found)
+    readme = os.path.join(root, "README.md")
+    if "--write-readme" in argv:
+        _, parts = readme_block(readme)
+        if parts is None:
+            print(f"ledger surface: README.md has no {BEGIN} … {END} block", file=sys.stderr)
+            return 1
+        with open(readme, "w", encoding="utf-8") as f:
+            f.write(parts[0] + BEGIN + "\n" + text + END + parts[2])
+        return 0
+    if "--check" not in argv:
+        print(text)
+        return 0
+    problems = [f"LEDGER SURFACE: {relative}: `{sig}` has no doc comment" for _, relative, sig, doc in found if not doc]
+    _, parts = readme_block(readme)
+    if parts is None or parts[1].strip() != text.strip():
+        problems.append("LEDGER SURFACE: README.md's list of Ledger's public surface is not what the sources say: "
+                        "run scripts/ledger-surface.py --write-readme")
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(f"ledger surface: {len(found)} public members, {sum(1 for m in found if not m[3])} without a doc comment, "
+          f"README {'differs' if parts is None or parts[1].strip() != text.strip() else 'matches'}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -68,23 +68,7 @@ extension Ledger {
         // and an unknown or locked-out account what a known one does (LoginWorkTests counts them).
         let lookAlike = try self.lookAlike
         guard let row, let account = try? Account(row: row), let credentials = try? AccountCredentials(row: row) else {
-            _ = unlock(password, hash: lookAlike.passwordHash, encryptedKey: lookAlike.privateKey)
-            var state = phantomFailures.get(login)
-            let locked = state.lockedUntil > now
-            if !locked {
-                state.count += 1
-                state.lockedUntil = now + Ledger.lockSeconds(afterFailures: state.count)
-                phantomFailures.set(login, state)
-            }
-            // A known account's failure is a committed write (count and audit entry, an fsync);
-            // an unknown one commits its own entry, so the disk does not tell them apart either.
-            // The name typed is not recorded: it may be a password typed in the wrong field.
-            let log = self.audit
-            _ = try pool.write { db in
-                try log.append(db, actor: "unknown", action: "login_failed", detail: locked ? "reason=locked" : "reason=unknown", at: now)
-            }
-            if locked { return .failure(.locked(seconds: state.lockedUntil - now)) }
-            return .failure(state.lockedUntil > now ? .locked(seconds: state.lockedUntil - now) : .refused)
+            return try failUnknown(login, password: password, lookAlike: lookAlike, now: now)
         }
         let lockedUntil = credentials.lockedUntil
         if lockedUntil > now {
@@ -102,12 +86,8 @@ extension Ledger {
         }
         var counter: Int64?
         if account.totpEnrolled {
-            guard let sealed = credentials.totpSecretSealed,
-                  let secret = try? SealedBox.openSecret(sealed, with: key, context: Array("candor/totp/v1|\(account.id)".utf8)),
-                  let matched = try TOTP.matchingCounter(code: totpCode.filter { !$0.isWhitespace }, secret: secret,
-                                                        time: Date(timeIntervalSince1970: TimeInterval(now))),
-                  matched > credentials.totpLastCounter else {
-                // A code already used (replayed) is refused like a wrong one.
+            // A code already used (replayed) is refused like a wrong one.
+            guard let matched = try totpCounter(totpCode, account: account, credentials: credentials, key: key, now: now) else {
                 return try failed(account.id, reason: "totp", now: now)
             }
             counter = matched
@@ -121,6 +101,39 @@ extension Ledger {
             try audit.append(db, actor: "staff:\(id)", action: "login", detail: account.totpEnrolled ? "" : "totp_enrolment_pending", at: now)
         }
         return .success(StaffUnlock(account: account, key: StaffPrivateKey(key), totpEnrolled: account.totpEnrolled))
+    }
+
+    /// An unknown login fails as a known one does: the same derivations (against the look-alike
+    /// account), the same growing lock, one committed audit entry.
+    private func failUnknown(_ login: String, password: String, lookAlike: LookAlikeAccount, now: Int64) throws -> Result<StaffUnlock, LoginFailure> {
+        _ = unlock(password, hash: lookAlike.passwordHash, encryptedKey: lookAlike.privateKey)
+        var state = phantomFailures.get(login)
+        let locked = state.lockedUntil > now
+        if !locked {
+            state.count += 1
+            state.lockedUntil = now + Ledger.lockSeconds(afterFailures: state.count)
+            phantomFailures.set(login, state)
+        }
+        // A known account's failure is a committed write (count and audit entry, an fsync);
+        // an unknown one commits its own entry, so the disk does not tell them apart either.
+        // The name typed is not recorded: it may be a password typed in the wrong field.
+        let log = self.audit
+        _ = try pool.write { db in
+            try log.append(db, actor: "unknown", action: "login_failed", detail: locked ? "reason=locked" : "reason=unknown", at: now)
+        }
+        return .failure(state.lockedUntil > now ? .locked(seconds: state.lockedUntil - now) : .refused)
+    }
+
+    /// The TOTP counter the code matches, if it is later than the last one used (RFC 6238 §5.2:
+    /// a code is accepted once).
+    private func totpCounter(_ code: String, account: Account, credentials: AccountCredentials, key: X25519PrivateKey,
+                             now: Int64) throws -> Int64? {
+        guard let sealed = credentials.totpSecretSealed,
+              let secret = try? SealedBox.openSecret(sealed, with: key, context: Array("candor/totp/v1|\(account.id)".utf8)),
+              let matched = try TOTP.matchingCounter(code: code.filter { !$0.isWhitespace }, secret: secret,
+                                                    time: Date(timeIntervalSince1970: TimeInterval(now))),
+              matched > credentials.totpLastCounter else { return nil }
+        return matched
     }
 
     /// The password check and the unlock, both run whatever the first one says; the key only

@@ -82,117 +82,138 @@ extension Ledger {
     ///     reporter to hand it to).
     public func submit(_ draft: ReportDraft, staging: IntakeStaging, channel: Channel = .online,
                        registeredBy: Int64? = nil, issueCode: Bool = true) throws -> Receipt {
-        let settings = self.settings
         let today = self.today
-        let ref = staging.ref
-        let caseKey = staging.caseKey
-
-        let roster = try pool.read { db in try self.roster(db) }
-        let logins = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0.login) })
-        let exclusions = Separation.exclusions(accused: draft.namedAccused, pickedAccountIDs: draft.excludedHandlers,
-                                               roster: roster.map(\.rosterEntry))
-        let excluded = Set(exclusions.map(\.accountID))
-        // A report is never refused for want of a handler: with no one to take intake it is
-        // sealed for the recovery key alone and the gap is audited.
-        let intake = (try? SeatAssignment.intake(roster: roster.map(\.rosterEntry), excluded: excluded,
-                                                 alternates: settings.alternates, loginOf: { logins[$0] })) ?? []
-        let intakeAccounts = roster.filter { intake.contains($0.id) }
-
+        let intake = try intakeHolders(for: draft)
         var tracking: (code: TrackingCode, keys: TrackingKeys)?
         if issueCode {
             let code = try TrackingCode.generate(randomBytes: Random.bytes)
             tracking = (code, try kdfGate.run { try TrackingKeys.derive(code: code, pepper: keys.pepper) })
         }
+        let sealed = try seal(draft, staging: staging, exclusions: intake.exclusions, intake: intake.accounts,
+                              reporterKey: tracking?.keys.reporterKey)
+        let row = NewCase(ref: staging.ref, year: today.year, channel: channel, category: draft.category,
+                          realName: draft.mode == .realName, confidential: draft.confidential, day: today,
+                          lookup: tracking.map { ($0.keys.lookupID, TrackingKeys.parameters.encoded) },
+                          author: registeredBy.map { "staff:\($0)" } ?? "reporter", registeredBy: registeredBy,
+                          intakeIDs: intake.accounts.map(\.id))
+        let notify = settings.notifications.enabled
+        let now = clock()
+        let sequence: Int64 = try pool.write { db in try self.insert(row, sealed, notify: notify, at: now, db) }
+        return Receipt(code: tracking?.code, registerNumber: RegisterNumber(year: row.year, sequence: Int(sequence)),
+                       receivedOn: today, caseRef: staging.ref)
+    }
 
+    /// Art. 10: who is kept from the report and who takes it in. A report is never refused for
+    /// want of a handler: with no one to take intake it is sealed for the recovery key alone
+    /// and the gap is audited.
+    private func intakeHolders(for draft: ReportDraft) throws -> (exclusions: [Exclusion], accounts: [Account]) {
+        let roster = try pool.read { db in try self.roster(db) }
+        let logins = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0.login) })
+        let exclusions = Separation.exclusions(accused: draft.namedAccused, pickedAccountIDs: draft.excludedHandlers,
+                                               roster: roster.map(\.rosterEntry))
+        let excluded = Set(exclusions.map(\.accountID))
+        let intake = (try? SeatAssignment.intake(roster: roster.map(\.rosterEntry), excluded: excluded,
+                                                 alternates: settings.alternates, loginOf: { logins[$0] })) ?? []
+        return (exclusions, roster.filter { intake.contains($0.id) })
+    }
+
+    /// Everything of a new case that is stored sealed, sealed before the write transaction opens
+    /// so that no key work holds the database's write lock.
+    struct SealedCase {
         var blobs: [(kind: BlobKind, slot: String, sealed: [UInt8])] = []
+        var grants: [Grants.Sealed] = []
+        var identity: (slot: String, sealed: [UInt8])?
+        var attachments: [(file: String, meta: [UInt8])] = []
+    }
+
+    /// The plaintext columns of a new case row and who it is for.
+    struct NewCase {
+        let ref: String
+        let year: Int
+        let channel: Channel
+        let category: String
+        let realName: Bool
+        let confidential: Bool
+        let day: Day
+        let lookup: (id: [UInt8], params: String)?
+        let author: String
+        let registeredBy: Int64?
+        let intakeIDs: [Int64]
+    }
+
+    private func seal(_ draft: ReportDraft, staging: IntakeStaging, exclusions: [Exclusion], intake: [Account],
+                      reporterKey: ReporterKey?) throws -> SealedCase {
+        let ref = staging.ref, caseKey = staging.caseKey
+        var out = SealedCase()
         func add(_ kind: BlobKind, _ plaintext: [UInt8]) throws {
             let slot = try CaseCrypto.newSlot()
-            blobs.append((kind, slot, try CaseCrypto.seal(plaintext, caseKey: caseKey, ref: ref, kind: kind.rawValue, slot: slot)))
+            out.blobs.append((kind, slot, try CaseCrypto.seal(plaintext, caseKey: caseKey, ref: ref, kind: kind.rawValue, slot: slot)))
         }
         try add(.report, JSONBytes.encode(ReportContent(draft)))
         try add(.accused, JSONBytes.encode(draft.namedAccused))
         try add(.exclusions, JSONBytes.encode(exclusions.map { ExclusionRecord(accountID: $0.accountID, reason: $0.reason.rawValue) }))
 
-        var grants = try intakeAccounts.map { try Grants.seal(caseKey, ref: ref, for: $0) }
-        grants.append(try Grants.sealForRecovery(caseKey, ref: ref, to: keys.recoveryPublicKey))
-        if let tracking {
-            grants.append(try Grants.sealForReporter(caseKey, ref: ref, reporterKey: tracking.keys.reporterKey))
+        out.grants = try intake.map { try Grants.seal(caseKey, ref: ref, for: $0) }
+        out.grants.append(try Grants.sealForRecovery(caseKey, ref: ref, to: keys.recoveryPublicKey))
+        if let reporterKey {
+            out.grants.append(try Grants.sealForReporter(caseKey, ref: ref, reporterKey: reporterKey))
         }
-
         // Arts. 4 and 16: the identity under its own key, for the intake head(s) and recovery only.
-        var identityGrants: [Grants.Sealed] = []
-        var identityBlob: (slot: String, sealed: [UInt8])?
         if draft.mode == .realName, let identity = draft.identity {
             let identityKey = try IdentityKey.random()
             let slot = try CaseCrypto.newSlot()
-            identityBlob = (slot, try CaseCrypto.seal(try JSONBytes.encode(identity), identityKey: identityKey, ref: ref, slot: slot))
-            identityGrants = try intakeAccounts.map { try Grants.seal(identityKey, ref: ref, for: $0) }
-            identityGrants.append(try Grants.sealForRecovery(identityKey, ref: ref, to: keys.recoveryPublicKey))
+            out.identity = (slot, try CaseCrypto.seal(try JSONBytes.encode(identity), identityKey: identityKey, ref: ref, slot: slot))
+            out.grants += try intake.map { try Grants.seal(identityKey, ref: ref, for: $0) }
+            out.grants.append(try Grants.sealForRecovery(identityKey, ref: ref, to: keys.recoveryPublicKey))
         }
-
-        var attachments: [(file: String, meta: [UInt8])] = []
         for file in staging.files {
             let slot = "file:" + file.writer.name
-            attachments.append((file.writer.name, try CaseCrypto.seal(try JSONBytes.encode(file.meta), caseKey: caseKey, ref: ref,
-                                                                     kind: "attachment", slot: slot)))
+            out.attachments.append((file.writer.name, try CaseCrypto.seal(try JSONBytes.encode(file.meta), caseKey: caseKey, ref: ref,
+                                                                         kind: "attachment", slot: slot)))
         }
+        return out
+    }
 
-        let author = registeredBy.map { "staff:\($0)" } ?? "reporter"
-        let year = today.year
-        let category = draft.category
-        let realName = draft.mode == .realName
-        let confidential = draft.confidential
-        let lookup = tracking.map { ($0.keys.lookupID, TrackingKeys.parameters.encoded) }
-        let intakeIDs = intakeAccounts.map(\.id)
-        let sealedBlobs = blobs, sealedGrants = grants, sealedIdentity = identityBlob, sealedIdentityGrants = identityGrants
-        let sealedAttachments = attachments
-        let now = clock()
-        let audit = self.audit
-        let notify = settings.notifications.enabled
-
-        let sequence: Int64 = try pool.write { db in
-            let seq = try self.nextSequence(db, "register:\(year)")
-            try db.execute("""
-                INSERT INTO cases(ref, register_year, register_seq, channel, category, state, real_name, confidential,
-                                  received_day, lookup_id, lookup_params)
-                VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?)
-                """, [.text(ref), .integer(Int64(year)), .integer(seq), .text(channel.rawValue), .text(category),
-                      .integer(realName ? 1 : 0), .integer(confidential ? 1 : 0), .integer(Int64(today.ordinal)),
-                      lookup.map { .blob($0.0) } ?? .null, lookup.map { .text($0.1) } ?? .null])
-            let caseID = db.lastInsertRowID
-            for blob in sealedBlobs {
-                try db.execute("INSERT INTO blobs(case_id, kind, slot, author, day, sealed) VALUES (?, ?, ?, ?, ?, ?)",
-                               [.integer(caseID), .text(blob.kind.rawValue), .text(blob.slot), .text(author),
-                                .integer(Int64(today.ordinal)), .blob(blob.sealed)])
-            }
-            if let identity = sealedIdentity {
-                try db.execute("INSERT INTO blobs(case_id, kind, slot, author, day, sealed) VALUES (?, 'identity', ?, ?, ?, ?)",
-                               [.integer(caseID), .text(identity.slot), .text(author), .integer(Int64(today.ordinal)), .blob(identity.sealed)])
-            }
-            for grant in sealedGrants + sealedIdentityGrants {
-                try Grants.store(db, grant, caseID: caseID)
-            }
-            for id in intakeIDs {
-                try db.execute("INSERT INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'intake')", [.integer(caseID), .integer(id)])
-            }
-            // A new report in the intake holders' inbox; queued with the report, so neither
-            // exists without the other.
-            if notify { try Outbox.enqueue(db, accounts: intakeIDs, at: now) }
-            for attachment in sealedAttachments {
-                try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, 0, ?, ?)",
-                               [.integer(caseID), .text(attachment.file), .text(author), .integer(Int64(today.ordinal)), .blob(attachment.meta)])
-            }
-            if intakeIDs.isEmpty {
-                try audit.append(db, actor: "system", action: "intake_unfilled", caseRef: ref,
-                                 detail: "no head or alternate intake could take this report; sealed for the recovery key", at: now)
-            }
-            if let registeredBy {
-                try audit.append(db, actor: "staff:\(registeredBy)", action: "register_offline_report", caseRef: ref,
-                                 detail: "channel=\(channel.rawValue)", at: now)
-            }
-            return seq
+    /// One transaction: the case, its sealed parts, its intake, its notices and its audit entries
+    /// exist together or not at all. Returns the register sequence.
+    private func insert(_ c: NewCase, _ sealed: SealedCase, notify: Bool, at now: Int64, _ db: Database) throws -> Int64 {
+        let seq = try nextSequence(db, "register:\(c.year)")
+        let day = Int64(c.day.ordinal)
+        try db.execute("""
+            INSERT INTO cases(ref, register_year, register_seq, channel, category, state, real_name, confidential,
+                              received_day, lookup_id, lookup_params)
+            VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?)
+            """, [.text(c.ref), .integer(Int64(c.year)), .integer(seq), .text(c.channel.rawValue), .text(c.category),
+                  .integer(c.realName ? 1 : 0), .integer(c.confidential ? 1 : 0), .integer(day),
+                  c.lookup.map { .blob($0.id) } ?? .null, c.lookup.map { .text($0.params) } ?? .null])
+        let caseID = db.lastInsertRowID
+        for blob in sealed.blobs {
+            try db.execute("INSERT INTO blobs(case_id, kind, slot, author, day, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                           [.integer(caseID), .text(blob.kind.rawValue), .text(blob.slot), .text(c.author), .integer(day), .blob(blob.sealed)])
         }
-        return Receipt(code: tracking?.code, registerNumber: RegisterNumber(year: year, sequence: Int(sequence)),
-                       receivedOn: today, caseRef: ref)
+        if let identity = sealed.identity {
+            try db.execute("INSERT INTO blobs(case_id, kind, slot, author, day, sealed) VALUES (?, 'identity', ?, ?, ?, ?)",
+                           [.integer(caseID), .text(identity.slot), .text(c.author), .integer(day), .blob(identity.sealed)])
+        }
+        for grant in sealed.grants { try Grants.store(db, grant, caseID: caseID) }
+        for id in c.intakeIDs {
+            try db.execute("INSERT INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'intake')", [.integer(caseID), .integer(id)])
+        }
+        // A new report in the intake holders' inbox; queued with the report, so neither exists
+        // without the other.
+        if notify { try Outbox.enqueue(db, accounts: c.intakeIDs, at: now) }
+        for attachment in sealed.attachments {
+            try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, 0, ?, ?)",
+                           [.integer(caseID), .text(attachment.file), .text(c.author), .integer(day), .blob(attachment.meta)])
+        }
+        if c.intakeIDs.isEmpty {
+            try audit.append(db, actor: "system", action: "intake_unfilled", caseRef: c.ref,
+                             detail: "no head or alternate intake could take this report; sealed for the recovery key", at: now)
+        }
+        if let registeredBy = c.registeredBy {
+            try audit.append(db, actor: "staff:\(registeredBy)", action: "register_offline_report", caseRef: c.ref,
+                             detail: "channel=\(c.channel.rawValue)", at: now)
+        }
+        return seq
     }
 }
