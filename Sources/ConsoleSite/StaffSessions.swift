@@ -34,12 +34,7 @@ public final class StaffSessions: Sendable {
         let session = StaffSession(account: unlock.account, key: unlock.key, csrf: hex(try Random.bytes(32)),
                                    enrolled: unlock.totpEnrolled, pendingSecret: nil, flash: nil)
         let id = try table.create(session, replacing: { $0.account.id == unlock.account.id })
-        var cookie = SetCookie(name: StaffSessions.cookieName, value: id)
-        cookie.path = "/console"
-        cookie.secure = secureCookie
-        cookie.httpOnly = true
-        cookie.sameSite = .strict
-        return cookie
+        return SessionTable<StaffSession>.cookie(name: StaffSessions.cookieName, id: id, path: "/console", secure: secureCookie)
     }
 
     func current(_ request: Request) -> (id: String, session: StaffSession)? {

@@ -25,13 +25,8 @@ public final class ReporterSessions: Sendable {
 
     func create(_ reporter: ReporterCase) throws -> SetCookie {
         let id = try table.create(Entry(reporter: reporter, csrf: hex(try Random.bytes(16))))
-        var cookie = SetCookie(name: ReporterSessions.cookieName, value: id)
-        cookie.path = "/status"
-        cookie.maxAge = Int(table.idle)
-        cookie.secure = secureCookie
-        cookie.httpOnly = true
-        cookie.sameSite = .strict
-        return cookie
+        return SessionTable<Entry>.cookie(name: ReporterSessions.cookieName, id: id, path: "/status", secure: secureCookie,
+                                          maxAge: Int(table.idle))
     }
 
     /// The live session for this request; nil when absent or expired.

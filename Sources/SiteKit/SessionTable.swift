@@ -1,5 +1,6 @@
 import Casefile
 import Foundation
+import HTTPCore
 import Synchronization
 import Vault
 
@@ -67,6 +68,19 @@ public final class SessionTable<Entry: Sendable>: Sendable {
 
     public func endAll(where predicate: (Entry) -> Bool) {
         slots.withLock { table in table = table.filter { !predicate($0.value.entry) } }
+    }
+
+    /// The cookie that carries a session id: HttpOnly, SameSite=Strict, limited to `path`, and
+    /// Secure when served over TLS. No Max-Age unless asked: a session cookie stays in memory and
+    /// is not written to the browser's disk.
+    public static func cookie(name: String, id: String, path: String, secure: Bool, maxAge: Int? = nil) -> SetCookie {
+        var cookie = SetCookie(name: name, value: id)
+        cookie.path = path
+        cookie.maxAge = maxAge
+        cookie.secure = secure
+        cookie.httpOnly = true
+        cookie.sameSite = .strict
+        return cookie
     }
 
     public var count: Int { slots.withLock { $0.count } }
