@@ -21,6 +21,8 @@ public enum CaseAction: String, CaseIterable, Sendable {
     case readIdentity
     case declareRecusal
     case assessReward
+    /// Art. 14: a fact that the department knew of the matter, dated by the server when entered.
+    case recordPriorKnowledge
     case proposeReward
     case approveReward
     case recordPayment

@@ -85,7 +85,13 @@ public enum RewardExclusion: Equatable, Sendable {
     }
 }
 
-/// A record that the department knew of the matter before (a prior-knowledge record).
+/// A record that the department knew of the matter before (a prior-knowledge record, art. 14).
+///
+/// Nobody types its date. It is entered on the case as a fact (what was known, where it came
+/// from), and the server dates it the day it is entered. Where the knowledge came from an earlier
+/// case in the register, that case's received day (also the server's, from its intake) is when
+/// the department knew. So a head alone cannot back-date knowledge: a record entered after the
+/// report arrived counts against it only through an earlier case anyone holding both can check.
 public struct PriorKnowledge: Equatable, Sendable {
     public enum Kind: String, CaseIterable, Codable, Sendable {
         case discovered
@@ -93,12 +99,19 @@ public struct PriorKnowledge: Equatable, Sendable {
         case measuresTaken = "measures_taken"
     }
     public var kind: Kind
-    public var recordedOn: Day
+    /// The server's day when the record was entered.
+    public var enteredOn: Day
+    /// The received day of the earlier case named as the source, if one is.
+    public var sourceReceivedOn: Day?
 
-    public init(kind: Kind, recordedOn: Day) {
+    public init(kind: Kind, enteredOn: Day, sourceReceivedOn: Day? = nil) {
         self.kind = kind
-        self.recordedOn = recordedOn
+        self.enteredOn = enteredOn
+        self.sourceReceivedOn = sourceReceivedOn
     }
+
+    /// Since when the department demonstrably knew: the earlier of the two server days.
+    public var knownSince: Day { min(enteredOn, sourceReceivedOn ?? enteredOn) }
 }
 
 /// Another report linked as being on the same matter.
@@ -123,11 +136,12 @@ public enum RewardEligibility: Equatable, Sendable {
 }
 
 public enum RewardRule {
-    /// Decides eligibility from recorded dates.
+    /// Decides eligibility from the records, never from a typed date.
     ///
-    /// A prior-knowledge record counts against the report only if dated strictly before the day
-    /// the report was received: dates are kept to the day, and a record made the same day cannot
-    /// be shown to predate the report, so the doubt goes to the reporter. Between two reports on
+    /// A prior-knowledge record counts against the report only if the department knew strictly
+    /// before the day the report was received (`knownSince`, from server days only): dates are
+    /// kept to the day, and knowledge from the same day cannot be shown to predate the report, so
+    /// the doubt goes to the reporter. Between two reports on
     /// the same day, the one registered first (lower sequence) is the earlier.
     public static func assess(outcome: Outcome?, state: CaseState, verifiedLoss: Fen?, receivedOn: Day,
                               sequence: Int64, priorKnowledge: [PriorKnowledge], linkedReports: [LinkedReport],
@@ -142,11 +156,11 @@ public enum RewardRule {
             return .notAssessable("The verified loss must be zero or more.")
         }
         var reasons: [RewardExclusion] = []
-        for record in priorKnowledge.sorted(by: { $0.recordedOn < $1.recordedOn }) where record.recordedOn < receivedOn {
+        for record in priorKnowledge.sorted(by: { $0.knownSince < $1.knownSince }) where record.knownSince < receivedOn {
             switch record.kind {
-            case .discovered: reasons.append(.alreadyDiscovered(recordedOn: record.recordedOn))
-            case .investigating: reasons.append(.alreadyUnderInvestigation(recordedOn: record.recordedOn))
-            case .measuresTaken: reasons.append(.measuresAlreadyTaken(recordedOn: record.recordedOn))
+            case .discovered: reasons.append(.alreadyDiscovered(recordedOn: record.knownSince))
+            case .investigating: reasons.append(.alreadyUnderInvestigation(recordedOn: record.knownSince))
+            case .measuresTaken: reasons.append(.measuresAlreadyTaken(recordedOn: record.knownSince))
             }
         }
         let earlier = linkedReports.filter {

@@ -199,6 +199,10 @@ public enum Workflow {
             guard nonEmpty(input.messageToReporter) else {
                 throw WorkflowError("Refusing an investigation closes the case: it needs a message to the reporter (art. 9).")
             }
+            // Art. 11: the leaders' reasons stay inside; the reporter gets a standard wording.
+            guard nonEmpty(input.reason) else {
+                throw WorkflowError("A refusal needs an internal reason for the case's holders; the reporter never sees it.")
+            }
             next.state = .refused
         case .suspend:
             try require(.investigating, verb: "suspended")
@@ -241,6 +245,10 @@ public enum Workflow {
         switch action {
         case .view, .declareRecusal, .readNotes, .readIdentity, .setLegalHold:
             return true
+        case .recordPriorKnowledge:
+            // Entered whenever the head learns it, and before the reward is assessed; the record is
+            // dated the day it is entered, so entering it late never back-dates it.
+            return true
         case .designate:
             // Art. 7: investigators only after both approvals.
             return (state == .investigating || state == .suspended) && facts.approvals.count == Seat.allCases.count
@@ -266,6 +274,63 @@ public enum Workflow {
              .fileReport, .conclude:
             return Transition.allCases.contains { $0.action == action && (try? apply($0, to: facts, input: .permissive)) != nil }
         }
+    }
+}
+
+/// What the reporter is told when the approvers refuse an investigation: one of the standard
+/// wordings, in both languages (the reporter's language is not kept), never the leaders' views
+/// (art. 11). An approver may add a sentence for the reporter, but only by confirming it is meant
+/// for them, so that an internal view cannot slip into the message by habit.
+public enum RefusalWording: String, CaseIterable, Sendable {
+    case notInvestigated = "not_investigated"
+    case insufficientClues = "insufficient_clues"
+    case outsideRemit = "outside_remit"
+
+    public var chinese: String {
+        switch self {
+        case .notInvestigated: return "经审批，本举报暂不立案调查。"
+        case .insufficientClues: return "经审批，因现有线索不足，本举报暂不立案调查。如有新的线索，欢迎补充。"
+        case .outsideRemit: return "经审批，本举报反映的事项不属于纪检监察部受理范围，暂不立案调查。"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .notInvestigated: return "After review and approval, this report will not be taken up for investigation for now."
+        case .insufficientClues:
+            return "After review and approval, this report will not be taken up for investigation for now, as the information given is not enough. New information is welcome."
+        case .outsideRemit:
+            return "After review and approval, the matter reported is outside the remit of the Discipline Inspection and Supervision Department and will not be investigated."
+        }
+    }
+}
+
+/// An approver's refusal: the internal reason (sealed, for the case's holders) apart from the
+/// templated message the reporter gets.
+public struct Refusal: Sendable, Equatable {
+    public let wording: RefusalWording
+    public let internalReason: String
+    public let addition: String?
+
+    /// Refused when the internal reason is empty, or when a free addition comes without the
+    /// approver's confirmation that it is meant for the reporter.
+    public init(wording: RefusalWording, internalReason: String, addition: String?, additionForReporter: Bool) throws(WorkflowError) {
+        guard !internalReason.allSatisfy(\.isWhitespace) else {
+            throw WorkflowError("A refusal needs an internal reason for the case's holders; the reporter never sees it.")
+        }
+        let extra = addition.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+        if extra != nil && !additionForReporter {
+            throw WorkflowError("Confirm that the addition is meant for the reporter, or leave it empty.")
+        }
+        self.wording = wording
+        self.internalReason = internalReason
+        self.addition = extra
+    }
+
+    /// The message stored for the reporter: the wording in Chinese and English, then the
+    /// confirmed addition.
+    public var messageToReporter: String {
+        ([wording.chinese, wording.english] + (addition.map { [$0] } ?? [])).joined(separator: "\n")
     }
 }
 

@@ -13,12 +13,15 @@ public struct ConsoleCaseRoutes: Sendable {
     let pages: Pages
     let sessions: StaffSessions
     let limits: UploadLimits
+    /// The reporter lookup's gate: a reward payment's code check derives behind it.
+    let gate: LookupGateHandle
 
-    public init(ledger: Ledger, pages: Pages, sessions: StaffSessions, limits: UploadLimits) {
+    public init(ledger: Ledger, pages: Pages, sessions: StaffSessions, limits: UploadLimits, gate: LookupGateHandle) {
         self.ledger = ledger
         self.pages = pages
         self.sessions = sessions
         self.limits = limits
+        self.gate = gate
     }
 
     public func register(on group: RouteGroup) {
@@ -163,6 +166,7 @@ public struct ConsoleCaseRoutes: Sendable {
             "summary": entries([.summary]), "messages": entries([.messageToReporter, .messageFromReporter]),
             "notes": entries([.note, .interview]), "reads_notes": .bool(readsNotes),
             "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),
+            "refusal_reasons": entries([.refusalReason]),
             "files": .list(files), "can": .object(actions),
             "categories": .list(ledger.settings.categories.map { ["id": .text($0.id), "label": .text(language == .zh ? $0.zh : $0.en),
                                                                    "selected": .bool($0.id == c.category)] }),
@@ -177,6 +181,7 @@ public struct ConsoleCaseRoutes: Sendable {
             "reward": try rewardValue(c, request),
         ]
         context.merge(try peopleValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
+        context.merge(try priorAndRefusalValues(c, request)) { mine, _ in mine }
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
     }
 
@@ -198,6 +203,8 @@ public struct ConsoleCaseRoutes: Sendable {
         ]
     }
 
+    /// The reward section. The claim reference is shown only to whoever may record the payment
+    /// (the head): to anyone else on the case it would be a bearer string to claim with.
     func rewardValue(_ c: StaffCase, _ request: Request) throws -> TemplateValue {
         guard c.facts.outcome == .substantiated else { return .text("") }
         let record = try ledger.reward(c)
@@ -205,13 +212,34 @@ public struct ConsoleCaseRoutes: Sendable {
         return ["assessed": .bool(record != nil), "state": .text(record.map { pages.text("reward_state_\($0.state)", request) } ?? ""),
                 "loss": .text(record?.verifiedLoss.yuanText ?? ""), "exclusions": .list((record?.exclusions ?? []).map(TemplateValue.text)),
                 "band": .text(band.map { "\($0.minimum.yuanText) – \($0.maximum.yuanText)" } ?? ""),
-                "amount": .text(record?.amount?.yuanText ?? ""), "claim_ref": .text(record?.claimRef ?? ""),
+                "amount": .text(record?.amount?.yuanText ?? ""),
+                "claim_ref": .text(c.permits(.recordPayment) ? record?.claimRef ?? "" : ""),
                 "can_propose": .bool(record?.state == "assessed" || record?.state == "proposed"),
                 "can_assess": .bool(record == nil || record?.state == "assessed" || record?.state == "excluded" || record?.state == "proposed"),
                 "can_approve": .bool(record?.state == "proposed" && c.seat.map { !(record?.approvals.contains($0) ?? true) } == true),
-                "can_pay": .bool(record?.state == "approved"),
-                "kinds": .list(PriorKnowledge.Kind.allCases.map { ["id": .text($0.rawValue), "label": .text(pages.text("prior_\($0.rawValue)", request))] }),
-                "rows": .list((0..<3).map { ["i": .text(String($0))] })]
+                "can_pay": .bool(record?.state == "approved")]
+    }
+
+    func priorValue(_ p: Ledger.PriorKnowledgeEntry, _ request: Request) -> TemplateValue {
+        ["kind": .text(pages.text("prior_\(p.kind.rawValue)", request)), "what": .text(p.what), "source": .text(p.source),
+         "source_case": .text(p.sourceCase ?? ""), "entered": .text(p.enteredOn.description), "known_since": .text(p.knownSince.description)]
+    }
+
+    /// The prior-knowledge form's kinds, offered wherever the head may enter a record.
+    func priorKinds(_ request: Request) -> TemplateValue {
+        .list(PriorKnowledge.Kind.allCases.map { ["id": .text($0.rawValue), "label": .text(pages.text("prior_\($0.rawValue)", request))] })
+    }
+
+    /// The refusal's standard wordings, and the prior-knowledge form and records (the head's:
+    /// each record with the day it was entered beside the day the art. 14 rule counts from).
+    func priorAndRefusalValues(_ c: StaffCase, _ request: Request) throws -> [String: TemplateValue] {
+        let records = c.permits(.recordPriorKnowledge) ? try ledger.priorKnowledge(c) : []
+        return ["prior_kinds": priorKinds(request), "refusal_wordings": refusalWordings(request),
+                "prior_records": .list(records.map { priorValue($0, request) })]
+    }
+
+    func refusalWordings(_ request: Request) -> TemplateValue {
+        .list(RefusalWording.allCases.map { ["id": .text($0.rawValue), "label": .text(pages.language(request) == .zh ? $0.chinese : $0.english)] })
     }
 
     // MARK: actions
@@ -233,7 +261,7 @@ public struct ConsoleCaseRoutes: Sendable {
                 }
                 return try casePage(request, error: nil, status: .ok, identity: identity)
             default:
-                try CaseActionDesk.perform(name, on: c, input: ConsoleCaseRoutes.input(form), key: staff.session.key, ledger: ledger)
+                try CaseActionDesk.perform(name, on: c, input: ConsoleCaseRoutes.input(form), key: staff.session.key, ledger: ledger, gate: gate)
                 if name == "recuse" {
                     sessions.update(staff.id) { $0.flash = pages.text("recused", request) }
                     return Response.redirect(to: "/console?lang=\(pages.language(request).rawValue)")
@@ -265,6 +293,14 @@ public struct ConsoleCaseRoutes: Sendable {
         for i in 0..<3 {
             if let kind = form.first("prior_kind_\(i)"), !kind.isEmpty { input.prior.append((kind, form.first("prior_day_\(i)") ?? "")) }
         }
+        input.wording = form.first("wording")
+        input.addition = form.first("addition")
+        input.additionForReporter = form.first("addition_for_reporter") == "1"
+        input.kind = form.first("kind")
+        input.source = form.first("source")
+        input.sourceCase = form.first("source_case")
+        input.code = form.first("code")
+        input.claimRef = form.first("claim_ref")
         input.sameMatter = (form.first("same_matter") ?? "")
             .split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" || $0 == "\n" }).map(String.init)
         return input

@@ -26,7 +26,7 @@ struct APIRoutes {
         let staff = APIRouteRecorder(group: router.group(APIRoutes.prefix, middleware: [APIJSON.errors, APIJSON.localised(pages.library),
                                                                                         APIStaffAuth.middleware(ledger: ledger, sessions: staffSessions)]),
                                      prefix: APIRoutes.prefix)
-        APIStaffRoutes(ledger: ledger, pages: pages).register(on: staff)
+        APIStaffRoutes(ledger: ledger, pages: pages, gate: gate).register(on: staff)
         return open.routes + staff.routes
     }
 }

@@ -29,6 +29,7 @@ final class AccessPolicyTests: XCTestCase {
         .proposeReward: [.head],
         .approveReward: [.approver],
         .recordPayment: [.head],
+        .recordPriorKnowledge: [.head],
         .setLegalHold: [.head],
     ]
 

@@ -35,11 +35,11 @@ final class RewardsTests: XCTestCase {
 
     func testEachArt14Reason() {
         let before = received.adding(days: -1)
-        XCTAssertEqual(assess(loss: Fen(100), prior: [PriorKnowledge(kind: .discovered, recordedOn: before)]),
+        XCTAssertEqual(assess(loss: Fen(100), prior: [PriorKnowledge(kind: .discovered, enteredOn: before)]),
                        .excluded([.alreadyDiscovered(recordedOn: before)]))
-        XCTAssertEqual(assess(loss: Fen(100), prior: [PriorKnowledge(kind: .investigating, recordedOn: before)]),
+        XCTAssertEqual(assess(loss: Fen(100), prior: [PriorKnowledge(kind: .investigating, enteredOn: before)]),
                        .excluded([.alreadyUnderInvestigation(recordedOn: before)]))
-        XCTAssertEqual(assess(loss: Fen(100), prior: [PriorKnowledge(kind: .measuresTaken, recordedOn: before)]),
+        XCTAssertEqual(assess(loss: Fen(100), prior: [PriorKnowledge(kind: .measuresTaken, enteredOn: before)]),
                        .excluded([.measuresAlreadyTaken(recordedOn: before)]))
         XCTAssertEqual(RewardExclusion.alreadyDiscovered(recordedOn: before).article14Reason, 1)
         XCTAssertEqual(RewardExclusion.alreadyUnderInvestigation(recordedOn: before).article14Reason, 2)
@@ -47,9 +47,21 @@ final class RewardsTests: XCTestCase {
     }
 
     func testRecordsOnOrAfterTheReportDoNotExclude() {
-        let sameDay = PriorKnowledge(kind: .discovered, recordedOn: received)
-        let after = PriorKnowledge(kind: .measuresTaken, recordedOn: received.adding(days: 3))
+        let sameDay = PriorKnowledge(kind: .discovered, enteredOn: received)
+        let after = PriorKnowledge(kind: .measuresTaken, enteredOn: received.adding(days: 3))
         XCTAssertEqual(assess(loss: Fen(100), prior: [sameDay, after]), .eligible(band: bands.bands[0]))
+    }
+
+    /// A record entered after the report counts only through an earlier case's received day,
+    /// never through a day the head chose.
+    func testARecordEnteredLateCountsOnlyThroughAnEarlierCase() {
+        let late = received.adding(days: 20)
+        XCTAssertEqual(assess(loss: Fen(100), prior: [PriorKnowledge(kind: .discovered, enteredOn: late)]), .eligible(band: bands.bands[0]))
+        let sourced = PriorKnowledge(kind: .investigating, enteredOn: late, sourceReceivedOn: received.adding(days: -5))
+        XCTAssertEqual(sourced.knownSince, received.adding(days: -5))
+        XCTAssertEqual(assess(loss: Fen(100), prior: [sourced]), .excluded([.alreadyUnderInvestigation(recordedOn: received.adding(days: -5))]))
+        let laterSource = PriorKnowledge(kind: .investigating, enteredOn: late, sourceReceivedOn: received.adding(days: 1))
+        XCTAssertEqual(assess(loss: Fen(100), prior: [laterSource]), .eligible(band: bands.bands[0]))
     }
 
     func testOnlyTheEarliestReportOnAMatter() {

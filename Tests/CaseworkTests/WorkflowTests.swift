@@ -56,7 +56,8 @@ final class WorkflowTests: XCTestCase {
 
         let awaiting = CaseFacts(state: .awaitingApproval)
         XCTAssertThrowsError(try apply(.refuse, awaiting, .init(seat: .chairman)))
-        XCTAssertEqual(try apply(.refuse, awaiting, .init(messageToReporter: "no", seat: .chairman)).state, .refused)
+        XCTAssertThrowsError(try apply(.refuse, awaiting, .init(messageToReporter: "no", seat: .chairman)), "no internal reason")
+        XCTAssertEqual(try apply(.refuse, awaiting, .init(messageToReporter: "no", seat: .chairman, reason: "internal")).state, .refused)
 
         XCTAssertThrowsError(try apply(.suspend, CaseFacts(state: .investigating)))
         XCTAssertThrowsError(try apply(.propose, registered), "summary required")

@@ -16,6 +16,19 @@ public struct CaseActionInput: Sendable {
     public var prior: [(kind: String, day: String)] = []
     public var sameMatter: [String] = []
     public var on = false
+    /// A refusal's standard wording for the reporter (`RefusalWording`), and an optional addition
+    /// that reaches the reporter only with `additionForReporter` set; `text` is the internal reason.
+    public var wording: String?
+    public var addition: String?
+    public var additionForReporter = false
+    /// A prior-knowledge record: its kind, where the knowledge came from (`text` says what), and
+    /// an earlier case's register number as its source.
+    public var kind: String?
+    public var source: String?
+    public var sourceCase: String?
+    /// What the reporter presents when claiming a reward: the tracking code and the claim reference.
+    public var code: String?
+    public var claimRef: String?
 
     public init() {}
 }
@@ -44,12 +57,14 @@ public enum CaseActionDesk {
         "submit": .submitToLeaders, "conclude": .conclude, "sanction": .recordSanction, "close": .conclude,
         "recuse": .declareRecusal, "identity-request": .requestIdentity, "identity-decide": .decideIdentityRequest,
         "reward-assess": .assessReward, "reward-propose": .proposeReward, "reward-approve": .approveReward,
-        "reward-paid": .recordPayment, "legal-hold": .setLegalHold,
+        "reward-paid": .recordPayment, "legal-hold": .setLegalHold, "prior-knowledge": .recordPriorKnowledge,
     ]
 
     /// Performs `name` on a case opened for it. Throws `CaseActionInputError` for the input,
-    /// `Ledger.ActionRefused` for the rules.
-    public static func perform(_ name: String, on c: StaffCase, input: CaseActionInput, key: StaffPrivateKey, ledger: Ledger) throws {
+    /// `Ledger.ActionRefused` for the rules. `gate` is the reporter lookup's gate, which the
+    /// payment check derives behind; without it a payment is refused.
+    public static func perform(_ name: String, on c: StaffCase, input: CaseActionInput, key: StaffPrivateKey, ledger: Ledger,
+                               gate: LookupGateHandle? = nil) throws {
         let text = input.text ?? ""
         guard text.unicodeScalars.count <= ReportDraft.Limits.narrative else { throw CaseActionInputError("text", key: "reply_too_long") }
         func required() throws -> String {
@@ -60,8 +75,8 @@ public enum CaseActionDesk {
         case "register": try ledger.register(c, category: input.category, message: input.text)
         case "not-actionable": try ledger.markNotActionable(c, message: text)
         case "propose": try ledger.propose(c, summary: text)
-        case "approve": try ledger.decideApproval(c, approve: true, message: nil)
-        case "refuse": try ledger.decideApproval(c, approve: false, message: text)
+        case "approve": try ledger.decideApproval(c, approve: true)
+        case "refuse": try ledger.decideApproval(c, approve: false, refusal: try refusal(input))
         case "designate", "regrant":
             guard let id = input.account else { throw CaseActionInputError(name == "designate" ? "inspector" : "account", key: "choose_inspector") }
             if name == "designate" { try ledger.designate(c, inspectorID: id) } else { try ledger.regrant(c, to: id, headKey: key) }
@@ -84,25 +99,45 @@ public enum CaseActionDesk {
         case "reward-assess":
             let loss: Fen
             do { loss = try Fen(parsingYuan: input.loss ?? "") } catch { throw CaseActionInputError("loss", detail: error.description) }
-            let prior = try input.prior.map { p -> PriorKnowledge in
-                guard let kind = PriorKnowledge.Kind(rawValue: p.kind), let day = Day(p.day) else {
-                    throw CaseActionInputError("prior", key: "reward_prior_invalid")
-                }
-                return PriorKnowledge(kind: kind, recordedOn: day)
-            }
+            // Art. 14 follows from the records entered beforehand; a date typed here is refused, not ignored.
+            guard input.prior.isEmpty else { throw CaseActionInputError("prior", key: "reward_prior_not_typed") }
             let same = try input.sameMatter.map { word -> RegisterNumber in
                 guard let n = RegisterNumber(word) else { throw CaseActionInputError("same_matter", key: "reward_register_invalid", detail: word) }
                 return n
             }
-            try ledger.assessReward(c, verifiedLoss: loss, prior: prior, sameMatter: same)
+            try ledger.assessReward(c, verifiedLoss: loss, sameMatter: same)
+        case "prior-knowledge":
+            guard let kind = input.kind.flatMap(PriorKnowledge.Kind.init(rawValue:)) else { throw CaseActionInputError("kind", key: "reward_prior_invalid") }
+            let source = try input.sourceCase.flatMap { $0.isEmpty ? nil : $0 }.map { word -> RegisterNumber in
+                guard let n = RegisterNumber(word) else { throw CaseActionInputError("source_case", key: "reward_register_invalid", detail: word) }
+                return n
+            }
+            try ledger.recordPriorKnowledge(c, kind: kind, what: try required(), source: input.source ?? "", sourceCase: source)
         case "reward-propose":
             let amount: Fen
             do { amount = try Fen(parsingYuan: input.amount ?? "") } catch { throw CaseActionInputError("amount", detail: error.description) }
             try ledger.proposeReward(c, amount: amount)
         case "reward-approve": try ledger.approveReward(c)
-        case "reward-paid": try ledger.recordRewardPayment(c)
+        case "reward-paid":
+            guard let code = input.code, !code.allSatisfy(\.isWhitespace) else { throw CaseActionInputError("code", key: "reward_code_required") }
+            guard let gate else { throw Ledger.ActionRefused(description: "A payment is recorded only in the console, against a check of the reporter's code.") }
+            try ledger.recordRewardPayment(c, check: .init(code: code, claimRef: input.claimRef), gate: gate)
         case "legal-hold": try ledger.setLegalHold(c, on: input.on)
         default: throw CaseActionInputError("action", detail: "No such action.")
+        }
+    }
+
+    /// The refusal the input describes: a known wording, an internal reason (`text`), and an
+    /// addition only if confirmed for the reporter.
+    static func refusal(_ input: CaseActionInput) throws -> Refusal {
+        guard let wording = input.wording.flatMap(RefusalWording.init(rawValue:)) else {
+            throw CaseActionInputError("wording", key: "refusal_wording_required")
+        }
+        do {
+            return try Refusal(wording: wording, internalReason: input.text ?? "", addition: input.addition,
+                               additionForReporter: input.additionForReporter)
+        } catch {
+            throw CaseActionInputError(input.text.map { $0.allSatisfy(\.isWhitespace) } ?? true ? "text" : "addition", detail: error.message)
         }
     }
 }

@@ -127,18 +127,25 @@ extension Ledger {
         }
     }
 
-    /// 同意 / 不同意 (art. 7), from the seat this account holds on the case.
-    public func decideApproval(_ c: StaffCase, approve: Bool, message: String?) throws {
+    /// 同意 / 不同意 (art. 7), from the seat this account holds on the case. A refusal stores the
+    /// approver's internal reason sealed as `refusalReason` (holders only) and tells the reporter
+    /// only the standard wording and any addition the approver confirmed for them (art. 11).
+    public func decideApproval(_ c: StaffCase, approve: Bool, refusal: Refusal? = nil) throws {
         guard let seat = c.seat else { throw ActionRefused(description: "You hold no approval seat on this case.") }
         if approve {
             try transition(c, .approve, input: .init(seat: seat))
-        } else {
-            let text = message ?? ""
-            let note = try sealedBlob(c, .messageToReporter, text)
-            let author = "staff:\(c.accountID)"
-            try transition(c, .refuse, input: .init(messageToReporter: text, seat: seat)) { db, today in
-                try Ledger.insertBlob(db, caseID: c.caseID, kind: .messageToReporter, blob: note, author: author, day: today)
-            }
+            return
+        }
+        guard let refusal else {
+            throw ActionRefused(description: "A refusal needs a standard wording for the reporter and an internal reason.")
+        }
+        let message = refusal.messageToReporter
+        let note = try sealedBlob(c, .messageToReporter, message)
+        let reason = try sealedBlob(c, .refusalReason, refusal.internalReason)
+        let author = "staff:\(c.accountID)"
+        try transition(c, .refuse, input: .init(messageToReporter: message, seat: seat, reason: refusal.internalReason)) { db, today in
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .messageToReporter, blob: note, author: author, day: today)
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .refusalReason, blob: reason, author: author, day: today)
         }
     }
 

@@ -61,6 +61,10 @@ public enum BlobKind: String, CaseIterable, Sendable {
     case sanction
     case identityRequest = "identity_request"
     case rewardDecision = "reward_decision"
+    /// An approver's internal reason for refusing (art. 11): for the case's holders, never the reporter.
+    case refusalReason = "refusal_reason"
+    /// A prior-knowledge fact (art. 14): what was known and where it came from.
+    case priorKnowledge = "prior_knowledge"
 
     static let reporterVisible: [BlobKind] = [.messageToReporter, .messageFromReporter]
 }

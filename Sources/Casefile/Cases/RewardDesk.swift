@@ -47,10 +47,11 @@ extension Ledger {
         }
     }
 
-    /// Records the verified loss, prior-knowledge records and same-matter reports, and decides
-    /// eligibility. Re-assessing replaces the earlier assessment until an amount is approved.
+    /// Records the verified loss and same-matter reports, and decides eligibility from the
+    /// prior-knowledge records already entered on the case (`recordPriorKnowledge`, server-dated);
+    /// no date is typed here. Re-assessing replaces the earlier assessment until an amount is approved.
     @discardableResult
-    public func assessReward(_ c: StaffCase, verifiedLoss: Fen, prior: [PriorKnowledge], sameMatter: [RegisterNumber]) throws -> RewardEligibility {
+    public func assessReward(_ c: StaffCase, verifiedLoss: Fen, sameMatter: [RegisterNumber]) throws -> RewardEligibility {
         if let existing = try reward(c), existing.state == "approved" || existing.state == "paid" {
             throw ActionRefused(description: "The reward is already approved; it can no longer be reassessed.")
         }
@@ -66,6 +67,7 @@ extension Ledger {
                                              sequence: Int64(number.year) * 10_000_000 + Int64(row.registerNumber.sequence)))
             }
         }
+        let prior = try priorKnowledgeRecords(caseID: caseID)
         let mine = Int64(c.registerNumber.year) * 10_000_000 + Int64(c.registerNumber.sequence)
         let eligibility = RewardRule.assess(outcome: c.facts.outcome, state: c.facts.state, verifiedLoss: verifiedLoss,
                                             receivedOn: c.receivedOn, sequence: mine, priorKnowledge: prior,
@@ -87,12 +89,7 @@ extension Ledger {
         let audit = self.audit
         let reasonText = reasons.joined(separator: ";")
         try pool.write { db in
-            try db.execute("DELETE FROM prior_knowledge WHERE case_id = ?", [.integer(caseID)])
             try db.execute("DELETE FROM same_matter WHERE case_id = ?", [.integer(caseID)])
-            for p in prior {
-                try db.execute("INSERT INTO prior_knowledge(case_id, kind, recorded_day) VALUES (?, ?, ?)",
-                               [.integer(caseID), .text(p.kind.rawValue), .integer(Int64(p.recordedOn.ordinal))])
-            }
             for (other, _) in others {
                 try db.execute("INSERT INTO same_matter(case_id, other_case_id) VALUES (?, ?)", [.integer(caseID), .integer(other)])
             }
@@ -106,7 +103,7 @@ extension Ledger {
                 try Ledger.insertBlob(db, caseID: caseID, kind: .rewardDecision, blob: sealedNotice, author: "staff:\(c.accountID)", day: today)
             }
             try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_assess", caseRef: c.ref,
-                             detail: "state=\(state) loss_fen=\(verifiedLoss.value)", at: now)
+                             detail: "state=\(state) loss_fen=\(verifiedLoss.value) prior_records=\(prior.count)", at: now)
         }
         return eligibility
     }
@@ -169,23 +166,72 @@ extension Ledger {
         }
     }
 
-    /// Marks an approved reward paid and replaces the reporter's reward notice, with its audit
-    /// entry, in one transaction; refused unless the reward is approved.
-    public func recordRewardPayment(_ c: StaffCase) throws {
+    /// What the staff member types from what the reporter presents at the claim: the tracking
+    /// code, and the claim reference if the reporter shows it too.
+    public struct ClaimCheck: Sendable {
+        public var code: String
+        public var claimRef: String?
+        public init(code: String, claimRef: String?) {
+            self.code = code
+            self.claimRef = claimRef
+        }
+    }
+
+    /// Marks an approved reward paid, only against a check that the code the reporter presents
+    /// belongs to this case: derived with the reporter lookup's KDF behind the same gate, compared
+    /// in constant time with this case's lookup id, and the claim reference (if typed) with this
+    /// case's. No reporter session is made and the reporter's grant is never opened. A failed check
+    /// is audited (`reward_check result=failed`) and refused; a passed one is recorded with the
+    /// payment, the reporter's notice and both audit entries in one transaction. Neither the code
+    /// nor the claim reference is ever written anywhere.
+    public func recordRewardPayment(_ c: StaffCase, check: ClaimCheck, gate: LookupGateHandle) throws {
         guard let record = try reward(c), record.state == "approved" else {
             throw ActionRefused(description: "Only an approved reward can be recorded as paid.")
+        }
+        let (actor, audit, clock) = ("staff:\(c.accountID)", self.audit, self.clock)
+        guard try claimCheckPasses(c, check: check, claimRef: record.claimRef, gate: gate) else {
+            try pool.write { db in
+                try audit.append(db, actor: actor, action: "reward_check", caseRef: c.ref, detail: "result=failed", at: clock())
+            }
+            throw ActionRefused(description: "The code does not belong to this case's reward; nothing was recorded as paid.")
         }
         let notice = try sealedBlob(c, .rewardDecision, String(decoding: try JSONBytes.encode(
             RewardNotice(decision: "paid", amountFen: record.amount?.value, claimRef: record.claimRef, reasons: [])), as: UTF8.self))
         let now = clock()
         let today = Int64(self.today.ordinal)
-        let audit = self.audit
         try pool.write { db in
-            try db.execute("UPDATE rewards SET state = 'paid', paid_day = ? WHERE case_id = ? AND state = 'approved'", [.integer(today), .integer(c.caseID)])
+            try audit.append(db, actor: actor, action: "reward_check", caseRef: c.ref, detail: "result=passed", at: now)
+            try db.execute("""
+                UPDATE rewards SET checked_by = ?, checked_at = ?, state = 'paid', paid_day = ? WHERE case_id = ? AND state = 'approved'
+                """, [.integer(c.accountID), .integer(now), .integer(today), .integer(c.caseID)])
+            guard db.changes == 1 else { throw ActionRefused(description: "The reward changed meanwhile; reload.") }
             try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'reward_decision'", [.integer(c.caseID)])
-            try Ledger.insertBlob(db, caseID: c.caseID, kind: .rewardDecision, blob: notice, author: "staff:\(c.accountID)", day: today)
-            try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_paid", caseRef: c.ref, at: now)
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .rewardDecision, blob: notice, author: actor, day: today)
+            try audit.append(db, actor: actor, action: "reward_paid", caseRef: c.ref, at: now)
         }
+    }
+
+    /// True when the presented code derives this case's lookup id and the claim reference, if
+    /// typed, is this case's. A mistyped code (check digit) fails without a derivation; a busy
+    /// gate is refused as busy, not as a failed check.
+    func claimCheckPasses(_ c: StaffCase, check: ClaimCheck, claimRef: String?, gate: LookupGateHandle) throws -> Bool {
+        let typedRef = check.claimRef.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.flatMap { $0.isEmpty ? nil : $0 }
+        let refMatches = typedRef.map { typed in claimRef.map { ConstantTime.equals(Array(typed.utf8), Array($0.utf8)) } ?? false } ?? true
+        guard let code = try? TrackingCode(parsing: check.code) else { return false }
+        let caseID = c.caseID
+        let stored = try pool.read { db -> [UInt8]? in
+            try db.queryOne("SELECT lookup_id FROM cases WHERE id = ?", [.integer(caseID)])?.reader(table: CaseRow.table).optional("lookup_id")
+        }
+        let derived: [UInt8]
+        do {
+            let pepper = keys.pepper
+            // Only the lookup id is kept; the reporter's key derived beside it is dropped unused.
+            derived = try gate.gate.run { try TrackingKeys.derive(code: code, pepper: pepper).lookupID }
+        } catch is LookupGate.Busy {
+            throw ActionRefused(description: "The server is busy checking codes; try again in a moment.")
+        }
+        guard let stored else { return false }
+        return ConstantTime.equals(derived, stored) && refMatches
     }
 
     /// `JL-XXXX-XXXX`: what the reporter quotes to claim, beside their tracking code.

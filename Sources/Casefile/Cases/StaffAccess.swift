@@ -152,7 +152,8 @@ public struct CaseReading {
 extension Ledger {
     /// Decrypts what the case page (or the API's case view) shows, and audits the view.
     public func readCase(_ c: StaffCase, readsNotes: Bool) throws -> CaseReading {
-        var kinds: [BlobKind] = [.report, .accused, .summary, .messageToReporter, .messageFromReporter, .investigationReport, .sanction]
+        var kinds: [BlobKind] = [.report, .accused, .summary, .messageToReporter, .messageFromReporter, .investigationReport, .sanction,
+                                 .refusalReason]
         if readsNotes { kinds += [.note, .interview] }
         let pieces = try staffRead(c, kinds: kinds)
         _ = try pool.write { [audit, now = clock()] db in

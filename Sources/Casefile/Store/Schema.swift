@@ -239,6 +239,24 @@ enum Schema {
             CREATE INDEX api_tokens_account ON api_tokens(account_id);
             """)
         }
+        m.register("0007-refusal-prior-knowledge-payment-check") { db in
+            try db.execute("""
+            -- Art. 14: a prior-knowledge record is dated by the server the day it is entered, never
+            -- typed, and may name an earlier case in the register as its source, whose received day
+            -- is then when the department knew. Rows from before carry a typed day and no
+            -- entered_day: nothing counts them.
+            ALTER TABLE prior_knowledge ADD COLUMN entered_day INTEGER;
+            ALTER TABLE prior_knowledge ADD COLUMN source_case_id INTEGER REFERENCES cases(id);
+
+            -- Art. 13: a reward is paid only against a check of the reporter's code by a staff
+            -- member: who checked and when. The code itself is never stored.
+            ALTER TABLE rewards ADD COLUMN checked_by INTEGER REFERENCES accounts(id);
+            ALTER TABLE rewards ADD COLUMN checked_at INTEGER;
+            CREATE TRIGGER rewards_paid_needs_check BEFORE UPDATE OF state ON rewards
+              WHEN NEW.state = 'paid' AND NEW.checked_by IS NULL
+              BEGIN SELECT RAISE(ABORT, 'a reward is paid only against a check of the reporter''s code'); END;
+            """)
+        }
         return m
     }
 }

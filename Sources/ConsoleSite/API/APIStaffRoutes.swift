@@ -12,10 +12,13 @@ import SiteKit
 public struct APIStaffRoutes: Sendable {
     let ledger: Ledger
     let pages: Pages
+    /// The reporter lookup's gate: a reward payment's code check derives behind it.
+    let gate: LookupGateHandle
 
-    public init(ledger: Ledger, pages: Pages) {
+    public init(ledger: Ledger, pages: Pages, gate: LookupGateHandle) {
         self.ledger = ledger
         self.pages = pages
+        self.gate = gate
     }
 
     public func register(on api: APIRouteRecorder) {
@@ -106,7 +109,7 @@ public struct APIStaffRoutes: Sendable {
         guard c.facts.outcome == .substantiated, let r = try ledger.reward(c) else { return .null }
         return ["state": .string(r.state), "verified_loss_fen": .int(r.verifiedLoss.value), "exclusions": .array(r.exclusions.map(JSONValue.string)),
                 "amount_fen": r.amount.map { .int($0.value) } ?? .null, "approvals": .array(r.approvals.map(\.rawValue).sorted().map(JSONValue.string)),
-                "claim_ref": .optional(r.claimRef), "paid_on": .optional(r.paidOn?.description),
+                "claim_ref": .optional(c.permits(.recordPayment) ? r.claimRef : nil), "paid_on": .optional(r.paidOn?.description),
                 "band": r.band.map { ["minimum_fen": .int($0.minimum.value), "maximum_fen": .int($0.maximum.value)] } ?? .null]
     }
 
@@ -128,6 +131,14 @@ public struct APIStaffRoutes: Sendable {
         var loss: String?
         var prior: [Prior]?
         var same_matter: [String]?
+        var wording: String?
+        var addition: String?
+        var addition_for_reporter: Bool?
+        var kind: String?
+        var source: String?
+        var source_case: String?
+        var code: String?
+        var claim_ref: String?
     }
 
     func act(_ request: Request) throws -> Response {
@@ -150,8 +161,16 @@ public struct APIStaffRoutes: Sendable {
         input.loss = body.loss
         input.prior = (body.prior ?? []).map { ($0.kind, $0.day) }
         input.sameMatter = body.same_matter ?? []
+        input.wording = body.wording
+        input.addition = body.addition
+        input.additionForReporter = body.addition_for_reporter == true
+        input.kind = body.kind
+        input.source = body.source
+        input.sourceCase = body.source_case
+        input.code = body.code
+        input.claimRef = body.claim_ref
         do {
-            try CaseActionDesk.perform(name, on: c, input: input, key: try staff(request).key, ledger: ledger)
+            try CaseActionDesk.perform(name, on: c, input: input, key: try staff(request).key, ledger: ledger, gate: gate)
         } catch let bad as CaseActionInputError {
             let message = [bad.key.map { self.text($0, request) }, bad.detail.isEmpty ? nil : bad.detail].compactMap { $0 }.joined(separator: " ")
             throw APIError(.unprocessableContent, message, fields: [.init(field: bad.field, message: message)])
