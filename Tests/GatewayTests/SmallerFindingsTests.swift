@@ -185,7 +185,9 @@ final class SmallerFindingsTests: XCTestCase {
         var mistyped = Array(receipt.code!.digits)
         mistyped[3] = mistyped[3] == "1" ? "2" : "1"
         for wrong in [otherCode, String(mistyped)] {
-            XCTAssertEqual(try cw.act(head, receipt.caseRef, "reward-paid", [("code", wrong)]).status.code, 422)
+            let r = try cw.act(head, receipt.caseRef, "reward-paid", [("code", wrong)])
+            XCTAssertEqual(r.status.code, 422)
+            XCTAssertFalse(html(r).contains(wrong), "the refusal page does not echo the code")
         }
         XCTAssertEqual(try reporterView(receipt).reward?.decision, .approved)
         let claim = try XCTUnwrap(try reporterView(receipt).reward?.claimRef)
@@ -202,6 +204,15 @@ final class SmallerFindingsTests: XCTestCase {
                 XCTAssertFalse(line.contains(code), "a code in the audit log: \(line)")
             }
         }
+    }
+
+    /// A database writer who marks a reward paid without the check is stopped by the schema.
+    func testTheDatabaseRefusesAPaymentWithoutACheck() throws {
+        let receipt = try approvedReward()
+        XCTAssertThrowsError(try cw.ledger.pool.write { db in
+            try db.execute("UPDATE rewards SET state = 'paid' WHERE case_id = (SELECT id FROM cases WHERE ref = ?)", [.text(receipt.caseRef)])
+        })
+        XCTAssertEqual(try reporterView(receipt).reward?.decision, .approved)
     }
 
     func testInspectorDoesNotSeeTheClaimReference() throws {

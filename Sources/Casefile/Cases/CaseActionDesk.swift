@@ -96,32 +96,8 @@ public enum CaseActionDesk {
         case "identity-decide":
             guard let id = input.requestID else { throw CaseActionInputError("request", detail: "Name the identity request.") }
             try ledger.decideIdentityRequest(c, requestID: id, grant: input.grant, headKey: key)
-        case "reward-assess":
-            let loss: Fen
-            do { loss = try Fen(parsingYuan: input.loss ?? "") } catch { throw CaseActionInputError("loss", detail: error.description) }
-            // Art. 14 follows from the records entered beforehand; a date typed here is refused, not ignored.
-            guard input.prior.isEmpty else { throw CaseActionInputError("prior", key: "reward_prior_not_typed") }
-            let same = try input.sameMatter.map { word -> RegisterNumber in
-                guard let n = RegisterNumber(word) else { throw CaseActionInputError("same_matter", key: "reward_register_invalid", detail: word) }
-                return n
-            }
-            try ledger.assessReward(c, verifiedLoss: loss, sameMatter: same)
-        case "prior-knowledge":
-            guard let kind = input.kind.flatMap(PriorKnowledge.Kind.init(rawValue:)) else { throw CaseActionInputError("kind", key: "reward_prior_invalid") }
-            let source = try input.sourceCase.flatMap { $0.isEmpty ? nil : $0 }.map { word -> RegisterNumber in
-                guard let n = RegisterNumber(word) else { throw CaseActionInputError("source_case", key: "reward_register_invalid", detail: word) }
-                return n
-            }
-            try ledger.recordPriorKnowledge(c, kind: kind, what: try required(), source: input.source ?? "", sourceCase: source)
-        case "reward-propose":
-            let amount: Fen
-            do { amount = try Fen(parsingYuan: input.amount ?? "") } catch { throw CaseActionInputError("amount", detail: error.description) }
-            try ledger.proposeReward(c, amount: amount)
-        case "reward-approve": try ledger.approveReward(c)
-        case "reward-paid":
-            guard let code = input.code, !code.allSatisfy(\.isWhitespace) else { throw CaseActionInputError("code", key: "reward_code_required") }
-            guard let gate else { throw Ledger.ActionRefused(description: "A payment is recorded only in the console, against a check of the reporter's code.") }
-            try ledger.recordRewardPayment(c, check: .init(code: code, claimRef: input.claimRef), gate: gate)
+        case "reward-assess", "prior-knowledge", "reward-propose", "reward-approve", "reward-paid":
+            try reward(name, on: c, input: input, ledger: ledger, gate: gate)
         case "legal-hold": try ledger.setLegalHold(c, on: input.on)
         default: throw CaseActionInputError("action", detail: "No such action.")
         }
@@ -138,6 +114,41 @@ public enum CaseActionDesk {
                                additionForReporter: input.additionForReporter)
         } catch {
             throw CaseActionInputError(input.text.map { $0.allSatisfy(\.isWhitespace) } ?? true ? "text" : "addition", detail: error.message)
+        }
+    }
+
+    /// Arts. 13–14: the reward's actions and the prior-knowledge records they follow from.
+    static func reward(_ name: String, on c: StaffCase, input: CaseActionInput, ledger: Ledger, gate: LookupGateHandle?) throws {
+        let text = input.text ?? ""
+        switch name {
+        case "reward-assess":
+            let loss: Fen
+            do { loss = try Fen(parsingYuan: input.loss ?? "") } catch { throw CaseActionInputError("loss", detail: error.description) }
+            // Art. 14 follows from the records entered beforehand; a date typed here is refused, not ignored.
+            guard input.prior.isEmpty else { throw CaseActionInputError("prior", key: "reward_prior_not_typed") }
+            let same = try input.sameMatter.map { word -> RegisterNumber in
+                guard let n = RegisterNumber(word) else { throw CaseActionInputError("same_matter", key: "reward_register_invalid", detail: word) }
+                return n
+            }
+            try ledger.assessReward(c, verifiedLoss: loss, sameMatter: same)
+        case "prior-knowledge":
+            guard let kind = input.kind.flatMap(PriorKnowledge.Kind.init(rawValue:)) else { throw CaseActionInputError("kind", key: "reward_prior_invalid") }
+            let source = try input.sourceCase.flatMap { $0.isEmpty ? nil : $0 }.map { word -> RegisterNumber in
+                guard let n = RegisterNumber(word) else { throw CaseActionInputError("source_case", key: "reward_register_invalid", detail: word) }
+                return n
+            }
+            guard !text.allSatisfy(\.isWhitespace) else { throw CaseActionInputError("text", key: "text_required") }
+            try ledger.recordPriorKnowledge(c, kind: kind, what: text, source: input.source ?? "", sourceCase: source)
+        case "reward-propose":
+            let amount: Fen
+            do { amount = try Fen(parsingYuan: input.amount ?? "") } catch { throw CaseActionInputError("amount", detail: error.description) }
+            try ledger.proposeReward(c, amount: amount)
+        case "reward-approve": try ledger.approveReward(c)
+        case "reward-paid":
+            guard let code = input.code, !code.allSatisfy(\.isWhitespace) else { throw CaseActionInputError("code", key: "reward_code_required") }
+            guard let gate else { throw Ledger.ActionRefused(description: "A payment is recorded only in the console, against a check of the reporter's code.") }
+            try ledger.recordRewardPayment(c, check: .init(code: code, claimRef: input.claimRef), gate: gate)
+        default: throw CaseActionInputError("action", detail: "No such action.")
         }
     }
 }

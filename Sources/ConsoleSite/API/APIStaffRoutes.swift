@@ -97,6 +97,7 @@ public struct APIStaffRoutes: Sendable {
             "summary": entries([.summary]), "messages": entries([.messageToReporter, .messageFromReporter]),
             "notes": readsNotes ? entries([.note, .interview]) : .null,
             "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),
+            "refusal_reasons": entries([.refusalReason]),
             "files": .array(files),
             "identity_requests": .array(requests.map { ["id": .int($0.id), "account_id": .int($0.accountID), "state": .string($0.state), "reason": .string($0.reason)] }),
             "deadlines": APIStaffRoutes.deadlines(try ledger.deadlines(of: c)),
