@@ -226,4 +226,42 @@ final class SmallerFindingsTests: XCTestCase {
             XCTAssertFalse(html(page).contains(claim), "\(login) sees the claim reference")
         }
     }
+
+    // MARK: the same through the staff API
+
+    func apiAct(_ token: String, _ ref: String, _ action: String, _ body: [String: Any]) throws -> Response {
+        try cw.api(.post, "/api/v1/staff/cases/\(ref)/actions/\(action)", token: token, json: body)
+    }
+
+    /// An old API client that sends the refusal's text alone is refused: its text never becomes
+    /// a message to the reporter. With a wording, the text is the internal reason.
+    func testTheStaffAPIKeepsTheRefusalReasonInternal() throws {
+        let receipt = try proposed()
+        let chairman = try cw.createToken(try cw.signIn("chairman"))
+        XCTAssertEqual(try apiAct(chairman, receipt.caseRef, "refuse", ["text": "内部：书记有不同意见"]).status.code, 422)
+        XCTAssertTrue(try reporterView(receipt).messages.isEmpty)
+        XCTAssertEqual(try apiAct(chairman, receipt.caseRef, "refuse",
+                                  ["text": "内部：书记有不同意见", "wording": "outside_remit"]).status.code, 200)
+        XCTAssertFalse(try reporterAPI(receipt).contains("书记有不同意见"))
+        let view = json(try cw.api(.get, "/api/v1/staff/cases/\(receipt.caseRef)", token: try cw.createToken(head)))
+        XCTAssertEqual((view["refusal_reasons"] as? [[String: Any]])?.first?["text"] as? String, "内部：书记有不同意见")
+    }
+
+    func testTheStaffAPIRefusesTypedDatesAndUncheckedPaymentsAndHidesTheClaimReference() throws {
+        let receipt = try approvedReward()
+        let headToken = try cw.createToken(head)
+        XCTAssertEqual(try apiAct(headToken, receipt.caseRef, "reward-paid", [:]).status.code, 422)
+        let claim = try XCTUnwrap(try reporterView(receipt).reward?.claimRef)
+        let inspector = json(try cw.api(.get, "/api/v1/staff/cases/\(receipt.caseRef)", token: try cw.createToken(try cw.signIn("inspector1"))))
+        XCTAssertTrue((inspector["reward"] as? [String: Any])?["claim_ref"] is NSNull, "the inspector gets no claim reference")
+        let headView = json(try cw.api(.get, "/api/v1/staff/cases/\(receipt.caseRef)", token: headToken))
+        XCTAssertEqual((headView["reward"] as? [String: Any])?["claim_ref"] as? String, claim)
+        XCTAssertEqual(try apiAct(headToken, receipt.caseRef, "reward-paid", ["code": receipt.code!.grouped]).status.code, 200)
+        XCTAssertEqual(try reporterView(receipt).reward?.decision, .paid)
+
+        let other = try concluded()
+        XCTAssertEqual(try apiAct(headToken, other.caseRef, "reward-assess",
+                                  ["loss": "1000", "prior": [["kind": "discovered", "day": "2020-01-01"]]]).status.code, 422)
+        XCTAssertNil(try reporterView(other).reward)
+    }
 }
