@@ -86,7 +86,11 @@ final class SmallerFindingsTests: XCTestCase {
     func testRefusalInternalReasonNeverReachesTheReporterButTheHeadSeesIt() throws {
         let receipt = try proposed()
         let internalReason = "董事长认为证据不足，党委书记意见不同"
-        let refused = try cw.act(try cw.signIn("chairman"), receipt.caseRef, "refuse",
+        let chairman = try cw.signIn("chairman")
+        let form = html(try cw.call(.get, "/console/case/\(receipt.caseRef)?lang=zh", cookie: chairman.cookie))
+        XCTAssertTrue(form.contains("value=\"not_investigated\"") && form.contains("name=\"addition_for_reporter\""),
+                      "the refusal form offers the standard wordings and the confirmation")
+        let refused = try cw.act(chairman, receipt.caseRef, "refuse",
                                  [("text", internalReason), ("wording", "not_investigated")])
         XCTAssertEqual(refused.status.code, 303)
         let view = try reporterView(receipt)
