@@ -53,11 +53,13 @@ extension Ledger {
 
     /// Whether anyone could confirm a change yet. While no one could (an installation being set
     /// up), the command line is the root of trust and its changes take effect at once.
-    static func hasConfirmer(_ db: Database) throws -> Bool {
+    /// `other`: the account being changed, which never counts (it is in the table already,
+    /// inside the caller's transaction).
+    static func hasConfirmer(_ db: Database, other: Int64) throws -> Bool {
         try db.queryOne("""
-            SELECT 1 FROM accounts WHERE disabled = 0 AND reading_pending = 0
+            SELECT 1 FROM accounts WHERE disabled = 0 AND reading_pending = 0 AND id != ?
               AND (role = 'head' OR (role = 'approver' AND seat IS NOT NULL)) LIMIT 1
-            """) != nil
+            """, [.integer(other)]) != nil
     }
 
     /// Records a change of `accountID`'s reading power inside the caller's transaction and marks
@@ -65,7 +67,7 @@ extension Ledger {
     /// change awaits a confirmation.
     static func requestReadingPower(_ db: Database, _ kind: ReaderChange.Kind, accountID: Int64, actor: String,
                                     commandLine: Bool, audit: AuditLog, at now: Int64) throws -> Bool {
-        let bootstrap = commandLine ? !(try hasConfirmer(db)) : false
+        let bootstrap = commandLine ? !(try hasConfirmer(db, other: accountID)) : false
         try db.execute("""
             INSERT INTO reader_changes(kind, account_id, requested_by, requested_at, outcome, decided_at) VALUES (?, ?, ?, ?, ?, ?)
             """, [.text(kind.rawValue), .integer(accountID), .text(actor), .integer(now),
