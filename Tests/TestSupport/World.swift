@@ -42,6 +42,12 @@ public final class World {
 
     public var dataFolder: URL { root.appendingPathComponent("data") }
 
+    /// Writes `settings` where `candor serve --data dataFolder` reads them (DATA/settings.json):
+    /// serve refuses settings without valid alternates (issue 13).
+    public func writeSettingsFile() throws {
+        try Data(try settings.encodedJSON()).write(to: dataFolder.appendingPathComponent("settings.json"))
+    }
+
     /// Creates an account as the command line does; a reader made once someone could confirm it
     /// is confirmed by the first head or seat holder, as `candor demo` does (issue 13). Use
     /// `ledger.createAccount` to see it pending.
