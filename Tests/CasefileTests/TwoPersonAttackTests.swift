@@ -131,6 +131,18 @@ final class TwoPersonAttackTests: XCTestCase {
         XCTAssertEqual(try holders(receipt.caseRef), ["head"])
     }
 
+    func testAHeadEnabledAgainOpensNotEvenItsOldCasesUntilConfirmed() throws {
+        try world.account("head2", "周强", .head, employeeID: "E1004")
+        let receipt = try reportNamingNoOne()
+        XCTAssertTrue(try holders(receipt.caseRef).contains("head2"))
+        try world.ledger.setDisabled(login: "head2", true, actor: try admin)
+        try world.ledger.setDisabled(login: "head2", false, actor: try admin)
+        guard case .success(let unlock) = try world.ledger.login("head2", password: World.password, totpCode: "") else { return XCTFail("head2") }
+        guard case .notFound = try world.ledger.staffCase(ref: receipt.caseRef, accountID: unlock.account.id, key: unlock.key, action: .view) else {
+            return XCTFail("enabled again by the admin alone, head2 opens nothing")
+        }
+    }
+
     func testANewSeatHolderMadeByTheAdminIsNotSeated() throws {
         try world.ledger.createAccount(login: "chairman2", displayName: "冒名董事长", employeeID: nil, role: .approver, seat: .chairman,
                                        password: World.password, actor: try admin)
