@@ -177,8 +177,12 @@ public struct ConsoleAdminRoutes: Sendable {
             return try settingsPage(request, text: text, error: pages.text("admin_settings_unwritable", request) + " (\(failure.localizedDescription))",
                                     status: .internalServerError)
         }
-        let flash = changed.isEmpty ? pages.text("admin_settings_unchanged", request)
+        var flash = changed.isEmpty ? pages.text("admin_settings_unchanged", request)
             : pages.text("admin_settings_saved", request).replacingOccurrences(of: "{keys}", with: changed.joined(separator: ", "))
+        // Issue 13: new alternates are asked for, not in force; say so where the admin looks.
+        if changed.contains("alternates"), let asked = try ledger.pendingAlternates() {
+            flash += " " + pages.text("admin_settings_alternates_pending", request).replacingOccurrences(of: "{alternates}", with: Self.alternatesText(asked))
+        }
         return back(request, staff, to: "/console/admin/settings", flash: flash)
     }
 }
