@@ -104,7 +104,7 @@ extension CandorCLI {
         if let data = FileManager.default.contents(atPath: accountsFile.path) {
             Terminal.say("Demo accounts (also in \(accountsFile.path)):")
             for account in (try? JSONDecoder().decode([DemoOrganisation.Entry].self, from: data)) ?? [] {
-                Terminal.say("  \(account.login.padding(toLength: 11, withPad: " ", startingAt: 0)) \(account.role)\(account.seat.map { "/\($0)" } ?? "")  password: \(account.password)  TOTP secret: \(account.totpSecret)")
+                Terminal.say("  \(account.login.padding(toLength: 16, withPad: " ", startingAt: 0)) \(account.role)\(account.seat.map { "/\($0)" } ?? "")  password: \(account.password)  TOTP secret: \(account.totpSecret)")
             }
         }
         return try serve(ledger, args, demo: true)
