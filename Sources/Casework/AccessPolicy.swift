@@ -39,6 +39,8 @@ public enum GlobalAction: String, CaseIterable, Sendable {
     case verifyAuditLog
     case viewStatistics
     case viewDeadlines
+    /// Confirm or reject a change of who may read (issue 13, the two-person rule).
+    case confirmReaderChanges
 }
 
 /// The access policy: role × action × relation. Arts. 3, 7, 10, 11 and 16 in one table, so that a
@@ -97,6 +99,9 @@ public enum AccessPolicy {
             return role == .auditor
         case .viewStatistics:
             return role == .approver || role == .auditor || role == .head
+        case .confirmReaderChanges:
+            // The second person is one who reads, never the admin who asks nor the auditor.
+            return role == .head || role == .approver
         }
     }
 }

@@ -69,6 +69,7 @@ public enum CandorCLI {
             "  --settings FILE  the settings JSON (default DATA/settings.json; see docs/configuration.md)",
             "",
             "init:   --admin LOGIN [--admin-name NAME] [--password-file FILE] [--recovery-key-out FILE]",
+            "        [--intake-alternate LOGIN] [--chairman-alternate LOGIN] [--party-secretary-alternate LOGIN]  (asked for when not given)",
             "user:   user add LOGIN --name NAME --role head|inspector|approver|admin|auditor [--seat chairman|party_secretary]",
             "             [--employee-id ID] [--password-file FILE]",
             "        user list | user disable LOGIN | user enable LOGIN | user reset LOGIN [--password-file FILE]",
@@ -130,7 +131,7 @@ public enum CandorCLI {
     }
 
     static func initCommand(_ args: Arguments) throws -> Int32 {
-        try args.rejectUnknown(commonOptions.union(["admin", "admin-name", "password-file", "recovery-key-out"]))
+        try args.rejectUnknown(commonOptions.union(["admin", "admin-name", "password-file", "recovery-key-out"] + alternateOptions.map(\.option)))
         guard let admin = args.value("admin") else {
             throw Arguments.Invalid(description: "name the first administrator's login with --admin LOGIN")
         }
@@ -140,7 +141,7 @@ public enum CandorCLI {
         }
         let password = try password(args, for: admin)
         try PasswordRules.check(password, login: admin)
-        let settings = try loadSettings(settingsURL)
+        let settings = try initialAlternates(args, settings: try loadSettings(settingsURL), file: settingsURL)
         let (keys, recovery) = try KeyFolder.create(at: keysURL)
         let ledger = try Ledger(dataFolder: dataURL, keys: keys, settings: settings)
         defer { try? ledger.close() }
@@ -153,7 +154,8 @@ public enum CandorCLI {
         } else {
             Terminal.say("The recovery private key follows. It is shown ONCE and never kept by the server. Store it offline:\n\n\(text)")
         }
-        Terminal.say("Initialised: data in \(dataURL.path), keys in \(keysURL.path), settings in \(settingsURL.path). Start with `candor serve`.")
+        Terminal.say("Initialised: data in \(dataURL.path), keys in \(keysURL.path), settings in \(settingsURL.path).")
+        Terminal.say("Now create, from this machine, the head and the two seat holders and the alternates named in the settings (`candor user add`): the first head is in force at once, every later reader waits for a head or a seat holder to confirm it in the console. `candor serve` refuses to start until every alternate names such an account.")
         return 0
     }
 
@@ -182,15 +184,18 @@ public enum CandorCLI {
             }
             let login = args.positional[1]
             let account = try ledger.createAccount(login: login, displayName: name, employeeID: args.value("employee-id"),
-                                                   role: role, seat: seat, password: try password(args, for: login), actor: "cli")
+                                                   role: role, seat: seat, password: try password(args, for: login), actor: "cli",
+                                                   commandLine: true)
             Terminal.say("Created \(account.login) (\(account.role.rawValue)). They enrol TOTP at their first login.")
+            if account.readingPending { Terminal.say(awaitingNotice) }
             return 0
         case "email":
             return try userEmail(ledger, args)
         case "disable", "enable":
             guard args.positional.count == 2 else { throw Arguments.Invalid(description: "usage: candor user disable LOGIN") }
-            try ledger.setDisabled(login: args.positional[1], args.positional[0] == "disable", actor: "cli")
+            try ledger.setDisabled(login: args.positional[1], args.positional[0] == "disable", actor: "cli", commandLine: true)
             Terminal.say("\(args.positional[1]) \(args.positional[0])d.")
+            if try ledger.account(login: args.positional[1])?.readingPending == true { Terminal.say(awaitingNotice) }
             return 0
         case "reset":
             return try userResetCommand(ledger, args)
@@ -198,6 +203,9 @@ public enum CandorCLI {
             throw Arguments.Invalid(description: "usage: candor user add|list|disable|enable|reset|email …")
         }
     }
+
+    /// Issue 13: what the operator is told when a change of reading power waits for a second person.
+    static let awaitingNotice = "This account holds nothing until a head or a seat holder (not the one who asked) confirms the change in the console: Confirmations (/console/confirmations)."
 
     static func benchServerCommand(_ args: Arguments) throws -> Int32 {
         try args.rejectUnknown(commonOptions.union(["port"]))  // --data and --keys are accepted and unused: it serves no data
@@ -246,5 +254,34 @@ enum RecoveryKeyFile {
         guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else {
             throw Ledger.Problem(description: "cannot write \(path)")
         }
+    }
+}
+
+extension CandorCLI {
+    static var alternateOptions: [(option: String, key: WritableKeyPath<Alternates, String?>, question: String)] { [
+        ("intake-alternate", \.intake, "Login of the intake alternate (an inspector or an unseated approver; takes a report that names every head): "),
+        ("chairman-alternate", \.chairman, "Login of the chairman seat's alternate (an approver holding no seat): "),
+        ("party-secretary-alternate", \.partySecretary, "Login of the party secretary seat's alternate (an approver holding no seat): "),
+    ] }
+
+    /// Issue 13: no report may be left with no one to read it, so `init` asks for the three
+    /// alternates (or takes them as options) and writes them to the settings file. The accounts
+    /// need not exist yet; `serve` checks them against the roster before it starts.
+    static func initialAlternates(_ args: Arguments, settings: Settings, file: URL) throws -> Settings {
+        var settings = settings
+        for (option, key, question) in alternateOptions {
+            var login = args.value(option)
+            if login == nil, isatty(STDIN_FILENO) == 1, settings.alternates[keyPath: key] == nil {
+                FileHandle.standardError.write(Data(question.utf8))
+                login = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces)
+            }
+            if let login, !login.isEmpty { settings.alternates[keyPath: key] = login }
+        }
+        try Data(try settings.encodedJSON()).write(to: file, options: .atomic)
+        let missing = alternateOptions.filter { settings.alternates[keyPath: $0.key] == nil }.map { "--" + $0.option }
+        if !missing.isEmpty {
+            Terminal.warn("No alternate set for \(missing.joined(separator: ", ")): `candor serve` refuses to start until settings.json names them (alternates).")
+        }
+        return settings
     }
 }

@@ -42,9 +42,10 @@ extension CandorCLI {
     static func userResetCommand(_ ledger: Ledger, _ args: Arguments) throws -> Int32 {
         guard args.positional.count == 2 else { throw Arguments.Invalid(description: "usage: candor user reset LOGIN [--password-file FILE]") }
         let login = args.positional[1]
-        let lost = try ledger.resetPassword(login: login, newPassword: try password(args, for: login), actor: "cli")
+        let lost = try ledger.resetPassword(login: login, newPassword: try password(args, for: login), actor: "cli", commandLine: true)
         Terminal.say("Password reset for \(login). They enrol TOTP again at their next login. A server that is running keeps their open session until it idles out; disable and re-enable the account in the console to end it at once.")
         Terminal.say(Ledger.lostAccessNotice(cases: lost.count))
+        if try ledger.account(login: login)?.readingPending == true { Terminal.say(awaitingNotice) }
         if !lost.isEmpty { Terminal.say("To restore it now: candor recover --recovery-key FILE --to \(login) --all-assigned") }
         return 0
     }

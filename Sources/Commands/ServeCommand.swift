@@ -17,6 +17,7 @@ extension CandorCLI {
 
     /// Runs the gateway until SIGTERM or SIGINT, then finishes requests in flight.
     static func serve(_ ledger: Ledger, _ args: Arguments, demo: Bool) throws -> Int32 {
+        try checkAlternates(ledger)
         let templates = URL(fileURLWithPath: args.value("templates", default: "./Templates"))
         var tls: TLSConfiguration?
         switch (args.value("tls-cert"), args.value("tls-key")) {
@@ -61,6 +62,17 @@ extension CandorCLI {
         return 0
     }
 
+    /// Issue 13: a report naming its usual reader must still reach someone, so the server does
+    /// not start while an alternate is missing or could not stand in (`Alternates.problems`).
+    static func checkAlternates(_ ledger: Ledger) throws {
+        let problems = try ledger.alternatesProblems(ledger.settings.alternates)
+        guard problems.isEmpty else {
+            throw Ledger.Problem(description: "refusing to start: the alternates in the settings will not do:\n  "
+                                 + problems.map(\.description).joined(separator: "\n  ")
+                                 + "\nSet them in settings.json (alternates) to accounts that read and hold no seat.")
+        }
+    }
+
     static func demoCommand(_ args: Arguments) throws -> Int32 {
         try args.rejectUnknown(serveOptions)
         let host = args.value("host", default: "127.0.0.1")
@@ -70,7 +82,12 @@ extension CandorCLI {
         let (dataURL, keysURL, settingsURL) = folders(args)
         let accountsFile = dataURL.appendingPathComponent("demo-accounts.json")
         let fresh = !FileManager.default.fileExists(atPath: dataURL.appendingPathComponent(Ledger.databaseName).path)
-        let settings = try loadSettings(settingsURL)
+        var settings = try loadSettings(settingsURL)
+        if fresh && settings.alternates == Alternates() {
+            // Written before the ledger opens: the command line sets the demo's alternates itself.
+            settings.alternates = DemoOrganisation.alternates
+            try Data(try settings.encodedJSON()).write(to: settingsURL, options: .atomic)
+        }
         let keys: KeyFolder
         if FileManager.default.fileExists(atPath: keysURL.appendingPathComponent(KeyFolder.pepperFile).path) {
             keys = try KeyFolder(url: keysURL)
@@ -87,7 +104,7 @@ extension CandorCLI {
         if let data = FileManager.default.contents(atPath: accountsFile.path) {
             Terminal.say("Demo accounts (also in \(accountsFile.path)):")
             for account in (try? JSONDecoder().decode([DemoOrganisation.Entry].self, from: data)) ?? [] {
-                Terminal.say("  \(account.login.padding(toLength: 11, withPad: " ", startingAt: 0)) \(account.role)\(account.seat.map { "/\($0)" } ?? "")  password: \(account.password)  TOTP secret: \(account.totpSecret)")
+                Terminal.say("  \(account.login.padding(toLength: 16, withPad: " ", startingAt: 0)) \(account.role)\(account.seat.map { "/\($0)" } ?? "")  password: \(account.password)  TOTP secret: \(account.totpSecret)")
             }
         }
         return try serve(ledger, args, demo: true)
@@ -117,7 +134,13 @@ enum DemoOrganisation {
         ("secretary", "钱伟", .approver, .partySecretary, "E0002"),
         ("admin", "系统管理员", .admin, nil, nil),
         ("auditor", "审计员", .auditor, nil, nil),
+        // Issue 13: alternates who hold no seat, so that a report naming a leader still has a
+        // leader to approve it (监事会主席 for the chairman, 党委副书记 for the party secretary).
+        ("supervisor", "孙立", .approver, nil, "E0003"),
+        ("deputysecretary", "周琳", .approver, nil, "E0004"),
     ]
+
+    static let alternates = Alternates(intake: "inspector2", chairman: "supervisor", partySecretary: "deputysecretary")
 
     static func build(_ ledger: Ledger, accountsFile: URL) throws {
         var entries: [Entry] = []
@@ -125,11 +148,16 @@ enum DemoOrganisation {
             // 16 characters of base32: 80 bits, readable aloud, over the 12-character floor.
             let password = String(Base32.encode(try Random.bytes(10), padding: false).lowercased())
             let account = try ledger.createAccount(login: person.login, displayName: person.name, employeeID: person.employeeID,
-                                                   role: person.role, seat: person.seat, password: password, actor: "cli:demo")
+                                                   role: person.role, seat: person.seat, password: password, actor: "cli:demo",
+                                                   commandLine: true)
             let secret = try TOTP.generateSecret()
             try ledger.enrollTOTP(accountID: account.id, secret: secret, actor: "cli:demo")
             entries.append(Entry(login: person.login, password: password, role: person.role.rawValue,
                                  seat: person.seat?.rawValue, totpSecret: Base32.encode(secret.unsafeCopyToArray(), padding: false)))
+        }
+        // The first head was the bootstrap; the demo's head confirms the others, as a real head would.
+        if let head = try ledger.account(login: "head") {
+            for change in try ledger.pendingReaderChanges() { try ledger.confirmReaderChange(change.id, by: head.id, settingsFile: nil) }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -31,6 +31,7 @@ public struct ConsoleAdminRoutes: Sendable {
         let settings = group.requiring(.changeSettings, ledger: ledger, pages: pages)
         settings.get("/admin/settings") { try self.settingsPage($0, text: nil, error: nil, status: .ok) }
         settings.post("/admin/settings") { try self.saveSettings($0) }
+        registerConfirmations(on: group)
     }
 
     /// The form's CSRF token; the group's role gate has run before (a stranger learns nothing,
@@ -64,7 +65,8 @@ public struct ConsoleAdminRoutes: Sendable {
             ["login": .text(a.login), "name": .text(a.displayName), "employee_id": .text(a.employeeID ?? ""),
              "role": .text(RoleText.text(a.role, seat: nil, language)),
              "seat": .text(a.seat.map { pages.text("seat_\($0.rawValue)", request) } ?? ""),
-             "totp": .bool(a.totpEnrolled), "disabled": .bool(a.disabled), "is_self": .bool(a.id == staff.account.id)]
+             "totp": .bool(a.totpEnrolled), "disabled": .bool(a.disabled), "is_self": .bool(a.id == staff.account.id),
+             "awaiting": .bool(a.readingPending)]
         }
         return try pages.render("console-admin", request, title: pages.text("admin_accounts_title", request), status: status, [
             "staff": ConsoleAuthRoutes.staffValue(staff.account, language),
@@ -94,7 +96,8 @@ public struct ConsoleAdminRoutes: Sendable {
                                                    seat: Seat(rawValue: seatText), password: form.first("password") ?? "",
                                                    actor: "staff:\(staff.account.id)")
             return back(request, staff, to: "/console/admin",
-                        flash: pages.text("admin_created", request).replacingOccurrences(of: "{login}", with: account.login))
+                        flash: pages.text("admin_created", request).replacingOccurrences(of: "{login}", with: account.login)
+                            + awaitingNotice(request, account.readingPending))
         } catch let problem as Ledger.AccountProblem {
             return try accountsPage(request, error: problem.description, status: .unprocessableContent, form: form)
         }
@@ -113,8 +116,10 @@ public struct ConsoleAdminRoutes: Sendable {
         }
         // A disabled account's open session would otherwise live on until it idles out.
         if disabled, let account = try ledger.account(login: login) { sessions.endSessions(of: account.id) }
+        let pending = try ledger.account(login: login)?.readingPending == true
         return back(request, staff, to: "/console/admin",
-                    flash: pages.text(disabled ? "admin_disabled_done" : "admin_enabled_done", request).replacingOccurrences(of: "{login}", with: login))
+                    flash: pages.text(disabled ? "admin_disabled_done" : "admin_enabled_done", request).replacingOccurrences(of: "{login}", with: login)
+                        + awaitingNotice(request, !disabled && pending))
     }
 
     func reset(_ request: Request) throws -> Response {
@@ -133,7 +138,13 @@ public struct ConsoleAdminRoutes: Sendable {
         }
         let text = pages.text("admin_reset_done", request).replacingOccurrences(of: "{login}", with: login)
             + " " + pages.text("admin_reset_lost", request).replacingOccurrences(of: "{count}", with: String(lost.count))
+            + awaitingNotice(request, try ledger.account(login: login)?.readingPending == true)
         return back(request, staff, to: "/console/admin", flash: text)
+    }
+
+    /// Issue 13: said after every change that waits for a second person.
+    func awaitingNotice(_ request: Request, _ pending: Bool) -> String {
+        pending ? " " + pages.text("admin_awaiting_notice", request) : ""
     }
 
     // MARK: settings
@@ -145,6 +156,9 @@ public struct ConsoleAdminRoutes: Sendable {
             "staff": ConsoleAuthRoutes.staffValue(staff.account, pages.language(request)),
             "csrf": .text(staff.session.csrf), "flash": .text(takeFlash(staff)), "error": .text(error ?? ""),
             "settings_json": .text(json), "in_memory_only": .bool(settingsFile == nil),
+            "pending_alternates": .text(try ledger.pendingAlternates().map {
+                pages.text("admin_settings_alternates_pending", request).replacingOccurrences(of: "{alternates}", with: Self.alternatesText($0))
+            } ?? ""),
         ])
     }
 
@@ -156,12 +170,19 @@ public struct ConsoleAdminRoutes: Sendable {
             changed = try ledger.changeSettings(json: Array(text.utf8), file: settingsFile, actor: "staff:\(staff.account.id)")
         } catch let invalid as Settings.Invalid {
             return try settingsPage(request, text: text, error: invalid.description, status: .unprocessableContent)
+        } catch let refused as Ledger.AlternatesRefused {
+            return try settingsPage(request, text: text, error: pages.text("admin_settings_alternates_refused", request) + " " + refused.description,
+                                    status: .unprocessableContent)
         } catch let failure as CocoaError {
             return try settingsPage(request, text: text, error: pages.text("admin_settings_unwritable", request) + " (\(failure.localizedDescription))",
                                     status: .internalServerError)
         }
-        let flash = changed.isEmpty ? pages.text("admin_settings_unchanged", request)
+        var flash = changed.isEmpty ? pages.text("admin_settings_unchanged", request)
             : pages.text("admin_settings_saved", request).replacingOccurrences(of: "{keys}", with: changed.joined(separator: ", "))
+        // Issue 13: new alternates are asked for, not in force; say so where the admin looks.
+        if changed.contains("alternates"), let asked = try ledger.pendingAlternates() {
+            flash += " " + pages.text("admin_settings_alternates_pending", request).replacingOccurrences(of: "{alternates}", with: Self.alternatesText(asked))
+        }
         return back(request, staff, to: "/console/admin/settings", flash: flash)
     }
 }

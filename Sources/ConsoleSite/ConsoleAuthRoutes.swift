@@ -105,7 +105,7 @@ public struct ConsoleAuthRoutes: Sendable {
 
     static func staffValue(_ account: Account, _ language: Language) -> TemplateValue {
         ["name": .text(account.displayName), "role_text": .text(RoleText.text(account.role, seat: account.seat, language)),
-         "login": .text(account.login)]
+         "login": .text(account.login), "confirms": .bool(AccessPolicy.permits(account.role, .confirmReaderChanges))]
     }
 
     /// Every console route but the ones above: a live, enrolled session, and on POST the form's

@@ -189,7 +189,7 @@ public struct ConsoleCaseRoutes: Sendable {
     /// reporter's identity.
     func peopleValues(_ c: StaffCase, accounts: [Account], names: [Int64: String], _ request: Request) throws -> [String: TemplateValue] {
         let separator = pages.language(request) == .zh ? "、" : ", "
-        let inspectors = accounts.filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && $0.id != c.accountID }
+        let inspectors = accounts.filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && !$0.readingPending && $0.id != c.accountID }
         let designated = try ledger.designatedInspectors(of: c)
         let requests = c.realName && (c.permits(.decideIdentityRequest) || c.permits(.requestIdentity)) ? try ledger.identityRequests(c) : []
         return [

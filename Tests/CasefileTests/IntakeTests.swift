@@ -116,6 +116,9 @@ final class IntakeTests: XCTestCase {
     }
 
     func testPickedHandlerGetsNoGrantAndNoHandlerMeansRecoveryOnly() throws {
+        // No alternates (World's standard ones would take it in: issue 13).
+        world.settings = .default
+        try world.reopen()
         let head = try XCTUnwrap(try world.ledger.account(login: "head"))
         var d = draft()
         d.excludedHandlers = [head.id]

@@ -60,6 +60,7 @@ final class AccessPolicyTests: XCTestCase {
             .manageAccounts: [.admin], .changeSettings: [.admin],
             .readAuditLog: [.auditor], .verifyAuditLog: [.auditor],
             .viewStatistics: [.approver, .auditor, .head],
+            .confirmReaderChanges: [.head, .approver],
         ]
         for action in GlobalAction.allCases {
             for role in Role.allCases {

@@ -73,6 +73,7 @@ final class FaultTests: XCTestCase {
         // spend most of this test's time hashing seven passwords at production cost.
         let world = try World()
         try world.standardRoster()
+        try world.writeSettingsFile()
         try world.ledger.close()
         world.ledger = nil
         let serve = ["serve", "--data", world.dataFolder.path, "--keys", world.keys.url.path,
@@ -453,6 +454,9 @@ final class FaultTests: XCTestCase {
     func testServeRefusesAWrongKeyFolder() throws {
         _ = try CandorProcess.binary()
         let ours = try World(), theirs = try World()
+        // Serve starts only with alternates that name readers (issue 13).
+        try ours.standardRoster()
+        try ours.writeSettingsFile()
         for w in [ours, theirs] { try w.ledger.close(); w.ledger = nil }
         func serve(keys: URL) throws -> (status: Int32?, output: String) {
             try CandorProcess.run(["serve", "--data", ours.dataFolder.path, "--keys", keys.path, "--templates", templatesFolder.path,

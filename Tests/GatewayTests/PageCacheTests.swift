@@ -71,7 +71,7 @@ final class PageCacheTests: XCTestCase {
         for path in PageCacheTests.pages { _ = try get(path) }
         let before = app.pages.cache.renders
         XCTAssertFalse(html(try get("/")).contains("0871-NEW-PHONE"))
-        try world.ledger.changeSettings(json: Array(#"{"organisation": "某新热力公司", "channels": {"phone": "0871-NEW-PHONE"}}"#.utf8),
+        try world.ledger.changeSettings(json: Array(#"{"organisation": "某新热力公司", "channels": {"phone": "0871-NEW-PHONE"}, "alternates": {"intake": "inspector2", "chairman": "supervisor", "party_secretary": "deputysecretary"}}"#.utf8),
                                         file: nil, actor: "staff:1")
         for path in PageCacheTests.pages {
             let page = try get(path)
@@ -83,7 +83,11 @@ final class PageCacheTests: XCTestCase {
 
         var categories = world.ledger.settings.categories
         categories.append(Settings.Category(id: "new_category", zh: "新的举报类别", en: "A new category"))
-        let json = try JSONEncoder().encode(["categories": categories])
+        // The alternates in force go along: settings without them are refused (issue 13).
+        let json = try JSONSerialization.data(withJSONObject: [
+            "categories": try JSONSerialization.jsonObject(with: try JSONEncoder().encode(categories)),
+            "alternates": try JSONSerialization.jsonObject(with: try JSONEncoder().encode(world.ledger.settings.alternates)),
+        ])
         try world.ledger.changeSettings(json: Array(json), file: nil, actor: "staff:1")
         XCTAssertTrue(html(try get("/report")).contains("新的举报类别"))
         XCTAssertTrue(html(try get("/report?lang=en")).contains("A new category"))
@@ -103,6 +107,10 @@ final class PageCacheTests: XCTestCase {
                              passwordParameters: World.fastParameters)
         _ = try cli.createAccount(login: "approver3", displayName: "另一进程添加的", employeeID: nil, role: .inspector, seat: nil,
                                   password: World.password, actor: "cli")
+        // Issue 13: a reader is offered once a second person has confirmed it.
+        for change in try cli.pendingReaderChanges() {
+            try cli.confirmReaderChange(change.id, by: try XCTUnwrap(try cli.account(login: "head")).id, settingsFile: nil)
+        }
         try cli.close()
         XCTAssertTrue(html(try get("/report")).contains("另一进程添加的"))
         assertSame(try get("/report"), try fresh("/report"), "after another process's change")

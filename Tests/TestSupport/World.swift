@@ -15,7 +15,15 @@ public final class World {
     public static let password = "correct horse battery staple"
     public static let fastParameters = try! ScryptParameters(logN: 10, r: 8, p: 1)
 
-    public init(settings: Settings = .default, clock: (@Sendable () -> Int64)? = nil) throws {
+    /// The default settings with the standard roster's alternates (issue 13: a report naming its
+    /// usual reader always has someone to read it). Pass `.default` for none.
+    public static var standardSettings: Settings {
+        var s = Settings.default
+        s.alternates = Alternates(intake: "inspector2", chairman: "supervisor", partySecretary: "deputysecretary")
+        return s
+    }
+
+    public init(settings: Settings = World.standardSettings, clock: (@Sendable () -> Int64)? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("candor-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         (keys, recoveryKey) = try KeyFolder.create(at: root.appendingPathComponent("Keys"))
@@ -34,13 +42,38 @@ public final class World {
 
     public var dataFolder: URL { root.appendingPathComponent("data") }
 
-    @discardableResult
-    public func account(_ login: String, _ name: String, _ role: Role, seat: Seat? = nil, employeeID: String? = nil) throws -> Account {
-        try ledger.createAccount(login: login, displayName: name, employeeID: employeeID, role: role, seat: seat,
-                                 password: World.password, actor: "test")
+    /// Writes `settings` where `candor serve --data dataFolder` reads them (DATA/settings.json):
+    /// serve refuses settings without valid alternates (issue 13).
+    public func writeSettingsFile() throws {
+        try Data(try settings.encodedJSON()).write(to: dataFolder.appendingPathComponent("settings.json"))
     }
 
-    /// The demo roster: a head, two inspectors, both seats, an admin and an auditor.
+    /// Creates an account as the command line does; a reader made once someone could confirm it
+    /// is confirmed by the first head or seat holder, as `candor demo` does (issue 13). Use
+    /// `ledger.createAccount` to see it pending.
+    @discardableResult
+    public func account(_ login: String, _ name: String, _ role: Role, seat: Seat? = nil, employeeID: String? = nil) throws -> Account {
+        let made = try ledger.createAccount(login: login, displayName: name, employeeID: employeeID, role: role, seat: seat,
+                                            password: World.password, actor: "test", commandLine: true)
+        guard made.readingPending else { return made }
+        try confirmPending(of: made.id)
+        return try ledger.account(id: made.id)!
+    }
+
+    /// Confirms every open change of `accountID`'s reading power as the first head or seat
+    /// holder who is not that account.
+    public func confirmPending(of accountID: Int64) throws {
+        let confirmer = try ledger.accounts().first {
+            $0.id != accountID && !$0.disabled && !$0.readingPending && ($0.role == .head || ($0.role == .approver && $0.seat != nil))
+        }
+        guard let confirmer else { return }
+        for change in try ledger.pendingReaderChanges() where change.accountID == accountID {
+            try ledger.confirmReaderChange(change.id, by: confirmer.id, settingsFile: nil)
+        }
+    }
+
+    /// The demo roster: a head, two inspectors, both seats, an admin, an auditor and the two
+    /// seats' alternates.
     public func standardRoster() throws {
         try account("head", "王建国", .head, employeeID: "E1001")
         try account("inspector1", "李娜", .inspector, employeeID: "E1002")
@@ -49,6 +82,9 @@ public final class World {
         try account("secretary", "钱伟", .approver, seat: .partySecretary)
         try account("admin", "系统管理员", .admin)
         try account("auditor", "审计员", .auditor)
+        // Appended, so the ids above stay: the seats' alternates (World.standardSettings).
+        try account("supervisor", "孙立", .approver, employeeID: "E0003")
+        try account("deputysecretary", "周琳", .approver, employeeID: "E0004")
     }
 
     public func submit(_ draft: ReportDraft, files: [(name: String, type: String, bytes: [UInt8])] = []) throws -> Receipt {

@@ -17,9 +17,12 @@ public struct Account: Sendable, Equatable {
     /// Where notices go; nil: none are sent.
     public var email: String?
     public var notify: NotifyPreference
+    /// A change of this account's reading power (made a reader, enabled, password reset) awaits a
+    /// second reader's confirmation: until then it holds nothing new (`Grants` refuses it).
+    public var readingPending: Bool = false
 
     /// What `init(row:)` (Rows/AccountRows.swift) reads.
-    static let columns = "id, login, display_name, employee_id, role, seat, public_key, totp_enrolled, disabled, email, notify"
+    static let columns = "id, login, display_name, employee_id, role, seat, public_key, totp_enrolled, disabled, email, notify, reading_pending"
 
     var rosterEntry: RosterEntry {
         RosterEntry(accountID: id, name: displayName, employeeID: employeeID, role: role, seat: seat)

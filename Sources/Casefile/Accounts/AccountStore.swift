@@ -23,15 +23,21 @@ extension Ledger {
     /// under the password (scrypt), in one transaction with its audit entry. Throws
     /// `AccountProblem` for an invalid login, a blank name, a seat that does not fit the role or a
     /// password `PasswordRules` refuses; nothing is stored then.
+    ///
+    /// A head, inspector or approver is created with its reading power pending (`readingPending`:
+    /// it holds nothing, intake and seats pass it by) until a second reader confirms it
+    /// (`confirmReaderChange`). Only `commandLine` creation while no one could confirm yet (the
+    /// installation's first readers) is in force at once, audited as `reader_change_bootstrap`.
     @discardableResult
     public func createAccount(login: String, displayName: String, employeeID: String?, role: Role, seat: Seat?,
-                              password: String, actor: String) throws -> Account {
+                              password: String, actor: String, commandLine: Bool = false) throws -> Account {
         guard Ledger.validLogin(login) else {
             throw AccountProblem(description: "A login has 3 to 40 characters: lower-case letters, digits, '.', '_' or '-'.")
         }
         guard !displayName.allSatisfy(\.isWhitespace) else { throw AccountProblem(description: "Give the person's name.") }
-        guard (role == .approver) == (seat != nil) else {
-            throw AccountProblem(description: "An approver needs a seat (chairman or party_secretary); other roles have none.")
+        // An approver without a seat is a leader who stands in as an alternate (issue 13).
+        guard seat == nil || role == .approver else {
+            throw AccountProblem(description: "Only an approver holds a seat (chairman or party_secretary); other roles have none.")
         }
         do { try PasswordRules.check(password, login: login) } catch let refused as PasswordRules.Refused {
             throw AccountProblem(description: refused.description)
@@ -53,6 +59,9 @@ extension Ledger {
                       .blob(encrypted), .integer(now)])
             let id = db.lastInsertRowID
             try audit.append(db, actor: actor, action: "account_create", detail: "account=\(id) role=\(role.rawValue)", at: now)
+            if Ledger.reads(role) {
+                _ = try Ledger.requestReadingPower(db, .create, accountID: id, actor: actor, commandLine: commandLine, audit: audit, at: now)
+            }
             return id
         }
         return try account(id: id)!
@@ -74,8 +83,9 @@ extension Ledger {
     }
 
     /// A disabled account cannot log in; its grants stay, so that re-enabling restores access
-    /// and no case loses its only reader.
-    public func setDisabled(login: String, _ disabled: Bool, actor: String) throws {
+    /// and no case loses its only reader. Enabling a head, inspector or approver leaves its
+    /// reading power pending until a second reader confirms it (as `createAccount`).
+    public func setDisabled(login: String, _ disabled: Bool, actor: String, commandLine: Bool = false) throws {
         let now = clock()
         let audit = self.audit
         try pool.write { db in
@@ -83,6 +93,10 @@ extension Ledger {
             guard db.changes == 1 else { throw AccountProblem(description: "no account with the login '\(login)'") }
             let id = try db.required("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self, column: "id", table: "accounts")
             try audit.append(db, actor: actor, action: disabled ? "account_disable" : "account_enable", detail: "account=\(id)", at: now)
+            let role = try db.required("SELECT role FROM accounts WHERE id = ?", [.integer(id)], as: String.self, column: "role", table: "accounts")
+            if !disabled, let role = Role(rawValue: role), Ledger.reads(role) {
+                _ = try Ledger.requestReadingPower(db, .enable, accountID: id, actor: actor, commandLine: commandLine, audit: audit, at: now)
+            }
         }
     }
 
@@ -102,7 +116,10 @@ extension Ledger {
     /// The people a reporter may keep away from a report: everyone who could hold a case.
     public func handlers() throws -> [Account] {
         try pool.read { db in
-            try db.query("SELECT \(Account.columns) FROM accounts WHERE disabled = 0 AND role IN ('head','inspector','approver') ORDER BY role, id")
+            try db.query("""
+                SELECT \(Account.columns) FROM accounts WHERE disabled = 0 AND reading_pending = 0 AND role IN ('head','inspector','approver')
+                ORDER BY role, id
+                """)
                 .map(Account.init(row:))
         }
     }

@@ -8,9 +8,12 @@ import Vault
 /// is deleted rather than left as dead weight that looks like access. Access comes back only by
 /// re-sealing (a colleague's re-grant, or `candor recover` with the offline recovery key).
 extension Ledger {
-    /// Returns the references of the cases whose grant the account lost.
+    /// Returns the references of the cases whose grant the account lost. A head's, inspector's or
+    /// approver's new key holds nothing until a second reader confirms the reset
+    /// (`confirmReaderChange`): whoever chose the new password could otherwise read what intake
+    /// seals for that account next.
     @discardableResult
-    public func resetPassword(login: String, newPassword: String, actor: String) throws -> [String] {
+    public func resetPassword(login: String, newPassword: String, actor: String, commandLine: Bool = false) throws -> [String] {
         do { try PasswordRules.check(newPassword, login: login) } catch let refused as PasswordRules.Refused {
             throw AccountProblem(description: refused.description)
         }
@@ -38,6 +41,9 @@ extension Ledger {
                        totp_enrolled = 0, failed_logins = 0, locked_until = 0 WHERE id = ?
                 """, [.text(hash), .blob(key.publicKey.rawRepresentation), .blob(encrypted), .integer(id)])
             try audit.append(db, actor: actor, action: "password_reset", detail: "account=\(id) cases_lost=\(lost.count)", at: now)
+            if Ledger.reads(account.role) {
+                _ = try Ledger.requestReadingPower(db, .reset, accountID: id, actor: actor, commandLine: commandLine, audit: audit, at: now)
+            }
             return lost
         }
     }

@@ -6,9 +6,9 @@ import Vault
 /// (the case key only) for the reporter. `GrantsTests` fails if `SealedBox` or a grant context
 /// is used for a grant anywhere else in Casefile.
 ///
-/// This is the one choke point for who may hold a key. A rule such as "admin and auditor accounts
-/// never hold a grant" belongs in `seal(_:ref:for:)`, which is handed the whole `Account` (its id,
-/// role and public key) for that reason; no such rule is applied here yet.
+/// This is the one choke point for who may hold a key, so the rules no caller may forget are
+/// here: admin and auditor accounts never hold a grant, nor does an account whose reading power
+/// awaits a second person's confirmation (`refusal(for:)`), whatever the caller was told.
 ///
 /// The context strings bind the case's reference and the holder, so a grant copied to another
 /// case or holder does not open. They and the sealed bytes are those the ledger has always
@@ -34,6 +34,7 @@ enum Grants {
 
     /// The case key for a staff account.
     static func seal(_ key: CaseKey, ref: String, for account: Account) throws -> Sealed {
+        if let refused = refusal(for: account) { throw refused }
         let holder = Holder.account(account.id)
         let bytes = try key.withSecret {
             try SealedBox.seal($0, to: try account.x25519PublicKey(), context: caseContext(ref: ref, holder: holder))
@@ -43,11 +44,24 @@ enum Grants {
 
     /// The identity key for a staff account (the head, or an inspector whose request was granted).
     static func seal(_ key: IdentityKey, ref: String, for account: Account) throws -> Sealed {
+        if let refused = refusal(for: account) { throw refused }
         let holder = Holder.account(account.id)
         let bytes = try key.withSecret {
             try SealedBox.seal($0, to: try account.x25519PublicKey(), context: identityContext(ref: ref, holder: holder))
         }
         return Sealed(table: .identity, holder: holder, accountID: account.id, bytes: bytes)
+    }
+
+    /// Why `account` may hold no grant at all, or nil. The role, not the capacity a caller names,
+    /// decides: every caller reads the `Account` from the database just before sealing.
+    static func refusal(for account: Account) -> Ledger.ActionRefused? {
+        if account.role == .admin || account.role == .auditor {
+            return Ledger.ActionRefused(description: "Admin and auditor accounts never hold a case: they manage and check, they do not read.")
+        }
+        if account.readingPending || account.disabled {
+            return Ledger.ActionRefused(description: "This account's access awaits a second person's confirmation (or it is disabled): it can hold no case yet.")
+        }
+        return nil
     }
 
     /// The case key for the installation's recovery key.

@@ -68,7 +68,8 @@ extension Ledger {
     public func beginIntake() throws -> IntakeStaging { try IntakeStaging() }
 
     func roster(_ db: Database) throws -> [Account] {
-        try db.query("SELECT \(Account.columns) FROM accounts WHERE disabled = 0").map(Account.init(row:))
+        // Issue 13: an account whose reading power awaits confirmation is no one's reader yet.
+        try db.query("SELECT \(Account.columns) FROM accounts WHERE disabled = 0 AND reading_pending = 0").map(Account.init(row:))
     }
 
     /// Seals and stores a report. When this returns, the report is durable (synchronous=FULL

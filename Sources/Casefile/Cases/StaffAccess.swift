@@ -54,6 +54,11 @@ extension Ledger {
         let audit = self.audit
         let holder = Holder.account(accountID)
         let found = try pool.read { db -> (CaseRow, Int, [UInt8]?, [String])? in
+            // Issue 13: an account enabled again holds its old grants, but opens none of them
+            // until a second reader has confirmed it (the same answer as no grant).
+            if try db.queryOne("SELECT 1 FROM accounts WHERE id = ? AND reading_pending = 1", [.integer(accountID)]) != nil {
+                return nil
+            }
             guard let row = try db.queryOne("""
                 SELECT \(CaseRow.columns()),
                        (SELECT count(*) FROM assignments a WHERE a.case_id = cases.id AND a.capacity = 'inspector') AS inspectors

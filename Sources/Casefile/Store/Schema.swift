@@ -257,6 +257,31 @@ enum Schema {
               BEGIN SELECT RAISE(ABORT, 'a reward is paid only against a check of the reporter''s code'); END;
             """)
         }
+        m.register("0008-reader-changes") { db in
+            try db.execute("""
+            -- Issue 13, two-person rule: an account's reading power (head, inspector, approver) is
+            -- in force only once a second reader has confirmed it. `reading_pending` = 1: the
+            -- account holds nothing new, is not in the roster intake and seats are drawn from, and
+            -- Grants refuses to seal for it. Existing accounts were made before the rule: in force.
+            ALTER TABLE accounts ADD COLUMN reading_pending INTEGER NOT NULL DEFAULT 0;
+
+            -- Each change of reading power and each change of alternates, as asked and as decided.
+            -- `outcome` NULL: awaiting a second person; 'confirmed', 'rejected', 'bootstrap'
+            -- (in force at once: made from the command line before any confirmed reader existed).
+            CREATE TABLE reader_changes(
+              id INTEGER PRIMARY KEY,
+              kind TEXT NOT NULL CHECK (kind IN ('create','enable','reset','alternates')),
+              account_id INTEGER REFERENCES accounts(id),
+              payload TEXT,
+              requested_by TEXT NOT NULL,
+              requested_at INTEGER NOT NULL,
+              outcome TEXT CHECK (outcome IN ('confirmed','rejected','bootstrap')),
+              decided_by INTEGER REFERENCES accounts(id),
+              decided_at INTEGER
+            ) STRICT;
+            CREATE INDEX reader_changes_open ON reader_changes(outcome, id);
+            """)
+        }
         return m
     }
 }

@@ -7,11 +7,23 @@ import Foundation
 /// login is configuration, but the log is not the place to copy it.
 extension Ledger {
     /// Returns the top-level keys that changed (empty: nothing was written or audited).
+    ///
+    /// Issue 13: alternates that `Alternates.problems` finds fault with (one missing, unknown, of
+    /// the wrong role, holding a seat, named twice) are refused with `AlternatesRefused` and
+    /// nothing is written. New alternates are not put in force here: they wait, recorded, for a
+    /// second reader's confirmation (`confirmReaderChange`), and the alternates in force stay.
     @discardableResult
     public func changeSettings(json: [UInt8], file: URL?, actor: String) throws -> [String] {
-        let new = try Settings.load(json: json)
+        var new = try Settings.load(json: json)
+        let problems = try alternatesProblems(new.alternates)
+        guard problems.isEmpty else { throw AlternatesRefused(problems: problems.map(\.description)) }
+        let asked = new.alternates
+        new.alternates = settings.alternates
+        let pending = try pendingAlternates()
+        let alternatesAsked = asked != settings.alternates && asked != pending
         let changed = try Ledger.changedKeys(from: settings, to: new)
-        guard !changed.isEmpty else { return [] }
+        if alternatesAsked { try requestAlternates(asked, actor: actor) }
+        guard !changed.isEmpty else { return alternatesAsked ? ["alternates"] : [] }
         if let file {
             // Written whole and renamed into place: a crash leaves the old file or the new one.
             try Data(try new.encodedJSON()).write(to: file, options: .atomic)

@@ -25,7 +25,7 @@ final class ConsoleWorld {
     var app: GatewayApp
     var secrets: [String: SecureBytes] = [:]
 
-    init(settings: Settings = .default) throws {
+    init(settings: Settings = World.standardSettings) throws {
         world = try World(settings: settings, clock: clock.closure)
         try world.standardRoster()
         for account in try world.ledger.accounts() {
