@@ -190,7 +190,7 @@ extension Ledger {
         }
         let (actor, audit, clock) = ("staff:\(c.accountID)", self.audit, self.clock)
         guard try claimCheckPasses(c, check: check, claimRef: record.claimRef, gate: gate) else {
-            try pool.write { db in
+            _ = try pool.write { db in
                 try audit.append(db, actor: actor, action: "reward_check", caseRef: c.ref, detail: "result=failed", at: clock())
             }
             throw ActionRefused(description: "The code does not belong to this case's reward; nothing was recorded as paid.")
