@@ -30,8 +30,9 @@ extension Ledger {
             throw AccountProblem(description: "A login has 3 to 40 characters: lower-case letters, digits, '.', '_' or '-'.")
         }
         guard !displayName.allSatisfy(\.isWhitespace) else { throw AccountProblem(description: "Give the person's name.") }
-        guard (role == .approver) == (seat != nil) else {
-            throw AccountProblem(description: "An approver needs a seat (chairman or party_secretary); other roles have none.")
+        // An approver without a seat is a leader who stands in as an alternate (issue 13).
+        guard seat == nil || role == .approver else {
+            throw AccountProblem(description: "Only an approver holds a seat (chairman or party_secretary); other roles have none.")
         }
         do { try PasswordRules.check(password, login: login) } catch let refused as PasswordRules.Refused {
             throw AccountProblem(description: refused.description)
