@@ -66,8 +66,7 @@ extension Ledger {
                                              sequence: row.id))
             }
         }
-        // Arrival order on the same day is the row id: register numbers are random (`unusedRegisterSequence`).
-        let mine = c.caseID
+        let mine = c.caseID  // arrival order is the row id: register numbers are random (issue 13)
         let eligibility = RewardRule.assess(outcome: c.facts.outcome, state: c.facts.state, verifiedLoss: verifiedLoss,
                                             receivedOn: c.receivedOn, sequence: mine, priorKnowledge: prior,
                                             linkedReports: others.map(\.1), bands: settings.rewardBands)
