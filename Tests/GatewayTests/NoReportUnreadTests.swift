@@ -98,6 +98,11 @@ final class NoReportUnreadTests: XCTestCase {
         let chairman = try cw.signIn("chairman")
         XCTAssertTrue(html(try cw.call(.get, "/console/case/\(try XCTUnwrap(ref))", cookie: chairman.cookie)).contains("NARRATIVE-UNREAD"))
         XCTAssertEqual(try cw.act(chairman, try XCTUnwrap(ref), "register").status.code, 303)
+        // The leaders took it in; they still decide from their seats, both of them.
+        XCTAssertEqual(try cw.act(chairman, try XCTUnwrap(ref), "propose", [("text", "摘要")]).status.code, 303)
+        XCTAssertEqual(try cw.act(chairman, try XCTUnwrap(ref), "approve").status.code, 303)
+        XCTAssertEqual(try cw.act(try cw.signIn("secretary"), try XCTUnwrap(ref), "approve").status.code, 303)
+        XCTAssertEqual(try cw.ledger.pool.read { db in try db.scalar("SELECT state FROM cases", as: String.self) }, "investigating")
     }
 
     /// The reporter excludes every reader: told, the report is kept sealed, and the heads and
