@@ -270,6 +270,7 @@ extension Ledger {
         let holder = Holder.account(c.accountID)
         let approvals = c.seat.map { Workflow.recusal(from: $0, facts: c.facts).approvals } ?? c.facts.approvals
         let approvalsText = approvals.map(\.rawValue).sorted().joined(separator: ",")
+        let wasText = c.facts.approvals.map(\.rawValue).sorted().joined(separator: ",")
         let notify = notifying
         try pool.write { db in
             try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'exclusions'", [.integer(c.caseID)])
@@ -279,7 +280,10 @@ extension Ledger {
             try db.execute("DELETE FROM identity_grants WHERE case_id = ? AND holder = ?", [.integer(c.caseID), .text(holder)])
             try db.execute("DELETE FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(c.caseID), .integer(c.accountID)])
             if approvals != c.facts.approvals {
-                try db.execute("UPDATE cases SET approvals = ? WHERE id = ?", [.text(approvalsText), .integer(c.caseID)])
+                // Compared and set: the other seat's approval given meanwhile is not erased.
+                try db.execute("UPDATE cases SET approvals = ? WHERE id = ? AND state = 'awaiting_approval' AND approvals = ?",
+                               [.text(approvalsText), .integer(c.caseID), .text(wasText)])
+                guard db.changes == 1 else { throw ActionRefused(description: "The case changed meanwhile; reload and try again.") }
             }
             try audit.append(db, actor: "staff:\(c.accountID)", action: "recusal", caseRef: c.ref, detail: "grant revoked", at: now)
             if let passOn {
