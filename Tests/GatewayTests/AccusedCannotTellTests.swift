@@ -19,12 +19,14 @@ final class AccusedCannotTellTests: XCTestCase {
 
     override func setUpWithError() throws {
         var settings = Settings.default
-        settings.alternates = Alternates(intake: "inspector2", chairman: "vice")
+        settings.alternates = NoReportUnreadTests.alternates
         cw = try ConsoleWorld(settings: settings)
-        let vice = try cw.world.account("vice", "孙副", .approver)
-        let secret = try TOTP.generateSecret()
-        try cw.ledger.enrollTOTP(accountID: vice.id, secret: secret, actor: "test")
-        cw.secrets["vice"] = secret
+        for (login, name) in [("vice", "孙副"), ("vice2", "周副")] {
+            let vice = try cw.world.account(login, name, .approver)
+            let secret = try TOTP.generateSecret()
+            try cw.ledger.enrollTOTP(accountID: vice.id, secret: secret, actor: "test")
+            cw.secrets[login] = secret
+        }
     }
 
     override func tearDown() { cw = nil }
