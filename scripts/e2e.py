@@ -40,6 +40,8 @@ DESKTOP = 1280
 PHONE = 390
 CATEGORY = "private_contracting"
 INSPECTOR_NAME = "李娜"  # inspector1 in the demo organisation
+HEAD_NAME = "王建国"  # head in the demo organisation
+CHAIRMAN_NAME = "赵敏"  # chairman in the demo organisation
 
 
 class Failure(Exception):
@@ -109,6 +111,7 @@ class Run:
         self.tmp = Path(tempfile.mkdtemp(prefix="candor-e2e-files-"))
         self.code = ""          # tracking code of the main report
         self.case_url = ""      # /console/case/<ref> of the main report
+        self.route = ""         # who received the report naming the head: alternate or leaders
         self.marks = {
             "narrative": f"E2E 举报：采购合同拆分规避招标 {int(time.time())}",
             "message": "E2E inspector question: on which dates were the split contracts signed?",
@@ -530,7 +533,85 @@ class Run:
             self.shot("status-concluded-reward")
             print(f"  claim reference {ref}")
 
+        self.accused_cases()
         self.gallery()
+
+    # ------------------------------------------------------------ the accused (issue 13)
+
+    def report_naming(self, name: str, post: str, narrative: str) -> None:
+        self.go("/report?lang=en")
+        Select(self.q("select#category")).select_by_value(CATEGORY)
+        self.fill("textarea#narrative", narrative)
+        self.fill("input[name=accused_name_0]", name)
+        self.fill("input[name=accused_post_0]", post)
+        self.q("input[name=mode][value=anonymous]").click()
+        self.click_and_wait(self.q("button[type=submit].primary", within=self.q("form[action*='/report']")))
+
+    def new_case_of(self, login: str) -> str | None:
+        """The one case in the "new" section of the account's inbox, if any (the main case is past it)."""
+        self.login(login, "en")
+        links = [a.get_attribute("href").split("?")[0] for a in self.qa("#new a[href*='/console/case/']")]
+        return links[0][len(self.base):] if len(links) == 1 else None
+
+    def accused_cases(self) -> None:
+        """A report naming the head reaches someone else, the reporter told before sending it; a
+        report naming a leader passes the seat to its alternate, or is refused saying what to do."""
+        main_case = self.case_url
+        # The reporter's session cookie is scoped to /status: end it there, as the gallery expects.
+        self.go("/status?lang=en")
+        self.driver.delete_all_cookies()
+        with self.step("reporter: names the head; told who receives the report instead, confirms"):
+            narrative = f"E2E report naming the head {int(time.time())}"
+            self.report_naming(HEAD_NAME, "纪检监察部负责人", narrative)
+            check(self.has("#route"), "the form comes back with who receives the report instead")
+            said = self.q("#route [data-route]").text.strip()
+            routes = {self.t("en", f"route_{r}"): r for r in ("alternate", "leaders")}
+            check(said in routes, f"the notice says the intake alternate or the leaders receive it ({said!r})")
+            self.route = routes[said]
+            check(narrative in (self.q("textarea#narrative").get_attribute("value") or ""), "the form is filled in")
+            self.shot("report-route-notice")
+            self.q("input[name=route_confirmed]").click()
+            self.click_and_wait(self.q("button[type=submit].primary", within=self.q("form[action*='/report']")))
+            self.expect_no_error("confirmed report")
+            check(self.h1() == self.t("en", "receipt_title"), f"receipt once confirmed ({self.h1()!r})")
+
+        with self.step("the head does not get it; its receiver opens and registers it"):
+            check(self.new_case_of("head") is None, "the head's inbox has no new case")
+            self.logout()
+            candidates = ["chairman"] if self.route == "leaders" else [
+                login for login, a in self.accounts.items() if a["role"] in ("inspector", "approver") and not a.get("seat")]
+            for login in candidates:
+                self.case_url = self.new_case_of(login) or ""
+                if self.case_url:
+                    break
+                self.logout()
+            check(self.case_url != "", f"one of {candidates} received the report")
+            self.go(self.case_url + "?lang=en")
+            self.state_is("state_submitted")
+            self.act("register")
+            self.state_is("state_registered")
+            self.logout()
+
+        with self.step("reporter: names the chairman; the head proposes, the seat passes or is refused saying what to do"):
+            self.report_naming(CHAIRMAN_NAME, "董事长", f"E2E report naming the chairman {int(time.time())}")
+            check(not self.has("#route"), "the heads receive it: no notice")
+            check(self.h1() == self.t("en", "receipt_title"), f"receipt ({self.h1()!r})")
+            self.case_url = self.new_case_of("head") or ""
+            check(self.case_url != "", "the head received it")
+            self.go(self.case_url + "?lang=en")
+            self.act("register")
+            form = self.form("/act/propose")
+            self.fill("textarea#summary", "E2E proposal on a report naming the chairman", within=form)
+            self.submit(form)
+            refused = self.t("en", "seat_unfilled_chairman")
+            if any(refused in e for e in self.errors()) or refused in self.q("main").text:
+                print("  (no alternate for the chairman's seat: refused, saying what to do)")
+            else:
+                self.expect_flash_done("propose")
+                self.state_is("state_awaiting_approval")
+            self.shot("case-chairman-accused")
+            self.logout()
+        self.case_url = main_case
 
     # ------------------------------------------------------------ the main pages, both languages, both widths
 

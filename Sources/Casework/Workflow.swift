@@ -239,6 +239,16 @@ public enum Workflow {
         return next
     }
 
+    /// A seat holder's recusal: an approval given from `seat` while the proposal still waits is
+    /// void, since it came from someone who should never have judged the case; the seat's next
+    /// holder decides afresh. Once both approvals moved the case on, the approval is a recorded
+    /// act and stands (the seat still passes on, for the report art. 8 submits to the leaders).
+    public static func recusal(from seat: Seat, facts: CaseFacts) -> CaseFacts {
+        var next = facts
+        if facts.state == .awaitingApproval { next.approvals.remove(seat) }
+        return next
+    }
+
     /// Case actions that are not transitions, by state. Transitions are checked by `apply`.
     public static func allows(_ action: CaseAction, in facts: CaseFacts) -> Bool {
         let state = facts.state

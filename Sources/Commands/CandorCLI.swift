@@ -74,7 +74,7 @@ public enum CandorCLI {
             "             [--employee-id ID] [--password-file FILE]",
             "        user list | user disable LOGIN | user enable LOGIN | user reset LOGIN [--password-file FILE]",
             "        user email LOGIN ADDRESS [--notify immediate|digest|none]   (ADDRESS - removes it)",
-            "recover: --recovery-key FILE --to LOGIN (--case REF | --all-assigned)",
+            "recover: --recovery-key FILE --to LOGIN (--case REF | --all-assigned | --unheld)",
             "audit:  audit verify",
             "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
             "restore: restore DIR --data NEW_DATA_DIR --keys KEYS_DIR",

@@ -7,15 +7,15 @@ import Vault
 /// recovery key, brought from offline storage, seals those cases again.
 extension CandorCLI {
     static func recoverCommand(_ args: Arguments) throws -> Int32 {
-        try args.rejectUnknown(commonOptions.union(["recovery-key", "to", "case", "all-assigned"]))
+        try args.rejectUnknown(commonOptions.union(["recovery-key", "to", "case", "all-assigned", "unheld"]))
         guard let keyFile = args.value("recovery-key"), let login = args.value("to") else {
-            throw Arguments.Invalid(description: "usage: candor recover --recovery-key FILE --to LOGIN (--case REF | --all-assigned)")
+            throw Arguments.Invalid(description: "usage: candor recover --recovery-key FILE --to LOGIN (--case REF | --all-assigned | --unheld)")
         }
         let refs: [String]?
-        switch (args.value("case"), args.flag("all-assigned")) {
-        case (let ref?, false): refs = [ref]
-        case (nil, true): refs = nil
-        default: throw Arguments.Invalid(description: "name one case with --case REF, or every case the account is assigned to with --all-assigned")
+        switch (args.value("case"), args.flag("all-assigned"), args.flag("unheld")) {
+        case (let ref?, false, false): refs = [ref]
+        case (nil, true, false), (nil, false, true): refs = nil
+        default: throw Arguments.Invalid(description: "name one case with --case REF, every case the account is assigned to with --all-assigned, or every case no one holds with --unheld")
         }
         guard let data = FileManager.default.contents(atPath: keyFile) else {
             throw Arguments.Invalid(description: "cannot read --recovery-key \(keyFile)")
@@ -23,8 +23,11 @@ extension CandorCLI {
         let key = try RecoveryKeyFile.decode(String(decoding: data, as: UTF8.self))
         let ledger = try openLedger(args)
         defer { try? ledger.close() }
-        let outcomes = try ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(key), to: login, caseRefs: refs)
-        if outcomes.isEmpty { Terminal.say("\(login) is assigned to no case: nothing to restore.") }
+        // --unheld: the cases sealed for the recovery key alone, given to LOGIN for intake.
+        let outcomes = args.flag("unheld")
+            ? try ledger.recoverUnheld(recoveryKey: RecoveryPrivateKey(key), to: login)
+            : try ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(key), to: login, caseRefs: refs)
+        if outcomes.isEmpty { Terminal.say(args.flag("unheld") ? "No case waits for a reader." : "\(login) is assigned to no case: nothing to restore.") }
         for o in outcomes {
             let what: String
             switch o.result {
@@ -33,6 +36,8 @@ extension CandorCLI {
             case .excluded: what = "REFUSED: \(login) is excluded from this case (art. 10)"
             case .notAssigned: what = "REFUSED: \(login) has no part in this case; the head designates investigators"
             case .noRecoveryGrant: what = "REFUSED: this case holds no grant for the recovery key"
+            case .givenForIntake(let identity): what = "given to \(login) for intake" + (identity ? ", with the reporter's identity" : "")
+            case .notAReader: what = "REFUSED: \(login) is not a head, inspector or approver and may not take in reports"
             }
             Terminal.say("\(o.registerNumber): \(what)")
         }

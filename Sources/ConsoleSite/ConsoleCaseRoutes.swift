@@ -66,6 +66,7 @@ public struct ConsoleCaseRoutes: Sendable {
         }
         if account.role == .approver || !awaitingMe.isEmpty { sections.append(section("awaiting_me", awaitingMe)) }
         if account.role != .admin && account.role != .auditor { sections.append(section("all", all)) }
+        let unheld = account.role == .head || account.role == .approver ? try ledger.unheldCaseCount() : 0
         return try pages.render("console-inbox", request, title: pages.text("inbox_title", request), [
             "staff": ConsoleAuthRoutes.staffValue(account, language),
             "csrf": .text(staff.session.csrf),
@@ -75,6 +76,8 @@ public struct ConsoleCaseRoutes: Sendable {
             "is_auditor": .bool(account.role == .auditor),
             "can_stats": .bool(AccessPolicy.permits(account.role, .viewStatistics)),
             "sections": .list(sections),
+            // A count, never which cases: the leaders and heads learn that a report waits for a reader.
+            "unheld": .text(String(unheld)), "has_unheld": .bool(unheld > 0),
         ])
     }
 
@@ -271,7 +274,7 @@ public struct ConsoleCaseRoutes: Sendable {
             let said = [bad.key.map { pages.text($0, request) }, bad.detail.isEmpty ? nil : bad.detail].compactMap { $0 }.joined(separator: " ")
             return try casePage(request, error: said, status: .unprocessableContent)
         } catch let refused as Ledger.ActionRefused {
-            return try casePage(request, error: refused.description, status: .unprocessableContent)
+            return try casePage(request, error: refused.key.map { pages.text($0, request) } ?? refused.description, status: .unprocessableContent)
         }
         sessions.update(staff.id) { $0.flash = pages.text("done", request) }
         return Response.redirect(to: "/console/case/\(c.ref)?lang=\(pages.language(request).rawValue)")

@@ -60,10 +60,16 @@ public struct ConsoleStatsRoutes: Sendable {
         var deadlines: [(key: String, label: String, share: Statistics.DeadlineShare)] = []
     }
 
+    /// Whose cases the figures count: internal audit sees every case; anyone who can be excluded
+    /// from a case (head, approver) only the cases it holds, or the difference would tell it how
+    /// many cases are kept from it.
+    static func scope(_ account: Account) -> Int64? { account.role == .auditor ? nil : account.id }
+
     func figures(_ request: Request, year: Int?) throws -> Figures {
         let settings = ledger.settings
         let language = pages.language(request)
-        let stats = Statistics(try ledger.statisticsCases(year: year), rules: settings.deadlines, calendar: settings.calendar, today: ledger.today)
+        let heldBy = ConsoleStatsRoutes.scope(try request.signedInStaff().account)
+        let stats = Statistics(try ledger.statisticsCases(year: year, heldBy: heldBy), rules: settings.deadlines, calendar: settings.calendar, today: ledger.today)
         var f = Figures(total: stats.total)
         f.months = stats.byMonth.map { Line(key: $0.key, label: $0.key, value: String($0.count)) }
         // Every configured category, zeros included, in the configured order; then any id in the
@@ -113,7 +119,8 @@ public struct ConsoleStatsRoutes: Sendable {
             "staff": ConsoleAuthRoutes.staffValue(staff.account, language),
             "csrf": .text(staff.session.csrf),
             "year_text": .text(yearText),
-            "years": .list(try ledger.registerYears().map { ["value": .text(String($0)), "selected": .bool($0 == year)] }),
+            "scope_text": .text(pages.text(ConsoleStatsRoutes.scope(staff.account) == nil ? "stats_scope_all" : "stats_scope_held", request)),
+            "years": .list(try ledger.registerYears(heldBy: ConsoleStatsRoutes.scope(staff.account)).map { ["value": .text(String($0)), "selected": .bool($0 == year)] }),
             "all_selected": .bool(year == nil),
             "csv_url": .text("/console/stats.csv?lang=\(language.rawValue)&year=\(year.map(String.init) ?? "all")"),
             "total": .text(String(f.total)),

@@ -61,7 +61,7 @@ public struct ReporterRoutes: Sendable {
     }
 
     func reportForm(_ request: Request, draft: ReportDraft, errors: [ReportDraft.FieldError], hadFiles: Bool,
-                    status: HTTPStatus, handlers: [PageCache.Handler]? = nil) throws -> Response {
+                    status: HTTPStatus, handlers: [PageCache.Handler]? = nil, diversion: IntakeDiversion? = nil) throws -> Response {
         let language = pages.language(request)
         let form = ReportFormValues(draft: draft, errors: errors, language: language) { pages.library.text($0, language) }
         let handlers = try (handlers ?? pages.cache.handlers(ledger)).map { h -> TemplateValue in
@@ -77,6 +77,9 @@ public struct ReporterRoutes: Sendable {
             "accused_rows": form.accusedRows(count: ReporterRoutes.accusedRows),
             "handlers": .list(handlers), "has_handlers": .bool(!handlers.isEmpty),
             "real_name": .bool(draft.mode == .realName), "confidential": .bool(draft.confidential),
+            "diversion": diversion.map { d -> TemplateValue in
+                ["text": .text(pages.text("route_\(d.rawValue)", request)), "had_files": .bool(hadFiles)]
+            } ?? .bool(false),
         ])
     }
 
@@ -90,6 +93,13 @@ public struct ReporterRoutes: Sendable {
         guard errors.isEmpty else {
             // Nothing is lost but the files, which a page cannot hand back: the form says so.
             return try reportForm(request, draft: draft, errors: errors, hadFiles: staging.fileCount > 0, status: .unprocessableContent)
+        }
+        // Art. 10 lets the reporter keep the report from anyone, the heads included; before it is
+        // sent they are told, in their language, who receives it instead, and confirm. Without
+        // JavaScript this is a second round: the form comes back filled in (files are not kept,
+        // as after an error) with the notice and a box to tick.
+        if let diversion = try ledger.intakeDiversion(for: draft), fields.first("route_confirmed") != "1" {
+            return try reportForm(request, draft: draft, errors: [], hadFiles: staging.fileCount > 0, status: .ok, diversion: diversion)
         }
         let receipt = try ledger.submit(draft, staging: staging)
         keep = true

@@ -31,7 +31,8 @@ final class IntakeTests: XCTestCase {
 
     func testSubmitThenOpenWithTheCode() throws {
         let receipt = try world.submit(draft())
-        XCTAssertEqual(receipt.registerNumber.sequence, 1)
+        // Issue 13: a random unused six-digit number, not the arrival sequence (AccusedCannotTellTests).
+        XCTAssertTrue((1...999_999).contains(receipt.registerNumber.sequence))
         XCTAssertEqual(receipt.receivedOn, world.ledger.today)
         let code = try XCTUnwrap(receipt.code)
         guard case .success(let opened) = try world.ledger.openCase(code: code.grouped, gate: LookupGateHandle()) else {
@@ -42,7 +43,7 @@ final class IntakeTests: XCTestCase {
         XCTAssertEqual(view.status, .received)
         XCTAssertEqual(view.messages, [])
         let second = try world.submit(draft())
-        XCTAssertEqual(second.registerNumber.sequence, 2)
+        XCTAssertNotEqual(second.registerNumber, receipt.registerNumber)
     }
 
     func testWrongUnknownAndMistypedCodes() throws {
@@ -115,19 +116,27 @@ final class IntakeTests: XCTestCase {
         XCTAssertTrue(holders.contains(Holder.account(alternate.id)))
     }
 
-    func testPickedHandlerGetsNoGrantAndNoHandlerMeansRecoveryOnly() throws {
-        // No alternates (World's standard ones would take it in: issue 13).
+    /// Issue 13: a report that picks the head, with no intake alternate, goes to the leaders in
+    /// the seats; only one that leaves no reader at all is sealed for the recovery key alone,
+    /// and that is audited for the operator.
+    func testPickedHandlerGetsNoGrantTheLeadersReceiveItAndNoReaderMeansRecoveryOnly() throws {
+        // No alternates configured (World's standard ones would take it in first).
         world.settings = .default
         try world.reopen()
-        let head = try XCTUnwrap(try world.ledger.account(login: "head"))
+        let ids = try ["head", "chairman", "secretary"].map { try XCTUnwrap(try world.ledger.account(login: $0)).id }
         var d = draft()
-        d.excludedHandlers = [head.id]
+        d.excludedHandlers = [ids[0]]
         let receipt = try world.submit(d)
-        XCTAssertEqual(try grantHolders(receipt.caseRef), [Holder.recovery, Holder.reporter])
+        XCTAssertEqual(Set(try grantHolders(receipt.caseRef)),
+                       [Holder.recovery, Holder.reporter, Holder.account(ids[1]), Holder.account(ids[2])])
+        d.excludedHandlers = Set(ids)
+        let unread = try world.submit(d)
+        XCTAssertEqual(try grantHolders(unread.caseRef), [Holder.recovery, Holder.reporter])
         let unfilled = try world.ledger.pool.read { db in
             try db.scalar("SELECT count(*) FROM audit_log WHERE action = 'intake_unfilled'", as: Int.self)
         }
         XCTAssertEqual(unfilled, 1, "a report nobody can take is still received, and the gap is audited")
+        XCTAssertEqual(try world.ledger.unheldCaseCount(), 1)
     }
 
     func testHeadAndRecoveryOpenTheCaseKey() throws {

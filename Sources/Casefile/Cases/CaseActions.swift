@@ -11,7 +11,13 @@ extension Ledger {
     /// description is for the staff member who asked and names no reporter.
     public struct ActionRefused: Error, CustomStringConvertible, Sendable {
         public let description: String
-        public init(description: String) { self.description = description }
+        /// A text catalog key saying the same in the reader's language, where there is one; the
+        /// console shows that, the API the description.
+        public let key: String?
+        public init(description: String, key: String? = nil) {
+            self.description = description
+            self.key = key
+        }
     }
 
     func caseRow(_ db: Database, _ caseID: Int64) throws -> Row {
@@ -91,21 +97,35 @@ extension Ledger {
         return try JSONBytes.decode([ExclusionRecord].self, Array(blob.text.utf8))
     }
 
-    /// 报批 (art. 7): the summary goes to both seats; the case key is sealed for whoever sits in
-    /// each seat on this case (the holder, or the alternate where the holder is excluded).
-    public func propose(_ c: StaffCase, summary: String) throws {
-        let excluded = Set(try exclusions(c).map(\.accountID))
+    /// Who sits in each seat on this case: the holder, or the alternate where the holder is
+    /// excluded, and never one account in both seats (it would give art. 7's two approvals
+    /// alone). `keep` names seats already filled that stay as they are.
+    func seating(excluded: Set<Int64>, keep: [Seat: Int64] = [:]) throws -> [(Seat, Account)] {
         let roster = try pool.read { db in try self.roster(db) }
         let logins = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0.login) })
-        var seats: [(Seat, Account)] = []
-        for seat in Seat.allCases {
-            let id: Int64
+        var taken = keep
+        for seat in Seat.allCases where taken[seat] == nil {
+            let other = Seat.allCases.filter { $0 != seat }.compactMap { taken[$0] }.first
             do {
-                id = try SeatAssignment.holder(of: seat, roster: roster.map(\.rosterEntry), excluded: excluded,
-                                               alternates: settings.alternates, loginOf: { logins[$0] })
-            } catch { throw ActionRefused(description: error.description) }
-            seats.append((seat, roster.first { $0.id == id }!))
+                taken[seat] = try SeatAssignment.holder(of: seat, roster: roster.map(\.rosterEntry), excluded: excluded,
+                                                       alternates: settings.alternates, loginOf: { logins[$0] }, otherSeat: other)
+            } catch {
+                throw ActionRefused(description: error.description, key: "seat_unfilled_\(seat.rawValue)")
+            }
         }
+        return try Seat.allCases.compactMap { seat in
+            guard let id = taken[seat], keep[seat] == nil else { return nil }
+            guard let account = roster.first(where: { $0.id == id }) else { throw ActionRefused(description: "this account no longer exists") }
+            return (seat, account)
+        }
+    }
+
+    /// 报批 (art. 7): the summary goes to both seats; the case key is sealed for whoever sits in
+    /// each seat on this case (the holder, or the alternate where the holder is excluded). The
+    /// audit entry names the seat, not the account: the same line whoever sits in it, so the log
+    /// does not show that a holder was left out.
+    public func propose(_ c: StaffCase, summary: String) throws {
+        let seats = try seating(excluded: Set(try exclusions(c).map(\.accountID)))
         let grants = try seats.map { seat, account -> (Seat, Int64, Grants.Sealed) in
             (seat, account.id, try Grants.seal(c.caseKey, ref: c.ref, for: account))
         }
@@ -117,21 +137,27 @@ extension Ledger {
         try transition(c, .propose, input: .init(summary: summary)) { db, today in
             try Ledger.insertBlob(db, caseID: c.caseID, kind: .summary, blob: sealedSummary, author: author, day: today)
             for (seat, accountID, sealed) in grants {
-                try Grants.store(db, sealed, caseID: c.caseID)
-                try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, ?)",
-                               [.integer(c.caseID), .integer(accountID), .text(seat.rawValue)])
-                try audit.append(db, actor: author, action: "grant", caseRef: c.ref, detail: "account=\(accountID) capacity=\(seat.rawValue)", at: now)
+                try Ledger.seat(db, caseID: c.caseID, ref: c.ref, seat: seat, accountID: accountID, sealed: sealed,
+                                actor: author, audit: audit, at: now)
             }
             // An approval waits for each seat holder.
             if notify { try Outbox.enqueue(db, accounts: grants.map(\.1), at: now) }
         }
     }
 
+    static func seat(_ db: Database, caseID: Int64, ref: String, seat: Seat, accountID: Int64, sealed: Grants.Sealed,
+                     actor: String, audit: AuditLog, at now: Int64) throws {
+        try Grants.store(db, sealed, caseID: caseID)
+        try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, ?)",
+                       [.integer(caseID), .integer(accountID), .text(seat.rawValue)])
+        try audit.append(db, actor: actor, action: "grant", caseRef: ref, detail: "capacity=\(seat.rawValue)", at: now)
+    }
+
     /// 同意 / 不同意 (art. 7), from the seat this account holds on the case. A refusal stores the
     /// approver's internal reason sealed as `refusalReason` (holders only) and tells the reporter
     /// only the standard wording and any addition the approver confirmed for them (art. 11).
     public func decideApproval(_ c: StaffCase, approve: Bool, refusal: Refusal? = nil) throws {
-        guard let seat = c.seat else { throw ActionRefused(description: "You hold no approval seat on this case.") }
+        guard let seat = c.seat else { throw ActionRefused(description: "You hold no approval seat on this case.", key: "no_seat_on_case") }
         if approve {
             try transition(c, .approve, input: .init(seat: seat))
             return
@@ -156,8 +182,9 @@ extension Ledger {
         }
         if try exclusions(c).contains(where: { $0.accountID == inspectorID }) {
             _ = try pool.write { [audit, clock] db in
+                // No account and no reason beside the case: the log must not say who is kept from it.
                 try audit.append(db, actor: "staff:\(c.accountID)", action: "designate_refused", caseRef: c.ref,
-                                 detail: "account=\(inspectorID) reason=excluded", at: clock())
+                                 detail: "", at: clock())
             }
             throw ActionRefused(description: "This person is excluded from the case (art. 10) and cannot be designated.")
         }
@@ -235,16 +262,23 @@ extension Ledger {
     public func closeCase(_ c: StaffCase) throws { try transition(c, .close, input: .init()) }
 
     /// 回避: the grant (and any identity grant) is deleted at once, the account joins the sealed
-    /// exclusions, and every assignment of it on this case ends.
+    /// exclusions, and every assignment of it on this case ends. A seat holder's approval still
+    /// waiting is void (`Workflow.recusal`) and the seat passes to its next holder, who gets the
+    /// case key in the same transaction: a case is never left waiting on an empty seat.
     public func recuse(_ c: StaffCase, reason: String) throws {
         var list = try exclusions(c)
         list.append(ExclusionRecord(accountID: c.accountID, reason: "recused"))
+        let passOn = try seatPassingOn(c, excluded: Set(list.map(\.accountID)))
         let sealed = try sealedBlob(c, .exclusions, String(decoding: try JSONBytes.encode(list), as: UTF8.self))
         let why = try sealedBlob(c, .note, "回避 / recusal: " + reason)
         let now = clock()
         let today = Int64(self.today.ordinal)
         let audit = self.audit
         let holder = Holder.account(c.accountID)
+        let approvals = c.seat.map { Workflow.recusal(from: $0, facts: c.facts).approvals } ?? c.facts.approvals
+        let approvalsText = approvals.map(\.rawValue).sorted().joined(separator: ",")
+        let wasText = c.facts.approvals.map(\.rawValue).sorted().joined(separator: ",")
+        let notify = notifying
         try pool.write { db in
             try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'exclusions'", [.integer(c.caseID)])
             try Ledger.insertBlob(db, caseID: c.caseID, kind: .exclusions, blob: sealed, author: "staff:\(c.accountID)", day: today)
@@ -252,7 +286,35 @@ extension Ledger {
             try db.execute("DELETE FROM grants WHERE case_id = ? AND holder = ?", [.integer(c.caseID), .text(holder)])
             try db.execute("DELETE FROM identity_grants WHERE case_id = ? AND holder = ?", [.integer(c.caseID), .text(holder)])
             try db.execute("DELETE FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(c.caseID), .integer(c.accountID)])
+            if approvals != c.facts.approvals {
+                // Compared and set: the other seat's approval given meanwhile is not erased.
+                try db.execute("UPDATE cases SET approvals = ? WHERE id = ? AND state = 'awaiting_approval' AND approvals = ?",
+                               [.text(approvalsText), .integer(c.caseID), .text(wasText)])
+                guard db.changes == 1 else { throw ActionRefused(description: "The case changed meanwhile; reload and try again.") }
+            }
             try audit.append(db, actor: "staff:\(c.accountID)", action: "recusal", caseRef: c.ref, detail: "grant revoked", at: now)
+            if let passOn {
+                try Ledger.seat(db, caseID: c.caseID, ref: c.ref, seat: passOn.0, accountID: passOn.1.id, sealed: passOn.2,
+                                actor: "staff:\(c.accountID)", audit: audit, at: now)
+                if notify { try Outbox.enqueue(db, accounts: [passOn.1.id], at: now) }
+            }
         }
+    }
+
+    /// The seat a recusing holder leaves and who takes it, with the case key sealed for them;
+    /// nil when the account holds no seat, the case is past the leaders' part, or no one may take
+    /// the seat. A recusal is never refused for that: keeping someone who must step aside on the
+    /// case is worse than a seat that waits for settings to name an alternate.
+    private func seatPassingOn(_ c: StaffCase, excluded: Set<Int64>) throws -> (Seat, Account, Grants.Sealed)? {
+        guard let seat = c.seat, !c.facts.state.isClosed, c.facts.state != .concluded else { return nil }
+        let sitting = try pool.read { db in
+            try db.query("SELECT account_id, capacity FROM assignments WHERE case_id = ? AND capacity IN ('chairman', 'party_secretary')",
+                         [.integer(c.caseID)]).map { (try $0.required(Int64.self, "account_id", table: "assignments"),
+                                                     Seat(rawValue: try $0.required(String.self, "capacity", table: "assignments"))) }
+        }
+        var keep: [Seat: Int64] = [:]
+        for (id, s) in sitting { if let s, s != seat { keep[s] = id } }
+        guard let taken = try? seating(excluded: excluded, keep: keep).first(where: { $0.0 == seat }) else { return nil }
+        return (seat, taken.1, try Grants.seal(c.caseKey, ref: c.ref, for: taken.1))
     }
 }

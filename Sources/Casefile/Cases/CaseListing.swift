@@ -84,7 +84,7 @@ extension StaffCase {
     /// holds the case in, then the workflow for the case's state. The same answer `staffCase`
     /// gives before acting; pages use it to show only the actions that would be allowed.
     public func permits(_ action: CaseAction) -> Bool {
-        guard let role = caseRole else { return false }
+        guard let role = caseRole(for: action) else { return false }
         return AccessPolicy.permits(role, action, .assigned) && Workflow.allows(action, in: facts)
     }
 }

@@ -54,6 +54,16 @@ public final class IntakeStaging {
     public var fileCount: Int { files.count }
 }
 
+/// Who receives a report that the reporter's own exclusions keep from the heads.
+public enum IntakeDiversion: String, Sendable {
+    /// The configured intake alternate.
+    case alternate
+    /// The leaders in the two approval seats (or their alternates).
+    case leaders
+    /// No one: sealed for the recovery key until the operator runs `candor recover --unheld`.
+    case noOne = "no_one"
+}
+
 public struct Receipt: Sendable {
     /// Shown once to the reporter; nil for a staff-registered report without one.
     public let code: TrackingCode?
@@ -104,18 +114,44 @@ extension Ledger {
                        receivedOn: today, caseRef: staging.ref)
     }
 
-    /// Art. 10: who is kept from the report and who takes it in. A report is never refused for
-    /// want of a handler: with no one to take intake it is sealed for the recovery key alone
-    /// and the gap is audited.
-    private func intakeHolders(for draft: ReportDraft) throws -> (exclusions: [Exclusion], accounts: [Account]) {
+    /// Art. 10: who is kept from the report and who takes it in, by `SeatAssignment.intakePlan`:
+    /// the heads not excluded, else the intake alternate, else the leaders in the two seats. Only
+    /// when not one reader is left is the report sealed for the recovery key alone; the leaders
+    /// and heads then see it counted as unheld (`unheldCaseCount`) until `candor recover` gives it
+    /// to someone.
+    func intakeHolders(for draft: ReportDraft) throws -> (exclusions: [Exclusion], accounts: [Account]) {
         let roster = try pool.read { db in try self.roster(db) }
+        let (exclusions, plan) = intakePlan(for: draft, roster: roster)
+        let intake = Set(plan?.accounts ?? [])
+        return (exclusions, roster.filter { intake.contains($0.id) })
+    }
+
+    func intakePlan(for draft: ReportDraft, roster: [Account]) -> (exclusions: [Exclusion], plan: IntakePlan?) {
         let logins = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0.login) })
         let exclusions = Separation.exclusions(accused: draft.namedAccused, pickedAccountIDs: draft.excludedHandlers,
                                                roster: roster.map(\.rosterEntry))
-        let excluded = Set(exclusions.map(\.accountID))
-        let intake = (try? SeatAssignment.intake(roster: roster.map(\.rosterEntry), excluded: excluded,
-                                                 alternates: settings.alternates, loginOf: { logins[$0] })) ?? []
-        return (exclusions, roster.filter { intake.contains($0.id) })
+        let plan = SeatAssignment.intakePlan(roster: roster.map(\.rosterEntry), excluded: Set(exclusions.map(\.accountID)),
+                                             alternates: settings.alternates, loginOf: { logins[$0] })
+        return (exclusions, plan)
+    }
+
+    /// Whether the people this draft names or picks keep it from the department's heads, and who
+    /// receives it instead; nil when it goes the usual way (or would go this way whatever the
+    /// reporter chose, e.g. a roster with no head at all). The report form asks the reporter to
+    /// confirm before sending such a report. It names no account and no exclusion basis, so the
+    /// form shows nothing of the roster beyond the handler list it already offers.
+    public func intakeDiversion(for draft: ReportDraft) throws -> IntakeDiversion? {
+        let roster = try pool.read { db in try self.roster(db) }
+        let chosen = intakePlan(for: draft, roster: roster).plan?.route
+        guard chosen != .heads else { return nil }
+        let usual = intakePlan(for: ReportDraft(), roster: roster).plan?.route
+        guard usual == .heads else { return nil }
+        switch chosen {
+        case .alternate?: return .alternate
+        case .leaders?: return .leaders
+        case .heads?: return nil
+        case nil: return .noOne
+        }
     }
 
     /// Everything of a new case that is stored sealed, sealed before the write transaction opens
@@ -178,7 +214,7 @@ extension Ledger {
     /// One transaction: the case, its sealed parts, its intake, its notices and its audit entries
     /// exist together or not at all. Returns the register sequence.
     private func insert(_ c: NewCase, _ sealed: SealedCase, notify: Bool, at now: Int64, _ db: Database) throws -> Int64 {
-        let seq = try nextSequence(db, "register:\(c.year)")
+        let seq = try unusedRegisterSequence(db, year: c.year)
         let day = Int64(c.day.ordinal)
         try db.execute("""
             INSERT INTO cases(ref, register_year, register_seq, channel, category, state, real_name, confidential,
@@ -207,14 +243,31 @@ extension Ledger {
             try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, 0, ?, ?)",
                            [.integer(caseID), .text(attachment.file), .text(c.author), .integer(day), .blob(attachment.meta)])
         }
+        // Whoever takes intake (heads, the alternate or the leaders), the audit log says the same
+        // thing, so the log does not tell who was kept from which report; the route is in the
+        // sealed exclusions. Only a report no one at all may read is flagged, for the operator.
         if c.intakeIDs.isEmpty {
             try audit.append(db, actor: "system", action: "intake_unfilled", caseRef: c.ref,
-                             detail: "no head or alternate intake could take this report; sealed for the recovery key", at: now)
+                             detail: "sealed for the recovery key only: candor recover --unheld", at: now)
         }
         if let registeredBy = c.registeredBy {
             try audit.append(db, actor: "staff:\(registeredBy)", action: "register_offline_report", caseRef: c.ref,
                              detail: "channel=\(c.channel.rawValue)", at: now)
         }
         return seq
+    }
+
+    /// A register number an excluded reader cannot count from: a random unused six-digit number
+    /// of the year rather than the arrival sequence, so that a gap in one's inbox (1, 2, 4) does
+    /// not show that a case was kept from one. Arrival order stays in `received_day` and the
+    /// row id, which no page shows.
+    func unusedRegisterSequence(_ db: Database, year: Int) throws -> Int64 {
+        for _ in 0..<64 {
+            let raw = try Random.bytes(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let candidate = Int64(raw % 999_999) + 1
+            if try db.queryOne("SELECT 1 FROM cases WHERE register_year = ? AND register_seq = ?",
+                               [.integer(Int64(year)), .integer(candidate)]) == nil { return candidate }
+        }
+        throw Problem(description: "no unused register number found for \(year): the year's register is nearly full")
     }
 }

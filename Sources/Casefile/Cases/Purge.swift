@@ -34,7 +34,7 @@ extension Ledger {
             try db.query("""
                 SELECT \(CaseRow.columns()) FROM cases
                 WHERE purged_day IS NULL AND closed_day IS NOT NULL AND legal_hold = 0
-                ORDER BY register_year, register_seq
+                ORDER BY received_day, id
                 """)
         }
         return try rows.compactMap { row in

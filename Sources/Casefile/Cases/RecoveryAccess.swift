@@ -17,6 +17,10 @@ extension Ledger {
             case notAssigned
             /// The case has no grant for the recovery key (should not happen; it is sealed at intake).
             case noRecoveryGrant
+            /// An unheld case given to the account for intake (`recoverUnheld`).
+            case givenForIntake(identity: Bool)
+            /// The account's role may not take intake (only a head, an inspector or an approver may).
+            case notAReader
         }
         public let ref: String
         public let registerNumber: RegisterNumber
@@ -82,7 +86,8 @@ extension Ledger {
         let audit = self.audit
         if excluded.contains(where: { $0.accountID == accountID }) {
             _ = try pool.write { db in
-                try audit.append(db, actor: actor, action: "recovery_regrant_refused", caseRef: ref, detail: "account=\(accountID) reason=excluded", at: now)
+                // Neither the account nor the reason beside the case (see `regrant`).
+                try audit.append(db, actor: actor, action: "recovery_regrant_refused", caseRef: ref, detail: "", at: now)
             }
             return .excluded
         }
@@ -102,5 +107,79 @@ extension Ledger {
                              detail: "account=\(accountID) identity=\(identity == nil ? 0 : 1)", at: now)
         }
         return .restored(identity: identity != nil)
+    }
+
+    /// How many cases no staff account holds or was ever given: sealed at intake for the
+    /// recovery key alone because the reporter's exclusions left no reader (`intakePlan` nil).
+    /// Heads and seat holders see the count on their inbox, never which cases, and ask the
+    /// operator to run `candor recover --unheld`.
+    public func unheldCaseCount() throws -> Int {
+        try pool.read { db in
+            try db.required("SELECT count(*) AS n FROM cases WHERE \(Ledger.unheld)", as: Int.self, column: "n", table: CaseRow.table)
+        }
+    }
+
+    static let unheld = """
+        NOT EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = cases.id)
+        AND EXISTS (SELECT 1 FROM grants g WHERE g.case_id = cases.id AND g.holder = '\(Holder.recovery)')
+        """
+
+    /// Gives every unheld case the account is not excluded from to it for intake
+    /// (`candor recover --unheld --to LOGIN`): the case and identity keys sealed through `Grants`
+    /// from the recovery key, an `intake` assignment, an audit entry per case. Only an account
+    /// that may read reports (head, inspector, approver) can receive them; never admin or auditor.
+    public func recoverUnheld(recoveryKey: RecoveryPrivateKey, to login: String, actor: String = "cli:recover") throws -> [RecoveryOutcome] {
+        guard recoveryKey.publicKey == keys.recoveryPublicKey else {
+            throw Problem(description: "this recovery key does not belong to this installation. Use the recovery key `candor init` printed for this installation.")
+        }
+        guard let account = try account(login: login) else { throw Problem(description: "no account with the login '\(login)'") }
+        guard !account.disabled else { throw Problem(description: "\(login) is disabled: enable it first (candor user enable \(login))") }
+        let rows = try pool.read { db in
+            try db.query("SELECT \(CaseRow.columns()) FROM cases WHERE \(Ledger.unheld) ORDER BY id").map(CaseRow.init(row:))
+        }
+        return try rows.map { c in
+            guard account.role == .head || Alternates.mayStandIn(account.role, forIntake: true) else {
+                return RecoveryOutcome(ref: c.ref, registerNumber: c.registerNumber, result: .notAReader)
+            }
+            let result = try giveForIntake(caseID: c.id, ref: c.ref, realName: c.realName, account: account,
+                                           recoveryKey: recoveryKey, actor: actor)
+            return RecoveryOutcome(ref: c.ref, registerNumber: c.registerNumber, result: result)
+        }
+    }
+
+    private func giveForIntake(caseID: Int64, ref: String, realName: Bool, account: Account,
+                               recoveryKey: RecoveryPrivateKey, actor: String) throws -> RecoveryOutcome.Result {
+        let found = try pool.read { db in
+            (recovery: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
+             identity: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
+             exclusions: try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1",
+                                         [.integer(caseID)]).map(BlobRow.init(row:)))
+        }
+        guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
+        let caseKey = try Grants.openCaseKey(sealedRecovery, ref: ref, with: recoveryKey)
+        let excluded = try found.exclusions.map { try JSONBytes.decode([ExclusionRecord].self, try $0.open(caseKey: caseKey, ref: ref)) } ?? []
+        let now = clock()
+        let audit = self.audit
+        // The same refusal line as any other (no account, no reason beside the case).
+        if excluded.contains(where: { $0.accountID == account.id }) {
+            _ = try pool.write { db in try audit.append(db, actor: actor, action: "recovery_regrant_refused", caseRef: ref, detail: "", at: now) }
+            return .excluded
+        }
+        var grants = [try Grants.seal(caseKey, ref: ref, for: account)]
+        if realName, let identity = found.identity {
+            grants.append(try Grants.seal(try Grants.openIdentityKey(identity, ref: ref, with: recoveryKey), ref: ref, for: account))
+        }
+        let sealed = grants
+        let notify = notifying
+        try pool.write { db in
+            // Re-checked inside the transaction: two operators giving the same case at once give it once.
+            guard try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ?", [.integer(caseID)]) == nil else { return }
+            for grant in sealed { try Grants.store(db, grant, caseID: caseID) }
+            try db.execute("INSERT INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'intake')", [.integer(caseID), .integer(account.id)])
+            if notify { try Outbox.enqueue(db, accounts: [account.id], at: now) }
+            try audit.append(db, actor: actor, action: "recovery_intake", caseRef: ref,
+                             detail: "account=\(account.id) identity=\(sealed.count > 1 ? 1 : 0)", at: now)
+        }
+        return .givenForIntake(identity: sealed.count > 1)
     }
 }

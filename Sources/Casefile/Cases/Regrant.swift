@@ -15,8 +15,9 @@ extension Ledger {
         }
         if try exclusions(c).contains(where: { $0.accountID == accountID }) {
             _ = try pool.write { [audit, clock] db in
+                // Neither the account nor the reason beside the case: the log must not say who is kept from it.
                 try audit.append(db, actor: "staff:\(c.accountID)", action: "regrant_refused", caseRef: c.ref,
-                                 detail: "account=\(accountID) reason=excluded", at: clock())
+                                 detail: "", at: clock())
             }
             throw ActionRefused(description: "This person is excluded from the case (art. 10) and can never be given access to it.")
         }

@@ -64,11 +64,11 @@ extension Ledger {
                 }
                 guard row.id != caseID else { throw ActionRefused(description: "A report cannot be on the same matter as itself.") }
                 return (row.id, LinkedReport(registerNumber: number.description, receivedOn: row.receivedOn,
-                                             sequence: Int64(number.year) * 10_000_000 + Int64(row.registerNumber.sequence)))
+                                             sequence: row.id))
             }
         }
         let prior = try priorKnowledgeRecords(caseID: caseID)
-        let mine = Int64(c.registerNumber.year) * 10_000_000 + Int64(c.registerNumber.sequence)
+        let mine = c.caseID  // arrival order is the row id: register numbers are random (issue 13)
         let eligibility = RewardRule.assess(outcome: c.facts.outcome, state: c.facts.state, verifiedLoss: verifiedLoss,
                                             receivedOn: c.receivedOn, sequence: mine, priorKnowledge: prior,
                                             linkedReports: others.map(\.1), bands: settings.rewardBands)

@@ -30,6 +30,14 @@ public struct StaffCase: Sendable {
         return nil
     }
 
+    /// The role this account acts in for `action`: a leader who took intake because every head
+    /// was excluded (`IntakePlan.Route.leaders`) still decides from its seat, or art. 7's two
+    /// approvals could never be given on that case.
+    public func caseRole(for action: CaseAction) -> Role? {
+        if seat != nil, action == .decideApproval || action == .approveReward { return .approver }
+        return caseRole
+    }
+
     public var seat: Seat? {
         if capacities.contains("chairman") { return .chairman }
         if capacities.contains("party_secretary") { return .partySecretary }
@@ -91,7 +99,7 @@ extension Ledger {
                                   capacities: Set(capacities), facts: facts, registerNumber: row.registerNumber,
                                   receivedOn: row.receivedOn, category: row.category, channel: row.channel,
                                   realName: row.realName, confidential: row.confidential, legalHold: row.legalHold)
-        guard let role = staffCase.caseRole, AccessPolicy.permits(role, action, .assigned) else {
+        guard let role = staffCase.caseRole(for: action), AccessPolicy.permits(role, action, .assigned) else {
             try deny("reason=policy", caseRef: ref)
             return .refused("Your part in this case does not include this action.")
         }
