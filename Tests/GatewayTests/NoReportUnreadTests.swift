@@ -222,6 +222,11 @@ final class RecoverUnheldCommandTests: XCTestCase {
         }
         var l = try ledger()
         let headID = try XCTUnwrap(try l.account(login: "head")).id
+        // The inspector made after the first head waits for a second reader (two-person rule).
+        let inspID = try XCTUnwrap(try l.account(login: "insp")).id
+        for change in try l.pendingReaderChanges() where change.accountID == inspID {
+            try l.confirmReaderChange(change.id, by: headID, settingsFile: nil)
+        }
         let ref = try l.submit(ReportDraft(category: "bribery", narrative: "UNHELD", accused: [AccusedPerson(name: "外部人员", post: "包工头")],
                                            excludedHandlers: [headID]), staging: try l.beginIntake()).caseRef
         XCTAssertEqual(try l.pool.read { db in try db.scalar("SELECT count(*) FROM assignments", as: Int.self) }, 0, "no reader left")
