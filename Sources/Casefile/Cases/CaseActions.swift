@@ -94,8 +94,10 @@ extension Ledger {
     /// 报批 (art. 7): the summary goes to both seats; the case key is sealed for whoever sits in
     /// each seat on this case (the holder, or the alternate where the holder is excluded).
     public func propose(_ c: StaffCase, summary: String) throws {
-        let excluded = Set(try exclusions(c).map(\.accountID))
+        let separation = try self.separation(c)
         let roster = try pool.read { db in try self.roster(db) }
+        // Excluded now, not only at intake: an account created or renamed since is matched too.
+        let excluded = separation.excluded(among: roster)
         let logins = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0.login) })
         var seats: [(Seat, Account)] = []
         for seat in Seat.allCases {
@@ -107,7 +109,7 @@ extension Ledger {
             seats.append((seat, roster.first { $0.id == id }!))
         }
         let grants = try seats.map { seat, account -> (Seat, Int64, Grants.Sealed) in
-            (seat, account.id, try Grants.seal(c.caseKey, ref: c.ref, for: account))
+            (seat, account.id, try Grants.seal(c.caseKey, ref: c.ref, for: account, cleared: try separation.clear(account)))
         }
         let sealedSummary = try sealedBlob(c, .summary, summary)
         let author = "staff:\(c.accountID)"
@@ -147,14 +149,8 @@ extension Ledger {
         guard let account = try account(id: inspectorID), account.role == .inspector || account.role == .head, !account.disabled else {
             throw ActionRefused(description: "Choose an active inspector.")
         }
-        if try exclusions(c).contains(where: { $0.accountID == inspectorID }) {
-            _ = try pool.write { [audit, clock] db in
-                try audit.append(db, actor: "staff:\(c.accountID)", action: "designate_refused", caseRef: c.ref,
-                                 detail: "account=\(inspectorID) reason=excluded", at: clock())
-            }
-            throw ActionRefused(description: "This person is excluded from the case (art. 10) and cannot be designated.")
-        }
-        let sealed = try Grants.seal(c.caseKey, ref: c.ref, for: account)
+        let cleared = try clearance(c, for: account, refusal: "designate_refused")
+        let sealed = try Grants.seal(c.caseKey, ref: c.ref, for: account, cleared: cleared)
         let now = clock()
         let audit = self.audit
         try pool.write { db in

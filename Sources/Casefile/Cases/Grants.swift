@@ -8,7 +8,8 @@ import Vault
 ///
 /// This is the one choke point for who may hold a key. A rule such as "admin and auditor accounts
 /// never hold a grant" belongs in `seal(_:ref:for:)`, which is handed the whole `Account` (its id,
-/// role and public key) for that reason; no such rule is applied here yet.
+/// role and public key) for that reason. Art. 10 is applied here by type: a staff account's seal
+/// takes a `GrantClearance`, which only the separation check (SeparationCheck.swift) can make.
 ///
 /// The context strings bind the case's reference and the holder, so a grant copied to another
 /// case or holder does not open. They and the sealed bytes are those the ledger has always
@@ -33,7 +34,8 @@ enum Grants {
     // MARK: Sealing
 
     /// The case key for a staff account.
-    static func seal(_ key: CaseKey, ref: String, for account: Account) throws -> Sealed {
+    static func seal(_ key: CaseKey, ref: String, for account: Account, cleared: GrantClearance) throws -> Sealed {
+        try cleared.covers(account, ref: ref)
         let holder = Holder.account(account.id)
         let bytes = try key.withSecret {
             try SealedBox.seal($0, to: try account.x25519PublicKey(), context: caseContext(ref: ref, holder: holder))
@@ -42,7 +44,8 @@ enum Grants {
     }
 
     /// The identity key for a staff account (the head, or an inspector whose request was granted).
-    static func seal(_ key: IdentityKey, ref: String, for account: Account) throws -> Sealed {
+    static func seal(_ key: IdentityKey, ref: String, for account: Account, cleared: GrantClearance) throws -> Sealed {
+        try cleared.covers(account, ref: ref)
         let holder = Holder.account(account.id)
         let bytes = try key.withSecret {
             try SealedBox.seal($0, to: try account.x25519PublicKey(), context: identityContext(ref: ref, holder: holder))

@@ -106,7 +106,7 @@ extension Ledger {
     /// Art. 10: who is kept from the report and who takes it in. A report is never refused for
     /// want of a handler: with no one to take intake it is sealed for the recovery key alone
     /// and the gap is audited.
-    private func intakeHolders(for draft: ReportDraft) throws -> (exclusions: [Exclusion], accounts: [Account]) {
+    private func intakeHolders(for draft: ReportDraft) throws -> (exclusions: [ExclusionRecord], accounts: [Account]) {
         let roster = try pool.read { db in try self.roster(db) }
         let logins = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0.login) })
         let exclusions = Separation.exclusions(accused: draft.namedAccused, pickedAccountIDs: draft.excludedHandlers,
@@ -114,7 +114,7 @@ extension Ledger {
         let excluded = Set(exclusions.map(\.accountID))
         let intake = (try? SeatAssignment.intake(roster: roster.map(\.rosterEntry), excluded: excluded,
                                                  alternates: settings.alternates, loginOf: { logins[$0] })) ?? []
-        return (exclusions, roster.filter { intake.contains($0.id) })
+        return (CaseSeparation.records(exclusions, accused: draft.namedAccused, roster: roster), roster.filter { intake.contains($0.id) })
     }
 
     /// Everything of a new case that is stored sealed, sealed before the write transaction opens
@@ -141,7 +141,7 @@ extension Ledger {
         let intakeIDs: [Int64]
     }
 
-    private func seal(_ draft: ReportDraft, staging: IntakeStaging, exclusions: [Exclusion], intake: [Account],
+    private func seal(_ draft: ReportDraft, staging: IntakeStaging, exclusions: [ExclusionRecord], intake: [Account],
                       reporterKey: ReporterKey?) throws -> SealedCase {
         let ref = staging.ref, caseKey = staging.caseKey
         var out = SealedCase()
@@ -151,9 +151,12 @@ extension Ledger {
         }
         try add(.report, JSONBytes.encode(ReportContent(draft)))
         try add(.accused, JSONBytes.encode(draft.namedAccused))
-        try add(.exclusions, JSONBytes.encode(exclusions.map { ExclusionRecord(accountID: $0.accountID, reason: $0.reason.rawValue) }))
+        try add(.exclusions, JSONBytes.encode(exclusions))
 
-        out.grants = try intake.map { try Grants.seal(caseKey, ref: ref, for: $0) }
+        // The same check as every later grant, on what is about to be sealed.
+        let separation = CaseSeparation(ref: ref, accused: draft.namedAccused, records: exclusions)
+        let cleared = try intake.map { ($0, try separation.clear($0)) }
+        out.grants = try cleared.map { try Grants.seal(caseKey, ref: ref, for: $0, cleared: $1) }
         out.grants.append(try Grants.sealForRecovery(caseKey, ref: ref, to: keys.recoveryPublicKey))
         if let reporterKey {
             out.grants.append(try Grants.sealForReporter(caseKey, ref: ref, reporterKey: reporterKey))
@@ -163,7 +166,7 @@ extension Ledger {
             let identityKey = try IdentityKey.random()
             let slot = try CaseCrypto.newSlot()
             out.identity = (slot, try CaseCrypto.seal(try JSONBytes.encode(identity), identityKey: identityKey, ref: ref, slot: slot))
-            out.grants += try intake.map { try Grants.seal(identityKey, ref: ref, for: $0) }
+            out.grants += try cleared.map { try Grants.seal(identityKey, ref: ref, for: $0, cleared: $1) }
             out.grants.append(try Grants.sealForRecovery(identityKey, ref: ref, to: keys.recoveryPublicKey))
         }
         for file in staging.files {

@@ -65,34 +65,28 @@ extension Ledger {
         let found = try pool.read { db in
             (recovery: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
              identityRecovery: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
-             exclusions: try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1",
-                                         [.integer(caseID)]).map(BlobRow.init(row:)),
              assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
              holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil,
              identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: confidential))
         }
         guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
         let caseKey = try Grants.openCaseKey(sealedRecovery, ref: ref, with: recoveryKey)
-        var excluded: [ExclusionRecord] = []
-        if let blob = found.exclusions {
-            let plain = try blob.open(caseKey: caseKey, ref: ref)
-            excluded = try JSONBytes.decode([ExclusionRecord].self, plain)
-        }
+        let separation = try pool.read { db in try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey) }
         let now = clock()
         let audit = self.audit
-        if excluded.contains(where: { $0.accountID == accountID }) {
+        guard let cleared = try? separation.clear(account) else {
             _ = try pool.write { db in
-                try audit.append(db, actor: actor, action: "recovery_regrant_refused", caseRef: ref, detail: "account=\(accountID) reason=excluded", at: now)
+                try audit.append(db, actor: actor, action: "recovery_regrant_refused", caseRef: ref, detail: "refused", at: now)
             }
             return .excluded
         }
         guard found.assigned else { return .notAssigned }
         guard !found.holds else { return .alreadyHeld }
-        let sealed = try Grants.seal(caseKey, ref: ref, for: account)
+        let sealed = try Grants.seal(caseKey, ref: ref, for: account, cleared: cleared)
         var sealedIdentity: Grants.Sealed?
         if realName, found.identity, let identityRecovery = found.identityRecovery {
             let identityKey = try Grants.openIdentityKey(identityRecovery, ref: ref, with: recoveryKey)
-            sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account)
+            sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account, cleared: cleared)
         }
         let identity = sealedIdentity
         try pool.write { db in
