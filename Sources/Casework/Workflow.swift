@@ -241,6 +241,9 @@ public enum Workflow {
         switch action {
         case .view, .declareRecusal, .readNotes, .readIdentity, .setLegalHold:
             return true
+        case .excludeFromCase:
+            // A conflict can come to light at any time while the case is worked on.
+            return !state.isClosed
         case .designate:
             // Art. 7: investigators only after both approvals.
             return (state == .investigating || state == .suspended) && facts.approvals.count == Seat.allCases.count

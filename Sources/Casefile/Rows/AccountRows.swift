@@ -10,7 +10,8 @@ extension Account {
                   employeeID: try r.optional("employee_id"), role: try r.required("role", as: Role.self),
                   seat: try r.optional("seat", as: Seat.self), publicKey: try r.required("public_key"),
                   totpEnrolled: try r.required("totp_enrolled"), disabled: try r.required("disabled"),
-                  email: try r.optional("email"), notify: try r.required("notify", as: NotifyPreference.self))
+                  email: try r.optional("email"), notify: try r.required("notify", as: NotifyPreference.self),
+                  post: try r.optional("post"))
     }
 }
 

@@ -239,6 +239,13 @@ enum Schema {
             CREATE INDEX api_tokens_account ON api_tokens(account_id);
             """)
         }
+        m.register("0007-account-post") { db in
+            try db.execute("""
+            -- The post as the company writes it (财务部经理): a report naming "王部长" or a post is
+            -- matched against it at every grant (art. 10). Not secret: it is on the org chart.
+            ALTER TABLE accounts ADD COLUMN post TEXT;
+            """)
+        }
         return m
     }
 }
