@@ -159,7 +159,7 @@ public struct ConsoleCaseRoutes: Sendable {
             "report_fields": .list(ReportField.facts.map { f in
                 ["label": .text(pages.text(f.label, request)), "text": .text(content?[f] ?? ""), "long": .bool(f.kind == .longText)]
             }),
-            "accused": .list(accused.map { p in .text(PersonPart.all.map { p[$0] }.joined(separator: " — ")) }),
+            "accused": .list(accused.map { p in .text(PersonPart.all.map { p[$0] }.filter { !$0.isEmpty }.joined(separator: " — ")) }),
             "summary": entries([.summary]), "messages": entries([.messageToReporter, .messageFromReporter]),
             "notes": entries([.note, .interview]), "reads_notes": .bool(readsNotes),
             "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),
