@@ -133,4 +133,21 @@ final class SeparationAtEveryGrantTests: XCTestCase {
         XCTAssertThrowsError(try world.ledger.decideIdentityRequest(c, requestID: request.id, grant: true, headKey: try unlock("head").key))
         XCTAssertEqual(try grants(late.id, table: "identity_grants"), 0)
     }
+
+    func testAGrantAlreadyHeldOpensNothingOnceTheAccountMatchesTheAccused() throws {
+        let receipt = try submit(accused: [AccusedPerson(name: "孙立", post: "采购部经理")])
+        let c = try approved(receipt.caseRef)
+        let late = try world.account("inspector3", "孙丽", .inspector)
+        try world.ledger.designate(c, inspectorID: late.id)
+        XCTAssertNoThrow(try open(receipt.caseRef, as: "inspector3"))
+        try rename("inspector3", to: "孙立")
+        let u = try unlock("inspector3")
+        guard case .notFound = try world.ledger.staffCase(ref: receipt.caseRef, accountID: u.account.id, key: u.key, action: .view) else {
+            return XCTFail("renamed to the accused: the grant it holds opens nothing")
+        }
+        let details = try world.ledger.pool.read { db in
+            try db.query("SELECT detail FROM audit_log WHERE action = 'access_denied'").compactMap { try $0.string("detail") }
+        }
+        XCTAssertEqual(details, ["action=view reason=no_grant"], "said as for any account without a grant")
+    }
 }

@@ -104,3 +104,14 @@ extension GrantClearance {
         }
     }
 }
+
+extension Ledger {
+    /// Whether the case excludes `accountID` as the roster holds it now (on record, or matched
+    /// by the accused). A disabled or deleted account is not checked here: it cannot log in.
+    func excludedNow(caseID: Int64, ref: String, caseKey: CaseKey, accountID: Int64) throws -> Bool {
+        try pool.read { db in
+            guard let row = try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE id = ?", [.integer(accountID)]) else { return false }
+            return try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey).exclusion(of: try Account(row: row)) != nil
+        }
+    }
+}
