@@ -6,6 +6,7 @@ import Foundation
 import HTTPCore
 import Presentation
 import SQLiteDB
+import Vault
 import XCTest
 
 /// Art. 10 through the console: matching beyond the exact name, the head's view of who is
@@ -116,5 +117,38 @@ final class SeparationRoutesTests: XCTestCase {
         XCTAssertFalse(try holds("inspector1", receipt.caseRef))
         XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie)).contains("SEP-WITHDRAW"),
                       "the reason is kept, sealed, in the case's notes")
+    }
+
+    func testExcludingASeatHolderWhoApprovedVoidsTheApprovalAndPassesTheSeatOn() throws {
+        let deputy = try cw.world.account("secretary2", "吴刚", .approver, seat: .partySecretary)
+        let secret = try TOTP.generateSecret()
+        try cw.ledger.enrollTOTP(accountID: deputy.id, secret: secret, actor: "test")
+        cw.secrets["secretary2"] = secret
+        cw.world.settings.alternates = Alternates(chairman: "secretary2")
+        try cw.reopen()
+        let receipt = try newCase([AccusedPerson(name: "外部人员", post: "包工头")])
+        let head = try cw.signIn("head")
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "register").status.code, 303)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "propose", [("text", "摘要")]).status.code, 303)
+        XCTAssertEqual(try cw.act(try cw.signIn("chairman"), receipt.caseRef, "approve").status.code, 303)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "exclude", [("account", try accountID("chairman")), ("text", "利害关系")]).status.code, 303)
+        XCTAssertFalse(try holds("chairman", receipt.caseRef))
+        XCTAssertTrue(try holds("secretary2", receipt.caseRef), "the chairman's seat passes to its alternate")
+        XCTAssertEqual(try cw.act(try cw.signIn("secretary"), receipt.caseRef, "approve").status.code, 303)
+        let state = { try self.cw.ledger.pool.read { db in try db.scalar("SELECT state FROM cases WHERE ref = ?", [.text(receipt.caseRef)], as: String.self) } }
+        XCTAssertEqual(try state(), "awaiting_approval", "the excluded chairman's approval no longer counts")
+        XCTAssertEqual(try cw.act(try cw.signIn("secretary2"), receipt.caseRef, "approve").status.code, 303)
+        XCTAssertEqual(try state(), "investigating")
+    }
+
+    func testExcludingTheOnlyPossibleSeatHolderIsRefusedAndSaysWhy() throws {
+        let receipt = try newCase([AccusedPerson(name: "外部人员", post: "包工头")])
+        let head = try cw.signIn("head")
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "register").status.code, 303)
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "propose", [("text", "摘要")]).status.code, 303)
+        let refused = try cw.act(head, receipt.caseRef, "exclude", [("account", try accountID("chairman")), ("text", "利害关系")])
+        XCTAssertEqual(refused.status.code, 422)
+        XCTAssertTrue(html(refused).contains("name an alternate"))
+        XCTAssertTrue(try holds("chairman", receipt.caseRef), "nothing changed")
     }
 }

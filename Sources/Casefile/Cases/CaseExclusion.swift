@@ -48,6 +48,7 @@ extension Ledger {
         guard c.permits(.excludeFromCase) else { throw ActionRefused(description: "Only the head can exclude someone from a case.") }
         guard accountID != c.accountID else { throw ActionRefused(description: "To step aside yourself, declare a conflict (recuse).") }
         guard try account(id: accountID) != nil else { throw ActionRefused(description: "Choose an account.") }
+        let seats = try passOnSeats(c, from: accountID, record: ExclusionRecord(accountID: accountID, reason: "excluded_by_head", note: reason))
         let (caseID, ref, caseKey, actor) = (c.caseID, c.ref, c.caseKey, "staff:\(c.accountID)")
         let (now, today, audit) = (clock(), Int64(self.today.ordinal), self.audit)
         try pool.write { db in
@@ -61,6 +62,7 @@ extension Ledger {
             try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'exclusions'", [.integer(caseID)])
             try Ledger.insertBlob(db, caseID: caseID, kind: .exclusions, blob: (slot: slot, sealed: sealed), author: actor, day: today)
             try Ledger.endPart(db, caseID: caseID, accountID: accountID)
+            try Ledger.seat(db, caseID: caseID, seats)
             try audit.append(db, actor: actor, action: "exclusion", caseRef: ref, detail: "grant revoked", at: now)
         }
     }
@@ -80,6 +82,48 @@ extension Ledger {
             try Ledger.insertBlob(db, caseID: caseID, kind: .note, blob: note, author: actor, day: today)
             try Ledger.endPart(db, caseID: caseID, accountID: accountID)
             try audit.append(db, actor: actor, action: "designation_withdrawn", caseRef: ref, detail: "grant revoked", at: now)
+        }
+    }
+
+    /// The seats `accountID` holds on the case, each passed to the next holder or alternate who is
+    /// not excluded (counting `record`), with the case key sealed for them. Refused when a seat
+    /// would be left empty: art. 7 needs both approvals, and the head must first name an alternate.
+    func passOnSeats(_ c: StaffCase, from accountID: Int64, record: ExclusionRecord) throws -> [(seat: Seat, accountID: Int64, grant: Grants.Sealed)] {
+        let held = try pool.read { db in
+            try db.query("SELECT account_id, capacity FROM assignments WHERE case_id = ?", [.integer(c.caseID)]).map {
+                (try $0.required(Int64.self, "account_id", table: "assignments"), try $0.required(String.self, "capacity", table: "assignments"))
+            }
+        }
+        let seats = held.filter { $0.0 == accountID }.compactMap { Seat(rawValue: $0.1) }
+        guard !seats.isEmpty else { return [] }
+        let current = try separation(c)
+        let separation = CaseSeparation(ref: c.ref, accused: current.accused, records: current.records + [record])
+        let roster = try pool.read { db in try self.roster(db) }
+        let logins = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0.login) })
+        return try seats.map { seat in
+            let other = held.first { $0.0 != accountID && Seat(rawValue: $0.1).map { $0 != seat } == true }?.0
+            let id: Int64
+            do {
+                id = try SeatAssignment.holder(of: seat, roster: roster.map(\.rosterEntry), excluded: separation.excluded(among: roster),
+                                               alternates: settings.alternates, loginOf: { logins[$0] }, otherSeat: other)
+            } catch { throw ActionRefused(description: "No one else can take this seat (\(error)): name an alternate for it first, then exclude.") }
+            let account = roster.first { $0.id == id }!
+            return (seat, id, try Grants.seal(c.caseKey, ref: c.ref, for: account, cleared: try separation.clear(account)))
+        }
+    }
+
+    /// Gives each seat to its new holder; while the case awaits approval, an approval the seat
+    /// gave before no longer counts.
+    static func seat(_ db: Database, caseID: Int64, _ seats: [(seat: Seat, accountID: Int64, grant: Grants.Sealed)]) throws {
+        for s in seats {
+            try Grants.store(db, s.grant, caseID: caseID)
+            try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, ?)",
+                           [.integer(caseID), .integer(s.accountID), .text(s.seat.rawValue)])
+            let approvals = try db.scalar("SELECT approvals FROM cases WHERE id = ?", [.integer(caseID)], as: String.self) ?? ""
+            let kept = approvals.split(separator: ",").filter { $0 != s.seat.rawValue }.joined(separator: ",")
+            // Only while the seats decide: once both approved, the investigation rests on a decision
+            // already taken (the excluded leader's part ends, the decision stands).
+            try db.execute("UPDATE cases SET approvals = ? WHERE id = ? AND state = 'awaiting_approval'", [.text(kept), .integer(caseID)])
         }
     }
 
