@@ -83,6 +83,14 @@ final class SeparationRoutesTests: XCTestCase {
         XCTAssertTrue(options.contains("李娜"))
     }
 
+    func testAHandlerTheReporterKeptAwayIsShownAsSuchWithNoWordsOfTheReport() throws {
+        var draft = ReportDraft(category: "private_contracting", narrative: "SEP-PICKED", accused: [AccusedPerson(name: "外部人员", post: "包工头")])
+        draft.excludedHandlers = [try XCTUnwrap(try cw.ledger.account(login: "inspector1")).id]
+        let receipt = try cw.submit(draft)
+        let page = html(try cw.call(.get, "/console/case/\(receipt.caseRef)?lang=en", cookie: try cw.signIn("head").cookie))
+        XCTAssertTrue(page.contains("excluded: 李娜 — kept away by the reporter</li>"), "the reason, and no accused's words beside it")
+    }
+
     func testTheHeadExcludesAnotherAccountWithAReasonAndTheGrantGoesAtOnce() throws {
         let receipt = try newCase([AccusedPerson(name: "外部人员", post: "包工头")])
         let head = try approved(receipt.caseRef)

@@ -50,8 +50,8 @@ struct CaseSeparation: Sendable {
         exclusions.map { e in
             var record = ExclusionRecord(accountID: e.accountID, reason: e.reason.rawValue)
             record.basis = e.basis?.rawValue
-            if let entry = roster.first(where: { $0.id == e.accountID })?.rosterEntry,
-               let person = accused.first(where: { Separation.match($0, entry) == e.basis }) {
+            if let basis = e.basis, let entry = roster.first(where: { $0.id == e.accountID })?.rosterEntry,
+               let person = accused.first(where: { Separation.match($0, entry) == basis }) {
                 record.named = [person.name, person.post].filter { !$0.isEmpty }.joined(separator: " ")
             }
             return record
