@@ -150,4 +150,14 @@ final class SeparationAtEveryGrantTests: XCTestCase {
         }
         XCTAssertEqual(details, ["action=view reason=no_grant"], "said as for any account without a grant")
     }
+
+    /// Exclusions sealed before the basis existed still open, and still exclude.
+    func testAnExclusionsBlobWithoutBasisStillReadsAndExcludes() throws {
+        let old = try JSONBytes.decode([ExclusionRecord].self, Array(#"[{"account_id":3,"reason":"named_as_accused"}]"#.utf8))
+        XCTAssertEqual(old, [ExclusionRecord(accountID: 3, reason: "named_as_accused")])
+        XCTAssertNil(old[0].basis)
+        let account = try XCTUnwrap(try world.ledger.account(login: "inspector2"))
+        let separation = CaseSeparation(ref: "r", accused: [], records: [ExclusionRecord(accountID: account.id, reason: "named_as_accused")])
+        XCTAssertThrowsError(try separation.clear(account))
+    }
 }
