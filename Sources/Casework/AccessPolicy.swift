@@ -7,6 +7,8 @@ public enum CaseAction: String, CaseIterable, Sendable {
     case propose
     case decideApproval
     case designate
+    /// Art. 10: the head keeps another account out of a case, or withdraws a designation.
+    case excludeFromCase
     case addNote
     case readNotes
     case messageReporter

@@ -125,10 +125,10 @@ public struct ReportDraft: Equatable, Sendable {
                                      en: "At most \(field.limit) people reported."))
         }
         for (i, person) in accused.enumerated() {
-            let others = PersonPart.all.filter { $0 != .name }
-            if Self.blank(person.name) && others.contains(where: { !Self.blank(person[$0]) }) {
-                errors.append(FieldError(field: PersonPart.name.formName(row: i), zh: "请填写被举报人姓名，或清空其岗位。",
-                                         en: "Give the name of the person reported, or clear the post."))
+            // A name or an employee id says who; a post alone could be anyone in it.
+            if Self.blank(person.name) && Self.blank(person.employeeIDText) && !Self.blank(person.post) {
+                errors.append(FieldError(field: PersonPart.name.formName(row: i), zh: "请填写被举报人的姓名或工号，或清空其岗位。",
+                                         en: "Give the name or the employee ID of the person reported, or clear the post."))
             }
             for part in PersonPart.all {
                 errors += Self.tooLong(part.formName(row: i), person[part], part.limit)
@@ -155,6 +155,6 @@ public struct ReportDraft: Equatable, Sendable {
 
     /// The accused with blank rows dropped (a form shows a few empty rows).
     public var namedAccused: [AccusedPerson] {
-        accused.filter { !$0.name.allSatisfy(\.isWhitespace) }
+        accused.filter { !$0.name.allSatisfy(\.isWhitespace) || !$0.employeeIDText.allSatisfy(\.isWhitespace) }
     }
 }

@@ -102,7 +102,7 @@ public struct PersonPart: Sendable, Hashable {
     public static let employeeID = PersonPart("employee_id", \.employeeIDText, limit: ReportDraft.Limits.name,
                                               label: "accused_employee_id")
 
-    public static let all: [PersonPart] = [.name, .post]
+    public static let all: [PersonPart] = [.name, .post, .employeeID]
 
     /// The form field for this part in row `row`.
     public func formName(row: Int) -> String { "accused_\(key)_\(row)" }

@@ -259,6 +259,9 @@ public enum Workflow {
             // Entered whenever the head learns it, and before the reward is assessed; the record is
             // dated the day it is entered, so entering it late never back-dates it.
             return true
+        case .excludeFromCase:
+            // A conflict can come to light at any time while the case is worked on.
+            return !state.isClosed
         case .designate:
             // Art. 7: investigators only after both approvals.
             return (state == .investigating || state == .suspended) && facts.approvals.count == Seat.allCases.count

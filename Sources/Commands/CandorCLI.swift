@@ -71,7 +71,7 @@ public enum CandorCLI {
             "init:   --admin LOGIN [--admin-name NAME] [--password-file FILE] [--recovery-key-out FILE]",
             "        [--intake-alternate LOGIN] [--chairman-alternate LOGIN] [--party-secretary-alternate LOGIN]  (asked for when not given)",
             "user:   user add LOGIN --name NAME --role head|inspector|approver|admin|auditor [--seat chairman|party_secretary]",
-            "             [--employee-id ID] [--password-file FILE]",
+            "             [--employee-id ID] [--post POST] [--password-file FILE]",
             "        user list | user disable LOGIN | user enable LOGIN | user reset LOGIN [--password-file FILE]",
             "        user email LOGIN ADDRESS [--notify immediate|digest|none]   (ADDRESS - removes it)",
             "recover: --recovery-key FILE --to LOGIN (--case REF | --all-assigned | --unheld)",
@@ -160,7 +160,7 @@ public enum CandorCLI {
     }
 
     static func userCommand(_ args: Arguments) throws -> Int32 {
-        try args.rejectUnknown(commonOptions.union(["name", "role", "seat", "employee-id", "password-file", "notify"]))
+        try args.rejectUnknown(commonOptions.union(["name", "role", "seat", "employee-id", "post", "password-file", "notify"]))
         let ledger = try openLedger(args)
         defer { try? ledger.close() }
         switch args.positional.first {
@@ -184,8 +184,8 @@ public enum CandorCLI {
             }
             let login = args.positional[1]
             let account = try ledger.createAccount(login: login, displayName: name, employeeID: args.value("employee-id"),
-                                                   role: role, seat: seat, password: try password(args, for: login), actor: "cli",
-                                                   commandLine: true)
+                                                   role: role, seat: seat, post: args.value("post"),
+                                                   password: try password(args, for: login), actor: "cli", commandLine: true)
             Terminal.say("Created \(account.login) (\(account.role.rawValue)). They enrol TOTP at their first login.")
             if account.readingPending { Terminal.say(awaitingNotice) }
             return 0

@@ -62,7 +62,7 @@ public struct ConsoleAdminRoutes: Sendable {
         let chosenRole = form?.first("role") ?? Role.inspector.rawValue
         let chosenSeat = form?.first("seat") ?? ""
         let rows = try ledger.accounts().map { a -> TemplateValue in
-            ["login": .text(a.login), "name": .text(a.displayName), "employee_id": .text(a.employeeID ?? ""),
+            ["login": .text(a.login), "name": .text(a.displayName), "employee_id": .text(a.employeeID ?? ""), "post": .text(a.post ?? ""),
              "role": .text(RoleText.text(a.role, seat: nil, language)),
              "seat": .text(a.seat.map { pages.text("seat_\($0.rawValue)", request) } ?? ""),
              "totp": .bool(a.totpEnrolled), "disabled": .bool(a.disabled), "is_self": .bool(a.id == staff.account.id),
@@ -73,7 +73,7 @@ public struct ConsoleAdminRoutes: Sendable {
             "csrf": .text(staff.session.csrf), "flash": .text(takeFlash(staff)), "error": .text(error ?? ""),
             "accounts": .list(rows),
             "new": ["login": .text(form?.first("login") ?? ""), "name": .text(form?.first("name") ?? ""),
-                    "employee_id": .text(form?.first("employee_id") ?? "")],
+                    "employee_id": .text(form?.first("employee_id") ?? ""), "post": .text(form?.first("post") ?? "")],
             "roles": .list(Role.allCases.map { r in
                 ["value": .text(r.rawValue), "label": .text(RoleText.text(r, seat: nil, language)), "selected": .bool(r.rawValue == chosenRole)]
             }),
@@ -93,7 +93,7 @@ public struct ConsoleAdminRoutes: Sendable {
         do {
             let account = try ledger.createAccount(login: form.first("login") ?? "", displayName: form.first("name") ?? "",
                                                    employeeID: employeeID.isEmpty ? nil : employeeID, role: role,
-                                                   seat: Seat(rawValue: seatText), password: form.first("password") ?? "",
+                                                   seat: Seat(rawValue: seatText), post: form.first("post"), password: form.first("password") ?? "",
                                                    actor: "staff:\(staff.account.id)")
             return back(request, staff, to: "/console/admin",
                         flash: pages.text("admin_created", request).replacingOccurrences(of: "{login}", with: account.login)

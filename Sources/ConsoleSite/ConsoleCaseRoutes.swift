@@ -165,7 +165,7 @@ public struct ConsoleCaseRoutes: Sendable {
             "report_fields": .list(ReportField.facts.map { f in
                 ["label": .text(pages.text(f.label, request)), "text": .text(content?[f] ?? ""), "long": .bool(f.kind == .longText)]
             }),
-            "accused": .list(accused.map { p in .text(PersonPart.all.map { p[$0] }.joined(separator: " — ")) }),
+            "accused": .list(accused.map { p in .text(PersonPart.all.map { p[$0] }.filter { !$0.isEmpty }.joined(separator: " — ")) }),
             "summary": entries([.summary]), "messages": entries([.messageToReporter, .messageFromReporter]),
             "notes": entries([.note, .interview]), "reads_notes": .bool(readsNotes),
             "investigation_report": entries([.investigationReport]), "sanction": entries([.sanction]),
@@ -185,6 +185,7 @@ public struct ConsoleCaseRoutes: Sendable {
         ]
         context.merge(try peopleValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         context.merge(try priorAndRefusalValues(c, request)) { mine, _ in mine }
+        context.merge(try exclusionValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
     }
 
@@ -192,7 +193,10 @@ public struct ConsoleCaseRoutes: Sendable {
     /// reporter's identity.
     func peopleValues(_ c: StaffCase, accounts: [Account], names: [Int64: String], _ request: Request) throws -> [String: TemplateValue] {
         let separator = pages.language(request) == .zh ? "、" : ", "
-        let inspectors = accounts.filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && !$0.readingPending && $0.id != c.accountID }
+        // Art. 10: an excluded account is offered in no list (the server would refuse it anyway).
+        let excluded = try ledger.excludedAccountIDs(c)
+        let inspectors = accounts.filter { ($0.role == .inspector || $0.role == .head) && !$0.disabled && !$0.readingPending && $0.id != c.accountID
+            && !excluded.contains($0.id) }
         let designated = try ledger.designatedInspectors(of: c)
         let requests = c.realName && (c.permits(.decideIdentityRequest) || c.permits(.requestIdentity)) ? try ledger.identityRequests(c) : []
         return [
@@ -204,6 +208,36 @@ public struct ConsoleCaseRoutes: Sendable {
                  "state": .text(pages.text("request_\(r.state)", request)), "pending": .bool(r.state == "pending")]
             }),
         ]
+    }
+
+    /// For the head: who is kept out of the case and why (an ambiguous match said as such), and
+    /// whom the head may still exclude or whose designation withdraw.
+    func exclusionValues(_ c: StaffCase, accounts: [Account], names: [Int64: String], _ request: Request) throws -> [String: TemplateValue] {
+        guard c.permits(.excludeFromCase) else { return [:] }
+        let shown = try ledger.exclusionsShown(c)
+        let designated = try ledger.designatedInspectors(of: c)
+        let out = Set(shown.map(\.accountID))
+        let excludable = accounts.filter { a in
+            !a.disabled && a.id != c.accountID && !out.contains(a.id) && [.head, .inspector, .approver].contains(a.role)
+        }
+        return [
+            "exclusions": .list(shown.map { e in
+                ["name": .text(names[e.accountID] ?? "#\(e.accountID)"), "why": .text(exclusionText(e, request)),
+                 "ambiguous": .bool(e.basis == Exclusion.Basis.ambiguous.rawValue)]
+            }),
+            "excludable": .list(excludable.map { ["id": .text(String($0.id)), "name": .text($0.displayName)] }),
+            "withdrawable": .list(accounts.filter { designated.contains($0.id) }.map { ["id": .text(String($0.id)), "name": .text($0.displayName)] }),
+            "has_withdrawable": .bool(!designated.isEmpty),
+        ]
+    }
+
+    /// "surname and title (王部长)", "excluded by the head: <reason>", "recused".
+    func exclusionText(_ e: Ledger.ExclusionShown, _ request: Request) -> String {
+        if let basis = e.basis {
+            return pages.text("excl_basis_\(basis)", request) + (e.named.map { " (\($0))" } ?? "")
+        }
+        let reason = pages.text("excl_reason_\(e.reason)", request)
+        return e.note.map { "\(reason): \($0)" } ?? reason
     }
 
     /// The reward section. The claim reference is shown only to whoever may record the payment

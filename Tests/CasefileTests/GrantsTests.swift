@@ -20,6 +20,11 @@ final class GrantsTests: XCTestCase {
         return (account, try XCTUnwrap(try world.ledger.unlockKey(accountID: account.id, password: World.password)))
     }
 
+    /// A clearance from a case that names no one: the separation check itself, not a stand-in.
+    func cleared(_ account: Account, _ ref: String) throws -> GrantClearance {
+        try CaseSeparation(ref: ref, accused: [], records: []).clear(account)
+    }
+
     func same(_ a: CaseKey, _ b: CaseKey) -> Bool { a.withSecret { x in b.withSecret { $0 == x } } }
     func same(_ a: IdentityKey, _ b: IdentityKey) -> Bool { a.withSecret { x in b.withSecret { $0 == x } } }
 
@@ -29,7 +34,7 @@ final class GrantsTests: XCTestCase {
         let (head, headKey) = try staff("head")
         let (inspector, inspectorKey) = try staff("inspector1")
         let key = try CaseKey.random()
-        let grant = try Grants.seal(key, ref: "case-a", for: head)
+        let grant = try Grants.seal(key, ref: "case-a", for: head, cleared: try cleared(head, "case-a"))
         XCTAssertEqual(grant.table, .caseKey)
         XCTAssertEqual(grant.holder, "account:\(head.id)")
         XCTAssertEqual(grant.accountID, head.id)
@@ -41,7 +46,7 @@ final class GrantsTests: XCTestCase {
     func testAnIdentityGrantNeverOpensAsACaseKeyGrant() throws {
         let (head, headKey) = try staff("head")
         let identityKey = try IdentityKey.random()
-        let grant = try Grants.seal(identityKey, ref: "case-a", for: head)
+        let grant = try Grants.seal(identityKey, ref: "case-a", for: head, cleared: try cleared(head, "case-a"))
         XCTAssertEqual(grant.table, .identity)
         XCTAssertTrue(same(try Grants.openIdentityKey(grant.bytes, ref: "case-a", accountID: head.id, with: headKey), identityKey))
         XCTAssertThrowsError(try Grants.openCaseKey(grant.bytes, ref: "case-a", accountID: head.id, with: headKey),
@@ -65,6 +70,18 @@ final class GrantsTests: XCTestCase {
         XCTAssertTrue(same(try Grants.openCaseKey(forReporter.bytes, ref: "case-a", reporterKey: reporterKey), key))
         XCTAssertThrowsError(try Grants.openCaseKey(forReporter.bytes, ref: "case-a",
                                                     reporterKey: ReporterKey(try SecureBytes.random(count: 32))), "another code")
+    }
+
+    func testAClearanceSealsOnlyForItsAccountAndCaseAndNeverForTheAccused() throws {
+        let (head, _) = try staff("head")
+        let (inspector, _) = try staff("inspector1")
+        let forHead = try cleared(head, "case-a")
+        XCTAssertThrowsError(try Grants.seal(try CaseKey.random(), ref: "case-a", for: inspector, cleared: forHead), "another account")
+        XCTAssertThrowsError(try Grants.seal(try CaseKey.random(), ref: "case-b", for: head, cleared: forHead), "another case")
+        let naming = CaseSeparation(ref: "case-a", accused: [AccusedPerson(name: "王部长", post: "")], records: [])
+        XCTAssertThrowsError(try naming.clear(head), "王部长 may be 王建国, the head: no clearance")
+        let recorded = CaseSeparation(ref: "case-a", accused: [], records: [ExclusionRecord(accountID: inspector.id, reason: "recused")])
+        XCTAssertThrowsError(try recorded.clear(inspector), "an exclusion on record: no clearance")
     }
 
     /// The contexts are part of every grant already stored: changing one would lock every
@@ -102,6 +119,36 @@ final class GrantsTests: XCTestCase {
             }
         }
         return found.sorted()
+    }
+
+    /// Lines of Casefile that make a `GrantClearance` or declare a staff seal without one. The
+    /// type's initialiser is fileprivate to SeparationCheck.swift and `Grants.seal` for an
+    /// account takes one, so a grant path that skips art. 10 does not compile; this guards the
+    /// two declarations that make that so.
+    static func clearanceBypasses(root: URL) throws -> [String] {
+        let folder = root.appendingPathComponent("Sources/Casefile")
+        var found: [String] = []
+        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
+        for case let url as URL in files where url.pathExtension == "swift" {
+            let relative = String(url.path.dropFirst(folder.path.count + 1))
+            let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            for (n, line) in lines.enumerated() {
+                let bypass = relative == "Cases/SeparationCheck.swift"
+                    ? line.contains("init(accountID") && !line.contains("fileprivate init(")
+                    : line.contains("GrantClearance(")
+                let unguarded = relative == "Cases/Grants.swift" && line.contains("static func seal(")
+                    && line.contains("for account: Account") && !line.contains("cleared: GrantClearance")
+                if bypass || unguarded { found.append("\(relative):\(n + 1): \(line.trimmingCharacters(in: .whitespaces))") }
+            }
+        }
+        return found.sorted()
+    }
+
+    func testNoGrantForAStaffAccountIsSealedWithoutTheSeparationCheck() throws {
+        XCTAssertEqual(try Self.clearanceBypasses(root: Self.packageRoot), [],
+                       "only CaseSeparation.clear makes a GrantClearance, and every staff seal takes one")
+        let grants = try String(contentsOf: Self.packageRoot.appendingPathComponent("Sources/Casefile/Cases/Grants.swift"), encoding: .utf8)
+        XCTAssertEqual(grants.components(separatedBy: "cleared: GrantClearance").count - 1, 2, "both staff seals (case key, identity key)")
     }
 
     func testGrantsIsTheOnlyPlaceThatSealsOrOpensAGrant() throws {

@@ -25,6 +25,7 @@ final class AccessPolicyTests: XCTestCase {
         .decideIdentityRequest: [.head],
         .readIdentity: [.head, .inspector],
         .declareRecusal: [.head, .inspector, .approver],
+        .excludeFromCase: [.head],
         .assessReward: [.head],
         .proposeReward: [.head],
         .approveReward: [.approver],

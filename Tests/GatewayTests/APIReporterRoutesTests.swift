@@ -134,6 +134,21 @@ final class APIReporterRoutesTests: XCTestCase {
         XCTAssertFalse(holders.contains("account:\(inspector.id)"))
     }
 
+    /// Art. 10 by employee id: a reporter who knows only the accused's employee id (here the
+    /// head's, E1001) keeps the report from that account.
+    func testAnEmployeeIDAloneKeepsTheReportFromThatAccount() throws {
+        world.settings.alternates = Alternates(intake: "inspector2")
+        try world.reopen()
+        app = try GatewayApp(ledger: world.ledger, templates: templatesFolder)
+        let head = try XCTUnwrap(try world.ledger.account(login: "head"))
+        let r = try post("/api/v1/reports", ["category": "private_contracting", "narrative": "JSON 举报 工号",
+                                             "accused": [["employee_id": "e1001"]]])
+        XCTAssertEqual(r.status.code, 201)
+        let holders = try world.ledger.pool.read { db in try db.query("SELECT holder FROM grants").compactMap { try $0.string("holder") } }
+        XCTAssertFalse(holders.contains("account:\(head.id)"), "the employee id names the head: he gets nothing")
+        XCTAssertTrue(holders.contains("account:\(try XCTUnwrap(try world.ledger.account(login: "inspector2")).id)"))
+    }
+
     func testValidationErrorsListEveryField() throws {
         let r = try post("/api/v1/reports", ["category": "nope", "narrative": " ", "mode": "real_name", "when": String(repeating: "x", count: 501)],
                          language: "en")

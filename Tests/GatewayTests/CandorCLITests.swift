@@ -58,6 +58,15 @@ final class CandorCLITests: XCTestCase {
         XCTAssertEqual(CandorCLI.main(["audit", "verify"] + common), 1)
     }
 
+    func testUserAddRecordsThePostMatchedAgainstReports() throws {
+        XCTAssertEqual(CandorCLI.main(["init", "--admin", "root", "--password-file", root.appendingPathComponent("pw").path] + common), 0)
+        XCTAssertEqual(CandorCLI.main(["user", "add", "buyer", "--name", "孙立", "--role", "inspector", "--post", "采购部经理",
+                                       "--password-file", root.appendingPathComponent("pw").path] + common), 0)
+        let db = try Database(path: root.appendingPathComponent("data/candor.sqlite").path)
+        defer { try? db.close() }
+        XCTAssertEqual(try db.scalar("SELECT post FROM accounts WHERE login = 'buyer'", as: String.self), "采购部经理")
+    }
+
     func testUnknownOptionIsAnError() {
         XCTAssertEqual(CandorCLI.main(["audit", "verify", "--kyes", "/tmp/x"] + common), 1)
     }

@@ -34,7 +34,7 @@ final class ConsoleCaseRoutesTests: XCTestCase {
     /// The report section walks the field table: each fact under its label, each accused with
     /// every part of the row.
     func testTheCasePageShowsEveryFieldOfTheTable() throws {
-        var draft = ReportDraft(accused: [AccusedPerson(name: "外部人员", post: "包工头")])
+        var draft = ReportDraft(accused: [AccusedPerson(name: "外部人员", post: "包工头", employeeID: "E9001")])
         for field in ReportField.texts { draft[field] = "v-\(field.name)" }
         draft.category = "bribery"
         let receipt = try cw.submit(draft)

@@ -60,7 +60,10 @@ final class ReportFormValuesTests: XCTestCase {
     func testARefusedFormKeepsEveryFieldAndPlacesItsErrors() throws {
         var form = MultipartBody()
         for field in ReportField.texts where field.kind != .choice { form.field(field.name, "VALUE-\(field.name)") }
-        for part in PersonPart.all where part != .name { form.field(part.formName(row: 0), "PART-\(part.key)") }
+        // Row 0 has a post but says not who (no name, no employee id): refused. Row 1 has only an
+        // employee id, which is enough to say who.
+        for part in PersonPart.all where part != .name && part != .employeeID { form.field(part.formName(row: 0), "PART-\(part.key)") }
+        form.field(PersonPart.employeeID.formName(row: 1), "PART-\(PersonPart.employeeID.key)")
         form.field("mode", "anonymous")
         let r = try cw.call(.post, "/report?lang=en", multipart: form)
         XCTAssertEqual(r.status.code, 422)
@@ -70,7 +73,8 @@ final class ReportFormValuesTests: XCTestCase {
         }
         for part in PersonPart.all where part != .name { XCTAssertTrue(page.contains("value=\"PART-\(part.key)\""), part.key) }
         XCTAssertTrue(page.contains("<p class=\"field-error\">Choose a category.</p>"))
-        XCTAssertTrue(page.contains("<p class=\"field-error\">Give the name of the person reported, or clear the post.</p>"))
+        XCTAssertEqual(page.components(separatedBy: "Give the name or the employee ID of the person reported, or clear the post.</p>").count, 2,
+                       "row 0 only: an employee id alone says who")
         XCTAssertTrue(page.contains("<a href=\"#loss\">"), "the summary links to the field")
     }
 }

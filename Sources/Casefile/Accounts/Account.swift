@@ -21,11 +21,17 @@ public struct Account: Sendable, Equatable {
     /// second reader's confirmation: until then it holds nothing new (`Grants` refuses it).
     public var readingPending: Bool = false
 
+
+    /// The post as the company writes it (财务部经理), matched against the posts a report names
+    /// (art. 10); nil when never entered.
+    public var post: String? = nil
+
+
     /// What `init(row:)` (Rows/AccountRows.swift) reads.
-    static let columns = "id, login, display_name, employee_id, role, seat, public_key, totp_enrolled, disabled, email, notify, reading_pending"
+    static let columns = "id, login, display_name, employee_id, role, seat, public_key, totp_enrolled, disabled, email, notify, reading_pending, post"
 
     var rosterEntry: RosterEntry {
-        RosterEntry(accountID: id, name: displayName, employeeID: employeeID, role: role, seat: seat)
+        RosterEntry(accountID: id, name: displayName, employeeID: employeeID, role: role, seat: seat, post: post)
     }
 
     func x25519PublicKey() throws -> X25519PublicKey { try X25519PublicKey(rawRepresentation: publicKey) }

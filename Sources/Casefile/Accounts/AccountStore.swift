@@ -30,7 +30,8 @@ extension Ledger {
     /// installation's first readers) is in force at once, audited as `reader_change_bootstrap`.
     @discardableResult
     public func createAccount(login: String, displayName: String, employeeID: String?, role: Role, seat: Seat?,
-                              password: String, actor: String, commandLine: Bool = false) throws -> Account {
+                              post: String? = nil, password: String, actor: String, commandLine: Bool = false) throws -> Account {
+        let post = post.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         guard Ledger.validLogin(login) else {
             throw AccountProblem(description: "A login has 3 to 40 characters: lower-case letters, digits, '.', '_' or '-'.")
         }
@@ -52,11 +53,11 @@ extension Ledger {
                 throw AccountProblem(description: "The login '\(login)' is taken.")
             }
             try db.execute("""
-                INSERT INTO accounts(login, display_name, employee_id, role, seat, password_hash, public_key, private_key_enc, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO accounts(login, display_name, employee_id, role, seat, password_hash, public_key, private_key_enc, created_at, post)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(login), .text(displayName), employeeID.map(SQLValue.text) ?? .null, .text(role.rawValue),
                       seat.map { .text($0.rawValue) } ?? .null, .text(hash), .blob(key.publicKey.rawRepresentation),
-                      .blob(encrypted), .integer(now)])
+                      .blob(encrypted), .integer(now), post.map(SQLValue.text) ?? .null])
             let id = db.lastInsertRowID
             try audit.append(db, actor: actor, action: "account_create", detail: "account=\(id) role=\(role.rawValue)", at: now)
             if Ledger.reads(role) {

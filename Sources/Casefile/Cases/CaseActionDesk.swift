@@ -58,6 +58,7 @@ public enum CaseActionDesk {
         "recuse": .declareRecusal, "identity-request": .requestIdentity, "identity-decide": .decideIdentityRequest,
         "reward-assess": .assessReward, "reward-propose": .proposeReward, "reward-approve": .approveReward,
         "reward-paid": .recordPayment, "legal-hold": .setLegalHold, "prior-knowledge": .recordPriorKnowledge,
+        "exclude": .excludeFromCase, "withdraw": .excludeFromCase,
     ]
 
     /// Performs `name` on a case opened for it. Throws `CaseActionInputError` for the input,
@@ -92,6 +93,10 @@ public enum CaseActionDesk {
         case "sanction": try ledger.recordSanction(c, text: try required())
         case "close": try ledger.closeCase(c)
         case "recuse": try ledger.recuse(c, reason: text)
+        case "exclude", "withdraw":
+            guard let id = input.account else { throw CaseActionInputError("account", key: "choose_account") }
+            if name == "exclude" { try ledger.exclude(c, accountID: id, reason: try required()) }
+            else { try ledger.withdrawDesignation(c, accountID: id, reason: try required()) }
         case "identity-request": try ledger.requestIdentity(c, reason: text)
         case "identity-decide":
             guard let id = input.requestID else { throw CaseActionInputError("request", detail: "Name the identity request.") }

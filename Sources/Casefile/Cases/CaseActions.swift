@@ -125,9 +125,12 @@ extension Ledger {
     /// audit entry names the seat, not the account: the same line whoever sits in it, so the log
     /// does not show that a holder was left out.
     public func propose(_ c: StaffCase, summary: String) throws {
-        let seats = try seating(excluded: Set(try exclusions(c).map(\.accountID)))
+        let separation = try self.separation(c)
+        // Excluded now, not only at intake: an account created or renamed since is matched too.
+        let roster = try pool.read { db in try self.roster(db) }
+        let seats = try seating(excluded: separation.excluded(among: roster))
         let grants = try seats.map { seat, account -> (Seat, Int64, Grants.Sealed) in
-            (seat, account.id, try Grants.seal(c.caseKey, ref: c.ref, for: account))
+            (seat, account.id, try Grants.seal(c.caseKey, ref: c.ref, for: account, cleared: try separation.clear(account)))
         }
         let sealedSummary = try sealedBlob(c, .summary, summary)
         let author = "staff:\(c.accountID)"
@@ -180,15 +183,8 @@ extension Ledger {
         guard let account = try account(id: inspectorID), account.role == .inspector || account.role == .head, !account.disabled else {
             throw ActionRefused(description: "Choose an active inspector.")
         }
-        if try exclusions(c).contains(where: { $0.accountID == inspectorID }) {
-            _ = try pool.write { [audit, clock] db in
-                // No account and no reason beside the case: the log must not say who is kept from it.
-                try audit.append(db, actor: "staff:\(c.accountID)", action: "designate_refused", caseRef: c.ref,
-                                 detail: "", at: clock())
-            }
-            throw ActionRefused(description: "This person is excluded from the case (art. 10) and cannot be designated.")
-        }
-        let sealed = try Grants.seal(c.caseKey, ref: c.ref, for: account)
+        let cleared = try clearance(c, for: account, refusal: "designate_refused")
+        let sealed = try Grants.seal(c.caseKey, ref: c.ref, for: account, cleared: cleared)
         let now = clock()
         let audit = self.audit
         try pool.write { db in
@@ -314,7 +310,11 @@ extension Ledger {
         }
         var keep: [Seat: Int64] = [:]
         for (id, s) in sitting { if let s, s != seat { keep[s] = id } }
-        guard let taken = try? seating(excluded: excluded, keep: keep).first(where: { $0.0 == seat }) else { return nil }
-        return (seat, taken.1, try Grants.seal(c.caseKey, ref: c.ref, for: taken.1))
+        // Excluded now (the sealed list re-matched against the roster as it is), not only as recorded.
+        let separation = try self.separation(c)
+        let roster = try pool.read { db in try self.roster(db) }
+        guard let taken = try? seating(excluded: excluded.union(separation.excluded(among: roster)), keep: keep)
+            .first(where: { $0.0 == seat }) else { return nil }
+        return (seat, taken.1, try Grants.seal(c.caseKey, ref: c.ref, for: taken.1, cleared: try separation.clear(taken.1)))
     }
 }

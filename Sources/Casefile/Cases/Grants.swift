@@ -9,6 +9,8 @@ import Vault
 /// This is the one choke point for who may hold a key, so the rules no caller may forget are
 /// here: admin and auditor accounts never hold a grant, nor does an account whose reading power
 /// awaits a second person's confirmation (`refusal(for:)`), whatever the caller was told.
+/// Art. 10 is applied here by type: a staff account's seal takes a `GrantClearance`, which only
+/// the separation check (SeparationCheck.swift) can make.
 ///
 /// The context strings bind the case's reference and the holder, so a grant copied to another
 /// case or holder does not open. They and the sealed bytes are those the ledger has always
@@ -33,8 +35,9 @@ enum Grants {
     // MARK: Sealing
 
     /// The case key for a staff account.
-    static func seal(_ key: CaseKey, ref: String, for account: Account) throws -> Sealed {
+    static func seal(_ key: CaseKey, ref: String, for account: Account, cleared: GrantClearance) throws -> Sealed {
         if let refused = refusal(for: account) { throw refused }
+        try cleared.covers(account, ref: ref)
         let holder = Holder.account(account.id)
         let bytes = try key.withSecret {
             try SealedBox.seal($0, to: try account.x25519PublicKey(), context: caseContext(ref: ref, holder: holder))
@@ -43,8 +46,9 @@ enum Grants {
     }
 
     /// The identity key for a staff account (the head, or an inspector whose request was granted).
-    static func seal(_ key: IdentityKey, ref: String, for account: Account) throws -> Sealed {
+    static func seal(_ key: IdentityKey, ref: String, for account: Account, cleared: GrantClearance) throws -> Sealed {
         if let refused = refusal(for: account) { throw refused }
+        try cleared.covers(account, ref: ref)
         let holder = Holder.account(account.id)
         let bytes = try key.withSecret {
             try SealedBox.seal($0, to: try account.x25519PublicKey(), context: identityContext(ref: ref, holder: holder))

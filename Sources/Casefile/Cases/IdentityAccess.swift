@@ -65,11 +65,11 @@ extension Ledger {
             guard let requester = try account(id: request.accountID), !requester.disabled else {
                 throw ActionRefused(description: "The requester's account is not active.")
             }
-            guard !(try exclusions(c).contains { $0.accountID == request.accountID }) else {
+            guard let cleared = try? separation(c).clear(requester) else {
                 throw ActionRefused(description: "The requester is excluded from this case.")
             }
             let identityKey = try openIdentityKey(c, key: headKey)
-            sealedForRequester = try Grants.seal(identityKey, ref: c.ref, for: requester)
+            sealedForRequester = try Grants.seal(identityKey, ref: c.ref, for: requester, cleared: cleared)
         }
         let now = clock()
         let audit = self.audit

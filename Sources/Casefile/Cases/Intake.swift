@@ -119,11 +119,11 @@ extension Ledger {
     /// when not one reader is left is the report sealed for the recovery key alone; the leaders
     /// and heads then see it counted as unheld (`unheldCaseCount`) until `candor recover` gives it
     /// to someone.
-    func intakeHolders(for draft: ReportDraft) throws -> (exclusions: [Exclusion], accounts: [Account]) {
+    func intakeHolders(for draft: ReportDraft) throws -> (exclusions: [ExclusionRecord], accounts: [Account]) {
         let roster = try pool.read { db in try self.roster(db) }
         let (exclusions, plan) = intakePlan(for: draft, roster: roster)
         let intake = Set(plan?.accounts ?? [])
-        return (exclusions, roster.filter { intake.contains($0.id) })
+        return (CaseSeparation.records(exclusions, accused: draft.namedAccused, roster: roster), roster.filter { intake.contains($0.id) })
     }
 
     func intakePlan(for draft: ReportDraft, roster: [Account]) -> (exclusions: [Exclusion], plan: IntakePlan?) {
@@ -178,7 +178,7 @@ extension Ledger {
         let intakeIDs: [Int64]
     }
 
-    private func seal(_ draft: ReportDraft, staging: IntakeStaging, exclusions: [Exclusion], intake: [Account],
+    private func seal(_ draft: ReportDraft, staging: IntakeStaging, exclusions: [ExclusionRecord], intake: [Account],
                       reporterKey: ReporterKey?) throws -> SealedCase {
         let ref = staging.ref, caseKey = staging.caseKey
         var out = SealedCase()
@@ -188,9 +188,12 @@ extension Ledger {
         }
         try add(.report, JSONBytes.encode(ReportContent(draft)))
         try add(.accused, JSONBytes.encode(draft.namedAccused))
-        try add(.exclusions, JSONBytes.encode(exclusions.map { ExclusionRecord(accountID: $0.accountID, reason: $0.reason.rawValue) }))
+        try add(.exclusions, JSONBytes.encode(exclusions))
 
-        out.grants = try intake.map { try Grants.seal(caseKey, ref: ref, for: $0) }
+        // The same check as every later grant, on what is about to be sealed.
+        let separation = CaseSeparation(ref: ref, accused: draft.namedAccused, records: exclusions)
+        let cleared = try intake.map { ($0, try separation.clear($0)) }
+        out.grants = try cleared.map { try Grants.seal(caseKey, ref: ref, for: $0, cleared: $1) }
         out.grants.append(try Grants.sealForRecovery(caseKey, ref: ref, to: keys.recoveryPublicKey))
         if let reporterKey {
             out.grants.append(try Grants.sealForReporter(caseKey, ref: ref, reporterKey: reporterKey))
@@ -200,7 +203,7 @@ extension Ledger {
             let identityKey = try IdentityKey.random()
             let slot = try CaseCrypto.newSlot()
             out.identity = (slot, try CaseCrypto.seal(try JSONBytes.encode(identity), identityKey: identityKey, ref: ref, slot: slot))
-            out.grants += try intake.map { try Grants.seal(identityKey, ref: ref, for: $0) }
+            out.grants += try cleared.map { try Grants.seal(identityKey, ref: ref, for: $0, cleared: $1) }
             out.grants.append(try Grants.sealForRecovery(identityKey, ref: ref, to: keys.recoveryPublicKey))
         }
         for file in staging.files {

@@ -69,22 +69,16 @@ extension Ledger {
         let found = try pool.read { db in
             (recovery: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
              identityRecovery: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
-             exclusions: try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1",
-                                         [.integer(caseID)]).map(BlobRow.init(row:)),
              assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
              holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil,
              identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: confidential))
         }
         guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
         let caseKey = try Grants.openCaseKey(sealedRecovery, ref: ref, with: recoveryKey)
-        var excluded: [ExclusionRecord] = []
-        if let blob = found.exclusions {
-            let plain = try blob.open(caseKey: caseKey, ref: ref)
-            excluded = try JSONBytes.decode([ExclusionRecord].self, plain)
-        }
+        let separation = try pool.read { db in try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey) }
         let now = clock()
         let audit = self.audit
-        if excluded.contains(where: { $0.accountID == accountID }) {
+        guard let cleared = try? separation.clear(account) else {
             _ = try pool.write { db in
                 // Neither the account nor the reason beside the case (see `regrant`).
                 try audit.append(db, actor: actor, action: "recovery_regrant_refused", caseRef: ref, detail: "", at: now)
@@ -93,11 +87,11 @@ extension Ledger {
         }
         guard found.assigned else { return .notAssigned }
         guard !found.holds else { return .alreadyHeld }
-        let sealed = try Grants.seal(caseKey, ref: ref, for: account)
+        let sealed = try Grants.seal(caseKey, ref: ref, for: account, cleared: cleared)
         var sealedIdentity: Grants.Sealed?
         if realName, found.identity, let identityRecovery = found.identityRecovery {
             let identityKey = try Grants.openIdentityKey(identityRecovery, ref: ref, with: recoveryKey)
-            sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account)
+            sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account, cleared: cleared)
         }
         let identity = sealedIdentity
         try pool.write { db in
@@ -151,23 +145,26 @@ extension Ledger {
                                recoveryKey: RecoveryPrivateKey, actor: String) throws -> RecoveryOutcome.Result {
         let found = try pool.read { db in
             (recovery: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
-             identity: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
-             exclusions: try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = 'exclusions' ORDER BY id DESC LIMIT 1",
-                                         [.integer(caseID)]).map(BlobRow.init(row:)))
+             identity: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery))
         }
         guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
         let caseKey = try Grants.openCaseKey(sealedRecovery, ref: ref, with: recoveryKey)
-        let excluded = try found.exclusions.map { try JSONBytes.decode([ExclusionRecord].self, try $0.open(caseKey: caseKey, ref: ref)) } ?? []
+        // Art. 10 at this grant too: the sealed list re-matched against the account as it is now.
+        let separation = try pool.read { db in try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey) }
         let now = clock()
         let audit = self.audit
-        // The same refusal line as any other (no account, no reason beside the case).
-        if excluded.contains(where: { $0.accountID == account.id }) {
+        let cleared: GrantClearance
+        do {
+            cleared = try separation.clear(account)
+        } catch is Excluded {
+            // The same refusal line as any other (no account, no reason beside the case).
             _ = try pool.write { db in try audit.append(db, actor: actor, action: "recovery_regrant_refused", caseRef: ref, detail: "", at: now) }
             return .excluded
         }
-        var grants = [try Grants.seal(caseKey, ref: ref, for: account)]
+        var grants = [try Grants.seal(caseKey, ref: ref, for: account, cleared: cleared)]
         if realName, let identity = found.identity {
-            grants.append(try Grants.seal(try Grants.openIdentityKey(identity, ref: ref, with: recoveryKey), ref: ref, for: account))
+            grants.append(try Grants.seal(try Grants.openIdentityKey(identity, ref: ref, with: recoveryKey), ref: ref, for: account,
+                                          cleared: cleared))
         }
         let sealed = grants
         let notify = notifying

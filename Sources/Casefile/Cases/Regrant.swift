@@ -13,14 +13,7 @@ extension Ledger {
         guard let account = try account(id: accountID), !account.disabled else {
             throw ActionRefused(description: "Choose an active account.")
         }
-        if try exclusions(c).contains(where: { $0.accountID == accountID }) {
-            _ = try pool.write { [audit, clock] db in
-                // Neither the account nor the reason beside the case: the log must not say who is kept from it.
-                try audit.append(db, actor: "staff:\(c.accountID)", action: "regrant_refused", caseRef: c.ref,
-                                 detail: "", at: clock())
-            }
-            throw ActionRefused(description: "This person is excluded from the case (art. 10) and can never be given access to it.")
-        }
+        let cleared = try clearance(c, for: account, refusal: "regrant_refused")
         let (caseID, ref) = (c.caseID, c.ref)
         let holder = Holder.account(accountID)
         let standing = try pool.read { db in
@@ -32,10 +25,10 @@ extension Ledger {
             throw ActionRefused(description: "This person has no part in this case. Re-granting only restores access someone lost; to add an investigator, designate them.")
         }
         guard !standing.holds else { throw ActionRefused(description: "This person already holds the case.") }
-        let sealed = try Grants.seal(c.caseKey, ref: ref, for: account)
+        let sealed = try Grants.seal(c.caseKey, ref: ref, for: account, cleared: cleared)
         var sealedIdentity: Grants.Sealed?
         if standing.identity, c.realName, let headKey, let identityKey = try? openIdentityKey(c, key: headKey) {
-            sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account)
+            sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account, cleared: cleared)
         }
         let now = clock()
         let audit = self.audit

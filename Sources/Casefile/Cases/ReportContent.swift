@@ -46,13 +46,28 @@ public struct ReportContent: Codable, Sendable, Equatable {
 }
 
 /// Who is excluded from a case and why; sealed, because in the clear it would name the accused.
+/// `basis`, `named` and `note` are absent from blobs sealed before they existed, and decode as nil.
 struct ExclusionRecord: Codable, Sendable, Equatable {
     var accountID: Int64
     var reason: String
+    /// For a match with the accused: `Exclusion.Basis` (employee id, full name, surname and title, post, ambiguous).
+    var basis: String?
+    /// The words of the report that matched ("王部长 财务部经理").
+    var named: String?
+    /// The head's reason, for an exclusion or withdrawal made by a head.
+    var note: String?
+
+    init(accountID: Int64, reason: String, basis: String? = nil, named: String? = nil, note: String? = nil) {
+        self.accountID = accountID
+        self.reason = reason
+        self.basis = basis
+        self.named = named
+        self.note = note
+    }
 
     enum CodingKeys: String, CodingKey {
         case accountID = "account_id"
-        case reason
+        case reason, basis, named, note
     }
 }
 

@@ -93,6 +93,13 @@ extension Ledger {
             try deny("reason=no_grant", caseRef: ref)
             return .notFound
         }
+        // Art. 10 holds for a grant already given too: an account that has come to match the
+        // accused since (renamed, its employee id or post changed) opens nothing, and is told and
+        // audited exactly as an account without a grant, so the refusal names no one.
+        guard try !excludedNow(caseID: row.id, ref: ref, caseKey: caseKey, accountID: accountID) else {
+            try deny("reason=no_grant", caseRef: ref)
+            return .notFound
+        }
         let facts = CaseFacts(state: row.state, outcome: row.outcome, approvals: row.approvals, designatedInspectors: inspectors,
                               reportSubmittedToLeaders: row.reportSubmittedOn != nil, sanctionRecorded: row.sanctionRecorded)
         let staffCase = StaffCase(caseID: row.id, ref: ref, caseKey: caseKey, accountID: accountID,

@@ -11,7 +11,7 @@ extension Account {
                   seat: try r.optional("seat", as: Seat.self), publicKey: try r.required("public_key"),
                   totpEnrolled: try r.required("totp_enrolled"), disabled: try r.required("disabled"),
                   email: try r.optional("email"), notify: try r.required("notify", as: NotifyPreference.self),
-                  readingPending: try r.required("reading_pending"))
+                  readingPending: try r.required("reading_pending"), post: try r.optional("post"))
     }
 }
 

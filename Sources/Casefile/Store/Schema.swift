@@ -282,6 +282,13 @@ enum Schema {
             CREATE INDEX reader_changes_open ON reader_changes(outcome, id);
             """)
         }
+        m.register("0009-account-post") { db in
+            try db.execute("""
+            -- The post as the company writes it (财务部经理): a report naming "王部长" or a post is
+            -- matched against it at every grant (art. 10). Not secret: it is on the org chart.
+            ALTER TABLE accounts ADD COLUMN post TEXT;
+            """)
+        }
         return m
     }
 }

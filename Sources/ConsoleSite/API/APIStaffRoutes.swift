@@ -28,9 +28,11 @@ public struct APIStaffRoutes: Sendable {
     }
 
     /// The actions the API offers, by name, and the policy action each is checked as.
-    /// The actions `docs/openapi.json` documents (`ActionName`): the console's, less re-grant and
-    /// legal hold, which stay on the case page, and identity-show, which is a read.
-    static let actions: [String: CaseAction] = CaseActionDesk.actions.filter { $0.key != "regrant" && $0.key != "legal-hold" }
+    /// The actions `docs/openapi.json` documents (`ActionName`): the console's, less re-grant, legal
+    /// hold and the head's exclusions (exclude, withdraw), which stay on the case page, and
+    /// identity-show, which is a read.
+    static let consoleOnly: Set<String> = ["regrant", "legal-hold", "exclude", "withdraw"]
+    static let actions: [String: CaseAction] = CaseActionDesk.actions.filter { !consoleOnly.contains($0.key) }
 
     func text(_ key: String, _ request: Request) -> String { pages.library.text(key, APIJSON.language(request)) }
 
