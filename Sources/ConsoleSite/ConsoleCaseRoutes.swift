@@ -177,16 +177,21 @@ public struct ConsoleCaseRoutes: Sendable {
             "report_submitted": .bool(c.facts.reportSubmittedToLeaders),
             "concluded": .bool(c.facts.state == .concluded),
             "legal_hold": .bool(c.legalHold),
-            "deadlines": .list(try ledger.deadlines(of: c).map { d in
-                ["kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)), "due": .text(d.due.description),
-                 "state": .text(pages.text("deadline_state_\(d.state.rawValue)", request)), "overdue": .bool(d.state == .overdue)]
-            }),
+            "deadlines": try deadlinesValue(c, request),
             "reward": try rewardValue(c, request),
         ]
         context.merge(try peopleValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         context.merge(try priorAndRefusalValues(c, request)) { mine, _ in mine }
         context.merge(try exclusionValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
+    }
+
+    /// The case's statutory deadlines, each with its state in the reader's language.
+    func deadlinesValue(_ c: StaffCase, _ request: Request) throws -> TemplateValue {
+        .list(try ledger.deadlines(of: c).map { d in
+            ["kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)), "due": .text(d.due.description),
+             "state": .text(pages.text("deadline_state_\(d.state.rawValue)", request)), "overdue": .bool(d.state == .overdue)]
+        })
     }
 
     /// Who else may work on the case: the inspectors to designate, and the requests to read the

@@ -70,6 +70,8 @@ final class SeparationRoutesTests: XCTestCase {
             ("role", "inspector"), ("seat", ""), ("password", "a long new passphrase")])
         XCTAssertEqual(created.status.code, 303)
         XCTAssertEqual(try cw.ledger.account(login: "inspector3")?.post, "采购部经理")
+        // The admin's new inspector holds nothing until a second reader confirms it (two-person rule).
+        try cw.world.confirmPending(of: try XCTUnwrap(try cw.ledger.account(login: "inspector3")).id)
         let receipt = try newCase([AccusedPerson(name: "周经理", post: "采购部"), AccusedPerson(name: "老张", post: "")])
         let head = try approved(receipt.caseRef)
         let page = html(try cw.call(.get, "/console/case/\(receipt.caseRef)?lang=en", cookie: head.cookie))
@@ -150,6 +152,9 @@ final class SeparationRoutesTests: XCTestCase {
     }
 
     func testExcludingTheOnlyPossibleSeatHolderIsRefusedAndSaysWhy() throws {
+        // No chairman's alternate (the ledger opens with it; only a settings change or serve refuse it).
+        cw.world.settings.alternates.chairman = nil
+        try cw.reopen()
         let receipt = try newCase([AccusedPerson(name: "外部人员", post: "包工头")])
         let head = try cw.signIn("head")
         XCTAssertEqual(try cw.act(head, receipt.caseRef, "register").status.code, 303)
