@@ -72,6 +72,13 @@ final class ConsoleAuditCheckpointTests: XCTestCase {
         XCTAssertTrue(html(try verify(auditor, checkpoint: slipped, lang: "en")).contains("refused as damaged"))
     }
 
+    func testTheSealedLineFromTheMailIsReadToo() throws {
+        let auditor = try cw.signIn("auditor")
+        let (checkpoint, sealed) = try cw.ledger.sealedAuditCheckpoint()
+        let r = html(try verify(auditor, checkpoint: sealed, lang: "en"))
+        XCTAssertTrue(r.contains("entry \(checkpoint.count) is the one the checkpoint recorded"), r)
+    }
+
     func testPastingNeedsTheFormToken() throws {
         let auditor = try cw.signIn("auditor")
         let line = try shownCheckpoint(auditor)

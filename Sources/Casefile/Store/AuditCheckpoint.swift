@@ -47,9 +47,37 @@ public struct AuditCheckpoint: Sendable, Equatable {
         self.line = "\(body) mac=\(hex(try AuditCheckpoint.seal(body, key: key)))"
     }
 
-    /// Reads a pasted or stored line; throws `Damaged` unless it is well formed and its MAC matches.
+    static let sealedPrefix = "\(magic) \(version) sealed="
+    /// The plain line is padded to this many bytes before sealing, so every sealed line has one length.
+    static let sealedLength = 240
+
+    static func sealingKey(_ key: SecureBytes) throws -> SecureBytes {
+        SecureBytes(try HMAC.sha256(key: key, message: Array("candor/audit-checkpoint-seal/v1".utf8)))
+    }
+
+    /// The line as it is mailed: encrypted under a key derived from the audit key, one fixed
+    /// length. Whoever reads the mailbox learns neither the count (which moves with activity
+    /// and could tell that a report came in) nor anything else; the auditor pastes it back.
+    func sealed(key: SecureBytes) throws -> String {
+        var plain = Array(line.utf8)
+        plain += [UInt8](repeating: 0x20, count: max(0, AuditCheckpoint.sealedLength - plain.count))
+        return AuditCheckpoint.sealedPrefix + hex(try AESGCM.seal(plain, key: try AuditCheckpoint.sealingKey(key),
+                                                                  associatedData: Array(AuditCheckpoint.sealedPrefix.utf8)))
+    }
+
+    /// Reads a pasted or stored line, plain or sealed; throws `Damaged` unless it is well formed
+    /// and its MAC matches.
     static func read(_ text: String, key: SecureBytes) throws -> AuditCheckpoint {
-        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix(sealedPrefix) else { return try readPlain(trimmed, key: key) }
+        guard let box = KeyFolder.decodeHex(String(trimmed.dropFirst(sealedPrefix.count))),
+              let plain = try? AESGCM.open(box, key: try sealingKey(key), associatedData: Array(sealedPrefix.utf8)) else {
+            throw Damaged(reason: "the sealed line does not open with this server's audit key (a copying mistake, or not from this server)")
+        }
+        return try readPlain(String(decoding: plain, as: UTF8.self).trimmingCharacters(in: .whitespaces), key: key)
+    }
+
+    static func readPlain(_ line: String, key: SecureBytes) throws -> AuditCheckpoint {
         guard let macRange = line.range(of: " mac=", options: .backwards) else { throw Damaged(reason: "no mac= field") }
         let body = String(line[..<macRange.lowerBound])
         guard let mac = KeyFolder.decodeHex(String(line[macRange.upperBound...])), mac.count == 32 else {
@@ -170,7 +198,14 @@ extension Ledger {
         }
     }
 
-    /// Reads a checkpoint line (pasted or from a file); throws `AuditCheckpoint.Damaged` unless
+    /// A checkpoint of the log as it is now, sealed for mail (see `AuditCheckpoint.sealed`):
+    /// `readAuditCheckpoint` opens it again. Throws the `AuditLog.Break` of a broken log.
+    public func sealedAuditCheckpoint() throws -> (checkpoint: AuditCheckpoint, sealed: String) {
+        let checkpoint = try auditCheckpoint()
+        return (checkpoint, try checkpoint.sealed(key: audit.key))
+    }
+
+    /// Reads a checkpoint line, plain or sealed (pasted or from a file); throws `AuditCheckpoint.Damaged` unless
     /// it is well formed and its MAC under this server's audit key matches.
     public func readAuditCheckpoint(_ text: String) throws -> AuditCheckpoint {
         try AuditCheckpoint.read(text, key: audit.key)
@@ -181,4 +216,39 @@ extension Ledger {
     public func verifyAudit(against checkpoint: AuditCheckpoint) throws -> Result<Int, AuditLog.Break> {
         try pool.read { [audit] db in try audit.verify(db, against: checkpoint) }
     }
+}
+
+/// The daily checkpoint mail's bookkeeping. Which auditor got which day's checkpoint is itself an
+/// audit entry (`audit_checkpoint_mailed`), so the log records where its copies went, and a
+/// restart or a second pass the same day sends nothing twice.
+extension Ledger {
+    /// Active auditor accounts with an address: the checkpoint is a control, not a notice, so it
+    /// goes whatever their notice preference.
+    public func auditCheckpointRecipients() throws -> [(accountID: Int64, email: String)] {
+        try pool.read { db in
+            try db.query("SELECT id, email FROM accounts WHERE role = 'auditor' AND disabled = 0 AND email IS NOT NULL ORDER BY id")
+                .map { (try $0.required(Int64.self, "id", table: "accounts"), try $0.required(String.self, "email", table: "accounts")) }
+        }
+    }
+
+    /// Whether the checkpoint of day `day` (an ordinal of `Day`) was already mailed to the account.
+    public func auditCheckpointMailed(accountID: Int64, day: Int) throws -> Bool {
+        try pool.read { db in
+            try db.scalar("SELECT count(*) FROM audit_log WHERE action = 'audit_checkpoint_mailed' AND detail = ?",
+                          [.text(AuditCheckpoint.mailedDetail(accountID: accountID, day: day))], as: Int.self) ?? 0 > 0
+        }
+    }
+
+    /// Records, committed on return, that day `day`'s checkpoint went to the account.
+    public func recordAuditCheckpointMailed(accountID: Int64, day: Int) throws {
+        let now = clock()
+        _ = try pool.write { [audit] db in
+            try audit.append(db, actor: "system:notices", action: "audit_checkpoint_mailed",
+                             detail: AuditCheckpoint.mailedDetail(accountID: accountID, day: day), at: now)
+        }
+    }
+}
+
+extension AuditCheckpoint {
+    static func mailedDetail(accountID: Int64, day: Int) -> String { "account=\(accountID) day=\(day)" }
 }
