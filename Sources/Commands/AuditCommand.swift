@@ -78,6 +78,10 @@ extension CandorCLI {
             return 1
         }
         if let out = args.value("out") {
+            // Never over an older checkpoint: a log cut since is found only by the older one.
+            guard !FileManager.default.fileExists(atPath: out) else {
+                throw Arguments.Invalid(description: "\(out) exists; a checkpoint never replaces an older one (keep both, under another name)")
+            }
             try Data((checkpoint.line + "\n").utf8).write(to: URL(fileURLWithPath: out), options: .withoutOverwriting)
         }
         Terminal.say(checkpoint.line)

@@ -46,6 +46,8 @@ final class AuditCheckpointCommandTests: XCTestCase {
         XCTAssertEqual(CandorCLI.main(["audit", "checkpoint", "--out", checkpointFile.path] + common), 0)
         let line = try String(contentsOf: checkpointFile, encoding: .utf8)
         XCTAssertTrue(line.hasPrefix("candor-audit-checkpoint v1 count="), line)
+        XCTAssertEqual(CandorCLI.main(["audit", "checkpoint", "--out", checkpointFile.path] + common), 1, "an older checkpoint is never overwritten")
+        XCTAssertEqual(try String(contentsOf: checkpointFile, encoding: .utf8), line)
         XCTAssertEqual(CandorCLI.main(["audit", "verify", "--checkpoint", checkpointFile.path] + common), 0, "intact log matches its checkpoint")
 
         let last = try cutTheTail(2)
