@@ -21,7 +21,7 @@ public enum CandorCLI {
             Command(name: "demo", summary: "build a demo organisation in the data folder if there is none, print its logins, serve on 127.0.0.1", run: demoCommand),
             Command(name: "user", summary: "user add|list|disable|enable|reset|email: manage staff accounts and where their notices go", run: userCommand),
             Command(name: "recover", summary: "re-seal cases for a staff member with the offline recovery key", run: recoverCommand),
-            Command(name: "audit", summary: "audit verify: check the audit log's hash chain; exits 1 on any break", run: auditCommand),
+            Command(name: "audit", summary: "audit verify [--checkpoint FILE]: check the audit log's hash chain (and that it still reaches a checkpoint); audit checkpoint [--out FILE]: a line to keep outside the server; exits 1 on any break", run: auditCommand),
             Command(name: "backup", summary: "backup DIR: a consistent copy of the data while the server runs (not the key folder)", run: backupCommand),
             Command(name: "restore", summary: "restore DIR: verify a backup and copy it into an empty --data folder, checked against --keys", run: restoreCommand),
             Command(name: "purge", summary: "purge --dry-run|--yes: crypto-shred closed cases past their retention period", run: purgeCommand),
@@ -75,7 +75,7 @@ public enum CandorCLI {
             "        user list | user disable LOGIN | user enable LOGIN | user reset LOGIN [--password-file FILE]",
             "        user email LOGIN ADDRESS [--notify immediate|digest|none]   (ADDRESS - removes it)",
             "recover: --recovery-key FILE --to LOGIN (--case REF | --all-assigned | --unheld)",
-            "audit:  audit verify",
+            "audit:  audit verify [--checkpoint FILE] | audit checkpoint [--out FILE]",
             "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
             "restore: restore DIR --data NEW_DATA_DIR --keys KEYS_DIR",
             "purge:  purge --dry-run | purge --yes   (cases under legal hold are never purged)",
@@ -211,21 +211,6 @@ public enum CandorCLI {
         try args.rejectUnknown(commonOptions.union(["port"]))  // --data and --keys are accepted and unused: it serves no data
         try runBenchServer(port: try args.int("port", default: 8081))
         return 0
-    }
-
-    static func auditCommand(_ args: Arguments) throws -> Int32 {
-        try args.rejectUnknown(commonOptions)
-        guard args.positional == ["verify"] else { throw Arguments.Invalid(description: "usage: candor audit verify") }
-        let ledger = try openLedger(args)
-        defer { try? ledger.close() }
-        switch try ledger.verifyAudit() {
-        case .success(let count):
-            Terminal.say("audit log intact: \(count) entries, chain verified")
-            return 0
-        case .failure(let broken):
-            Terminal.warn("AUDIT LOG BROKEN: \(broken)")
-            return 1
-        }
     }
 }
 

@@ -43,29 +43,56 @@ public struct ConsoleAuditRoutes: Sendable {
             "older": .text(older.map { "/console/audit?before=\($0)&lang=\(pages.language(request).rawValue)" } ?? ""),
             "paged": .bool(before != nil),
             "verification": verification ?? .text(""),
+            // A broken chain is never certified: the page then shows no line to copy.
+            "checkpoint": .text((try? ledger.auditCheckpoint().line) ?? ""),
         ])
     }
 
+    /// Verifies the chain, and, when a checkpoint line was pasted, that the log still reaches
+    /// it: the chain alone cannot see its newest entries cut off.
     func verify(_ request: Request) throws -> Response {
         let staff = try request.signedInStaff()
         let form = try FormFields.urlencoded(request)
         guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
-        let result = try ledger.verifyAudit()
+        let pasted = (form.first("checkpoint") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let detail: String
         let shown: TemplateValue
-        switch result {
-        case .success(let count):
-            detail = "result=intact entries=\(count)"
-            shown = ["intact": .bool(true),
-                     "text": .text(pages.text("audit_intact", request).replacingOccurrences(of: "{count}", with: String(count)))]
-        case .failure(let broken):
-            detail = "result=broken entry=\(broken.entryID)"
-            shown = ["intact": .bool(false),
-                     "text": .text(pages.text("audit_broken", request).replacingOccurrences(of: "{entry}", with: String(broken.entryID))),
-                     "reason": .text(broken.reason)]
+        if pasted.isEmpty {
+            (detail, shown) = try result(try ledger.verifyAudit(), checkpoint: nil, request)
+        } else {
+            do {
+                let checkpoint = try ledger.readAuditCheckpoint(pasted)
+                (detail, shown) = try result(try ledger.verifyAudit(against: checkpoint), checkpoint: checkpoint, request)
+            } catch let damaged as AuditCheckpoint.Damaged {
+                detail = "result=checkpoint_damaged"
+                shown = ["intact": .bool(false), "text": .text(pages.text("audit_checkpoint_damaged", request)), "reason": .text(damaged.reason)]
+            }
         }
         try ledger.recordStaffEvent(accountID: staff.account.id, action: "audit_verify", detail: detail)
         return try logPage(request, verification: shown)
+    }
+
+    func result(_ result: Result<Int, AuditLog.Break>, checkpoint: AuditCheckpoint?, _ request: Request) throws -> (String, TemplateValue) {
+        let against = checkpoint.map { " checkpoint=\($0.count)" } ?? ""
+        switch result {
+        case .success(let count):
+            let key = checkpoint == nil ? "audit_intact" : "audit_intact_checkpoint"
+            let text = pages.text(key, request).replacingOccurrences(of: "{count}", with: String(count))
+                .replacingOccurrences(of: "{entry}", with: String(checkpoint?.count ?? 0))
+            return ("result=intact entries=\(count)\(against)", ["intact": .bool(true), "text": .text(text)])
+        case .failure(let broken):
+            let text: String
+            switch broken.kind {
+            case .chain:
+                text = pages.text("audit_broken", request).replacingOccurrences(of: "{entry}", with: String(broken.entryID))
+            case .cutBelow(let counted):
+                text = pages.text("audit_cut", request).replacingOccurrences(of: "{entry}", with: String(broken.entryID))
+                    .replacingOccurrences(of: "{count}", with: String(counted))
+            case .rewritten:
+                text = pages.text("audit_rewritten", request).replacingOccurrences(of: "{entry}", with: String(broken.entryID))
+            }
+            return ("result=broken entry=\(broken.entryID)\(against)", ["intact": .bool(false), "text": .text(text), "reason": .text(broken.reason)])
+        }
     }
 
     /// Times in UTC, whatever the server's zone, so that two auditors read the same entry alike.

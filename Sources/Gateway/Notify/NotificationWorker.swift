@@ -20,6 +20,9 @@ public final class NotificationWorker: Sendable {
         var running = false
         var stopping = false
         var lastDeadlineScan: Int64 = .min
+        /// The day whose audit checkpoint every auditor has, and when a pass last tried.
+        var checkpointDoneDay: Int?
+        var checkpointTriedAt: Int64 = .min
     }
 
     public init(ledger: Ledger, transport: MailTransport, interval: Double = 30, deadlineScanEvery: Int64 = 3600) {
@@ -40,7 +43,24 @@ public final class NotificationWorker: Sendable {
             return true
         }
         if scan { try ledger.scanDeadlines(now: now) }
-        return try ledger.deliverDueNotices(transport: transport, now: now)
+        let report = try ledger.deliverDueNotices(transport: transport, now: now)
+        try mailCheckpointIfDue(now: now)
+        return report
+    }
+
+    /// Once a day per auditor; after a failed send, again at most every ten minutes, so a
+    /// relay that is down is not hammered every pass.
+    func mailCheckpointIfDue(now: Int64) throws {
+        guard let day = ledger.auditCheckpointDay(now: now) else { return }
+        let due = state.withLock { s -> Bool in
+            guard s.checkpointDoneDay != day, s.checkpointTriedAt == .min || now - s.checkpointTriedAt >= 600 else { return false }
+            s.checkpointTriedAt = now
+            return true
+        }
+        guard due else { return }
+        if try ledger.mailAuditCheckpoints(transport: transport, now: now) {
+            state.withLock { $0.checkpointDoneDay = day }
+        }
     }
 
     public func start() {
