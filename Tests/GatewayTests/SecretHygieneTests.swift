@@ -137,3 +137,29 @@ final class TokenIDTests: XCTestCase {
         XCTAssertEqual(Set(created).count, created.count)
     }
 }
+
+extension TokenIDTests {
+    func testMigration0010KeepsEveryTokenAndItsID() throws {
+        let session = try cw.signIn("head")
+        let token = try cw.createToken(session, name: "kept")
+        let head = try XCTUnwrap(try cw.ledger.account(login: "head"))
+        let before = try cw.ledger.apiTokens(accountID: head.id)
+        // The table as it was before 0010, with the same rows, and 0010 not yet applied.
+        try cw.ledger.pool.write { db in
+            try db.execute("""
+                CREATE TABLE old_tokens AS SELECT * FROM api_tokens; DROP TABLE api_tokens;
+                CREATE TABLE api_tokens(id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                  name TEXT NOT NULL, token_hash BLOB NOT NULL UNIQUE, salt BLOB NOT NULL, key_sealed BLOB NOT NULL,
+                  created_day INTEGER NOT NULL, last_used_day INTEGER) STRICT;
+                INSERT INTO api_tokens SELECT * FROM old_tokens; DROP TABLE old_tokens;
+                DELETE FROM schema_migrations WHERE name = '0010-api-token-ids-never-reused';
+                """)
+        }
+        try cw.world.reopen(clock: cw.clock.closure)
+        cw.app = try GatewayApp(ledger: cw.world.ledger, templates: templatesFolder)
+        XCTAssertEqual(try cw.world.ledger.apiTokens(accountID: head.id), before)
+        let schema = try cw.world.ledger.pool.read { db in try db.queryOne("SELECT sql FROM sqlite_schema WHERE name = 'api_tokens'")?.string("sql") }
+        XCTAssertTrue(schema?.contains("AUTOINCREMENT") ?? false)
+        XCTAssertEqual(try cw.api(.get, "/api/v1/staff/inbox", token: token).status.code, 200, "the token still opens its sealed key")
+    }
+}
