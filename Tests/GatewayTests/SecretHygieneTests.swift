@@ -163,3 +163,35 @@ extension TokenIDTests {
         XCTAssertEqual(try cw.api(.get, "/api/v1/staff/inbox", token: token).status.code, 200, "the token still opens its sealed key")
     }
 }
+
+/// The same purge through the reporter API: a token opened before the purge gets the unknown
+/// code's answer, not a 500, and is ended.
+extension APIReporterRoutesTests {
+    func testAPISessionOpenedBeforeThePurgeGetsTheUnknownCodeAnswer() throws {
+        let unknown = try post("/api/v1/reporter/session", ["code": TrackingCode.generate { try! Random.bytes($0) }.grouped])
+        XCTAssertEqual(unknown.status.code, 404)
+        for step in ["messages", "evidence", "case"] {
+            let code = try XCTUnwrap(json(try post("/api/v1/reports", ["category": "bribery", "narrative": "x"]))["tracking_code"] as? String)
+            let token = try openSession(code)
+            let ref = try XCTUnwrap(try world.ledger.pool.read { db in try db.queryOne("SELECT ref FROM cases ORDER BY id DESC LIMIT 1")?.string("ref") })
+            let day = Int64(world.ledger.today.adding(days: -800).ordinal)
+            try world.ledger.pool.write { db in
+                try db.execute("UPDATE cases SET state = 'closed', outcome = 'unsubstantiated', closed_day = ? WHERE ref = ?", [.integer(day), .text(ref)])
+            }
+            _ = try world.ledger.purge(caseRef: ref, actor: "cli:purge")
+            let answer: Response
+            switch step {
+            case "messages": answer = try post("/api/v1/reporter/messages", ["text": "还有一张收据"], token: token)
+            case "evidence":
+                var upload = MultipartBody()
+                upload.file("files", filename: "r.pdf", type: "application/pdf", Array("%PDF-1.4 late".utf8))
+                answer = try call(.post, "/api/v1/reporter/evidence", headers: ["Content-Type": upload.contentType, "Authorization": "Bearer \(token)"],
+                                  body: upload.finished())
+            default: answer = try call(.get, "/api/v1/reporter/case", headers: bearer(token))
+            }
+            XCTAssertEqual(answer.status.code, 404, step)
+            XCTAssertEqual(bodyBytes(answer), bodyBytes(unknown), "\(step): the body an unknown code gets")
+            XCTAssertEqual(try call(.get, "/api/v1/reporter/case", headers: bearer(token)).status.code, 401, "\(step): the session ended")
+        }
+    }
+}
