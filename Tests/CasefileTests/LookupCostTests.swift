@@ -81,4 +81,25 @@ final class LookupCostTests: XCTestCase {
         }
         XCTAssertNoThrow(try settings(cost: ["log_n": 16, "r": 8, "p": 2]))
     }
+
+    func testADatabaseWriterCannotMakeLookupsUnboundedlySlow() throws {
+        // Each extra cost in `lookup_params` would add a derivation to every lookup: past the
+        // bound, lookups are refused before any derivation rather than slowed without limit.
+        let refs = try (0..<5).map { _ in try world.submit(draft()).caseRef }
+        let code = try XCTUnwrap(try world.submit(draft()).code)
+        try world.ledger.pool.write { db in
+            for (i, ref) in refs.enumerated() {
+                try db.execute("UPDATE cases SET lookup_params = ? WHERE ref = ?", [.text("ln=\(15 + i),r=8,p=1"), .text(ref)])
+            }
+        }
+        let tally = ScryptTally()
+        XCTAssertThrowsError(try ScryptTally.$current.withValue(tally) { try world.ledger.openCase(code: code.grouped, gate: LookupGateHandle()) })
+        XCTAssertEqual(tally.derivations, [], "refused before any work")
+        // A stored cost that does not parse refuses too, rather than silently orphaning a code.
+        try world.ledger.pool.write { db in
+            try db.execute("UPDATE cases SET lookup_params = 'ln=14,r=8,p=1'")
+            try db.execute("UPDATE cases SET lookup_params = 'garbage' WHERE ref = ?", [.text(refs[0])])
+        }
+        XCTAssertThrowsError(try world.ledger.openCase(code: code.grouped, gate: LookupGateHandle()))
+    }
 }

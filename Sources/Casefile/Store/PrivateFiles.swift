@@ -31,8 +31,9 @@ public enum PrivateFiles {
     /// synced, then renamed over the old one (so a crash leaves the old file or the new).
     public static func write(_ bytes: [UInt8], to url: URL) throws {
         try createFolder(url.deletingLastPathComponent())
-        let temporary = url.path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, fileMode)
+        // A fresh name each time: two writers never share a temporary file.
+        let temporary = url.path + ".tmp-\(UUID().uuidString)"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, fileMode)
         guard fd >= 0 else { throw failure(temporary) }
         var ok = fchmod(fd, fileMode) == 0
         ok = ok && bytes.withUnsafeBytes { buffer -> Bool in
