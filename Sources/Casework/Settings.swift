@@ -50,12 +50,16 @@ public struct Settings: Equatable, Sendable, Codable {
     public var utcOffsetMinutes: Int
     /// Staff e-mail notices (docs/configuration.md); off unless a transport is chosen.
     public var notifications: NotificationSettings
+    /// The scrypt cost of new tracking codes. Each case stores the cost its code was made with
+    /// and a lookup tries every cost in use, so raising this orphans no code.
+    public var trackingCodeCost: TrackingCodeCost = TrackingCodeCost()
 
     enum CodingKeys: String, CodingKey {
         case organisation, channels, categories, deadlines, calendar
         case rewardBands = "reward_bands", alternates, retention
         case utcOffsetMinutes = "utc_offset_minutes"
         case notifications
+        case trackingCodeCost = "tracking_code_cost"
     }
 
     public static let defaultCategories: [Category] = [
@@ -161,6 +165,7 @@ public struct Settings: Equatable, Sendable, Codable {
             throw Invalid(description: "settings: utc_offset_minutes must be within ±840")
         }
         if let problem = notifications.problems().first { throw Invalid(description: "settings: \(problem)") }
+        if let problem = trackingCodeCost.problem { throw Invalid(description: "settings: \(problem)") }
     }
 
     public func encodedJSON() throws -> [UInt8] {
@@ -201,5 +206,33 @@ extension RetentionRules {
     enum CodingKeys: String, CodingKey {
         case closedMonths = "closed_months"
         case unsubstantiatedMonths = "unsubstantiated_months"
+    }
+}
+
+/// scrypt's N = 2^logN, r and p for tracking codes. The floor is the reporter issue's
+/// (2^14, 8, 1); the ceiling keeps one derivation within 1 GiB.
+public struct TrackingCodeCost: Codable, Equatable, Sendable {
+    public var logN: Int
+    public var r: Int
+    public var p: Int
+
+    public init(logN: Int = 14, r: Int = 8, p: Int = 1) {
+        self.logN = logN
+        self.r = r
+        self.p = p
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case logN = "log_n", r, p
+    }
+
+    /// Why this cost is refused, or nil. Below the floor a stolen database plus pepper is
+    /// searched faster than the design allows; above the ceiling a lookup could exhaust memory.
+    public var problem: String? {
+        guard (14...20).contains(logN), (8...32).contains(r), (1...16).contains(p) else {
+            return "tracking_code_cost needs log_n 14...20, r 8...32, p 1...16"
+        }
+        guard (128 << logN) * r <= 1 << 30 else { return "tracking_code_cost needs at most 1 GiB (128 × 2^log_n × r)" }
+        return nil
     }
 }

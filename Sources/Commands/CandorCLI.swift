@@ -99,8 +99,7 @@ public enum CandorCLI {
         if let data = FileManager.default.contents(atPath: url.path) {
             return try Settings.load(json: Array(data))
         }
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(try Settings.default.encodedJSON()).write(to: url)
+        try PrivateFiles.write(try Settings.default.encodedJSON(), to: url)
         return .default
     }
 
@@ -262,7 +261,7 @@ extension CandorCLI {
             }
             if let login, !login.isEmpty { settings.alternates[keyPath: key] = login }
         }
-        try Data(try settings.encodedJSON()).write(to: file, options: .atomic)
+        try PrivateFiles.write(try settings.encodedJSON(), to: file)
         let missing = alternateOptions.filter { settings.alternates[keyPath: $0.key] == nil }.map { "--" + $0.option }
         if !missing.isEmpty {
             Terminal.warn("No alternate set for \(missing.joined(separator: ", ")): `candor serve` refuses to start until settings.json names them (alternates).")

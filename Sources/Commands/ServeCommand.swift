@@ -73,20 +73,16 @@ extension CandorCLI {
         }
     }
 
-    static func demoCommand(_ args: Arguments) throws -> Int32 {
-        try args.rejectUnknown(serveOptions)
-        let host = args.value("host", default: "127.0.0.1")
-        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
-            throw Arguments.Invalid(description: "the demo serves on loopback only (127.0.0.1); use `candor serve` for a real installation")
-        }
-        let (dataURL, keysURL, settingsURL) = folders(args)
+    /// The demo's data, keys and settings, made on first run; every file 0600, folders 0700.
+    static func demoSetup(_ folders: (data: URL, keys: URL, settings: URL)) throws -> Ledger {
+        let (dataURL, keysURL, settingsURL) = folders
         let accountsFile = dataURL.appendingPathComponent("demo-accounts.json")
         let fresh = !FileManager.default.fileExists(atPath: dataURL.appendingPathComponent(Ledger.databaseName).path)
         var settings = try loadSettings(settingsURL)
         if fresh && settings.alternates == Alternates() {
             // Written before the ledger opens: the command line sets the demo's alternates itself.
             settings.alternates = DemoOrganisation.alternates
-            try Data(try settings.encodedJSON()).write(to: settingsURL, options: .atomic)
+            try PrivateFiles.write(try settings.encodedJSON(), to: settingsURL)
         }
         let keys: KeyFolder
         if FileManager.default.fileExists(atPath: keysURL.appendingPathComponent(KeyFolder.pepperFile).path) {
@@ -94,13 +90,25 @@ extension CandorCLI {
         } else {
             let (created, recovery) = try KeyFolder.create(at: keysURL)
             keys = created
-            try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
+            try PrivateFiles.createFolder(dataURL)
             try RecoveryKeyFile.writeNew(RecoveryKeyFile.encode(recovery), to: dataURL.appendingPathComponent("demo-recovery.key").path)
         }
         let ledger = try Ledger(dataFolder: dataURL, keys: keys, settings: settings)
         if fresh {
             try DemoOrganisation.build(ledger, accountsFile: accountsFile)
         }
+        return ledger
+    }
+
+    static func demoCommand(_ args: Arguments) throws -> Int32 {
+        try args.rejectUnknown(serveOptions)
+        let host = args.value("host", default: "127.0.0.1")
+        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
+            throw Arguments.Invalid(description: "the demo serves on loopback only (127.0.0.1); use `candor serve` for a real installation")
+        }
+        let (dataURL, _, _) = folders(args)
+        let accountsFile = dataURL.appendingPathComponent("demo-accounts.json")
+        let ledger = try demoSetup(folders(args))
         if let data = FileManager.default.contents(atPath: accountsFile.path) {
             Terminal.say("Demo accounts (also in \(accountsFile.path)):")
             for account in (try? JSONDecoder().decode([DemoOrganisation.Entry].self, from: data)) ?? [] {

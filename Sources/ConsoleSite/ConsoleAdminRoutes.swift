@@ -39,7 +39,7 @@ public struct ConsoleAdminRoutes: Sendable {
     func postedForm(_ request: Request) throws -> (StaffContext, FormFields) {
         let staff = try request.signedInStaff()
         let form = try FormFields.urlencoded(request)
-        guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        guard CSRF.matches(form.first("csrf"), staff.session.csrf) else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         return (staff, form)
     }
 

@@ -53,7 +53,7 @@ public struct ConsoleAuditRoutes: Sendable {
     func verify(_ request: Request) throws -> Response {
         let staff = try request.signedInStaff()
         let form = try FormFields.urlencoded(request)
-        guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        guard CSRF.matches(form.first("csrf"), staff.session.csrf) else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         let pasted = (form.first("checkpoint") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let detail: String
         let shown: TemplateValue

@@ -78,7 +78,7 @@ public struct ConsoleAuthRoutes: Sendable {
     func enrol(_ request: Request) throws -> Response {
         guard let (id, session) = sessions.current(request) else { return Response.redirect(to: "/console/login") }
         let form = try FormFields.urlencoded(request)
-        guard form.first("csrf") == session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        guard CSRF.matches(form.first("csrf"), session.csrf) else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         guard let secret = session.pendingSecret else { return try enrolForm(request, error: nil) }
         let unlock = StaffUnlock(account: session.account, key: session.key, totpEnrolled: false)
         guard try ledger.confirmEnrolment(unlock, secret: secret, code: form.first("code") ?? "") else {
@@ -94,7 +94,7 @@ public struct ConsoleAuthRoutes: Sendable {
 
     func logout(_ request: Request) throws -> Response {
         let form = try FormFields.urlencoded(request)
-        if let (id, session) = sessions.current(request), form.first("csrf") == session.csrf {
+        if let (id, session) = sessions.current(request), CSRF.matches(form.first("csrf"), session.csrf) {
             sessions.end(id)
             try? ledger.recordStaffEvent(accountID: session.account.id, action: "logout")
         }

@@ -293,7 +293,7 @@ public struct ConsoleCaseRoutes: Sendable {
             throw HTTPError(.notFound, "No such action.")
         }
         let form = try FormFields.urlencoded(request)
-        guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        guard CSRF.matches(form.first("csrf"), staff.session.csrf) else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         let c = try open(request, action)
         do {
             switch name {
@@ -355,7 +355,7 @@ public struct ConsoleCaseRoutes: Sendable {
         var keep = false
         defer { if !keep { staging.discard() } }
         let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
-        guard fields.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        guard CSRF.matches(fields.first("csrf"), staff.session.csrf) else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         guard staging.fileCount > 0 else { return try casePage(request, error: pages.text("no_file_chosen", request), status: .unprocessableContent) }
         try ledger.attachStaffEvidence(c, staging: staging)
         keep = true

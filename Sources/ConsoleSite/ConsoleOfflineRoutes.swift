@@ -50,7 +50,7 @@ public struct ConsoleOfflineRoutes: Sendable {
         var keep = false
         defer { if !keep { staging.discard() } }
         let fields = try FormFields.read(request, staging: staging, store: ledger.files, limits: limits)
-        guard fields.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        guard CSRF.matches(fields.first("csrf"), staff.session.csrf) else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         let channel = Channel(rawValue: fields.first("channel") ?? "").flatMap { ConsoleOfflineRoutes.channels.contains($0) ? $0 : nil } ?? .letter
         let issueCode = fields.first("issue_code") == "1"
         let draft = fields.reportDraft()

@@ -116,7 +116,29 @@ public struct ReporterRoutes: Sendable {
         guard let (id, entry) = sessions.current(request) else {
             return try pages.cached(.statusLogin, at: "/status", request) { try statusLogin(request) }
         }
-        return try statusPage(request, id: id, entry: entry)
+        return try whileCaseOpen(id, entry, request) { try statusPage(request, id: id, entry: entry) }
+    }
+
+    /// Runs `body` for a session whose case still exists. A case purged after the session opened
+    /// (by `candor purge`, in another process) ends the session at its next request, and what
+    /// it posts gets the page an unknown code gets, not a 500: the store refuses the write, and
+    /// the reporter learns nothing a wrong code would not tell.
+    func whileCaseOpen(_ id: String, _ entry: ReporterSessions.Entry, _ request: Request, _ body: () throws -> Response) throws -> Response {
+        guard try ledger.reporterCaseIsOpen(entry.reporter) else { return try caseGone(id, request) }
+        do {
+            return try body()
+        } catch {
+            // Purged between the check and the write: the same answer.
+            if try !ledger.reporterCaseIsOpen(entry.reporter) { return try caseGone(id, request) }
+            throw error
+        }
+    }
+
+    func caseGone(_ id: String, _ request: Request) throws -> Response {
+        sessions.end(id)
+        var r = try codeRefused(.notFound, input: "", request)
+        try r.setCookie(sessions.expiredCookie())
+        return r
     }
 
     func statusLogin(_ request: Request) throws -> Response {
@@ -188,14 +210,17 @@ public struct ReporterRoutes: Sendable {
     /// The session and its CSRF token, or the `PageError` that refuses the request.
     func session(_ request: Request, csrf: String?) throws -> (id: String, entry: ReporterSessions.Entry) {
         guard let (id, entry) = sessions.current(request) else { throw ReporterRoutes.sessionEnded }
-        guard let csrf, csrf == entry.csrf else { throw ReporterRoutes.staleForm }
+        guard CSRF.matches(csrf, entry.csrf) else { throw ReporterRoutes.staleForm }
         return (id, entry)
     }
 
     func reply(_ request: Request) throws -> Response {
         let form = try FormFields.urlencoded(request)
         let (id, entry) = try session(request, csrf: form.first("csrf"))
-        let text = form.first("text") ?? ""
+        return try whileCaseOpen(id, entry, request) { try reply(request, id: id, entry: entry, text: form.first("text") ?? "") }
+    }
+
+    func reply(_ request: Request, id: String, entry: ReporterSessions.Entry, text: String) throws -> Response {
         if text.allSatisfy(\.isWhitespace) {
             return try statusPage(request, id: id, entry: entry, replyText: text,
                                   replyError: pages.text("reply_empty", request), status: .unprocessableContent)
@@ -211,6 +236,10 @@ public struct ReporterRoutes: Sendable {
 
     func addEvidence(_ request: Request) throws -> Response {
         guard let (id, entry) = sessions.current(request) else { throw ReporterRoutes.sessionEnded }
+        return try whileCaseOpen(id, entry, request) { try addEvidence(request, id: id, entry: entry) }
+    }
+
+    func addEvidence(_ request: Request, id: String, entry: ReporterSessions.Entry) throws -> Response {
         let staging = ledger.beginEvidence(entry.reporter)
         var keep = false
         defer { if !keep { staging.discard() } }
@@ -229,7 +258,7 @@ public struct ReporterRoutes: Sendable {
 
     func endSession(_ request: Request) throws -> Response {
         let form = try FormFields.urlencoded(request)
-        if let (id, entry) = sessions.current(request), form.first("csrf") == entry.csrf {
+        if let (id, entry) = sessions.current(request), CSRF.matches(form.first("csrf"), entry.csrf) {
             sessions.end(id)
         }
         var r = Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")

@@ -25,8 +25,9 @@ public final class ReporterSessions: Sendable {
 
     func create(_ reporter: ReporterCase) throws -> SetCookie {
         let id = try table.create(Entry(reporter: reporter, csrf: hex(try Random.bytes(16))))
-        return SessionTable<Entry>.cookie(name: ReporterSessions.cookieName, id: id, path: "/status", secure: secureCookie,
-                                          maxAge: Int(table.idle))
+        // No Max-Age: a session cookie stays in the browser's memory and is never written to its
+        // disk, where it would outlive the visit on a shared or seized computer.
+        return SessionTable<Entry>.cookie(name: ReporterSessions.cookieName, id: id, path: "/status", secure: secureCookie)
     }
 
     /// The live session for this request; nil when absent or expired.

@@ -85,3 +85,12 @@ public final class SessionTable<Entry: Sendable>: Sendable {
 
     public var count: Int { slots.withLock { $0.count } }
 }
+
+/// Form tokens against cross-site requests, compared in constant time: how much of a guess
+/// matches must not show in how long the refusal takes.
+public enum CSRF {
+    public static func matches(_ given: String?, _ expected: String) -> Bool {
+        guard let given else { return false }
+        return ConstantTime.equals(Array(given.utf8), Array(expected.utf8))
+    }
+}

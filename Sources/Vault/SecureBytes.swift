@@ -51,6 +51,22 @@ public struct SecureBytes: Sendable {
         try initializer(UnsafeMutableRawBufferPointer(start: storage.pointer, count: count))
     }
 
+    /// The bytes at `range` as their own secret, copied buffer to buffer with no array between.
+    public func slice(_ range: Range<Int>) -> SecureBytes {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count)
+        return SecureBytes(count: range.count) { out in
+            withUnsafeBytes { source in
+                if range.count > 0 { out.baseAddress!.copyMemory(from: source.baseAddress! + range.lowerBound, byteCount: range.count) }
+            }
+        }
+    }
+
+    /// Overwrites an array that held a secret (an HMAC output, a decoded token) before it is
+    /// released, for the arrays an API hands back that SecureBytes cannot own.
+    public static func wipe(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { secureWipe($0) }
+    }
+
     /// `count` bytes from the OpenSSL CSPRNG (`RAND_bytes`).
     public static func random(count: Int) throws -> SecureBytes {
         try Random.secureBytes(count)

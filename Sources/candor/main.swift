@@ -1,6 +1,10 @@
 import Commands
 import Glibc
 
+// Nothing this process creates is for anyone but its own user: folders 0700, files 0600. The
+// library sets the modes explicitly as well (PrivateFiles), for callers without this main.
+umask(0o077)
+
 // The server re-executes itself once with glibc's allocator tuned for it: scrypt's 16 MiB buffers
 // come from fresh mappings (returned to the system when freed, so RSS follows the load back down)
 // backed by transparent huge pages (eight faults per buffer instead of four thousand), and few

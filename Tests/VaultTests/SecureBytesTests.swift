@@ -48,4 +48,20 @@ final class SecureBytesTests: XCTestCase {
         struct Boom: Error {}
         XCTAssertThrowsError(try SecureBytes(count: 8) { _ in throw Boom() })
     }
+
+    func testWipeZeroesTheArrayInPlace() {
+        var bytes: [UInt8] = [1, 2, 3, 4, 5]
+        SecureBytes.wipe(&bytes)
+        XCTAssertEqual(bytes, [0, 0, 0, 0, 0])
+        var empty: [UInt8] = []
+        SecureBytes.wipe(&empty)
+        XCTAssertEqual(empty, [])
+    }
+
+    func testSliceCopiesTheRangeIntoItsOwnSecret() {
+        let whole = SecureBytes(Array(0..<64))
+        XCTAssertEqual(whole.slice(32..<64).unsafeCopyToArray(), Array(32..<64))
+        XCTAssertEqual(whole.slice(0..<0).count, 0)
+        XCTAssertEqual(whole.unsafeCopyToArray(), Array(0..<64), "the source is untouched")
+    }
 }

@@ -36,8 +36,12 @@ enum APIToken {
     static let maxNameLength = 100
     static let maxPerAccount = 20
 
-    static func encode(_ secret: [UInt8]) -> String {
-        prefix + Data(secret).base64EncodedString()
+    /// The token as shown once. The plain copy of the secret made for Base64 is wiped here; the
+    /// returned string is the token itself, which the caller shows and drops.
+    static func encode(_ secret: SecureBytes) -> String {
+        var bytes = secret.unsafeCopyToArray()
+        defer { SecureBytes.wipe(&bytes) }
+        return prefix + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
@@ -48,10 +52,16 @@ enum APIToken {
         guard body.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
         let standard = body.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "="
         guard let data = Data(base64Encoded: standard), data.count == secretCount else { return nil }
-        return SecureBytes(Array(data))
+        var bytes = Array(data)
+        defer { SecureBytes.wipe(&bytes) }
+        return SecureBytes(bytes)
     }
 
-    static func hash(_ secret: SecureBytes) throws -> [UInt8] { try SHA256.hash(secret.unsafeCopyToArray()) }
+    static func hash(_ secret: SecureBytes) throws -> [UInt8] {
+        var bytes = secret.unsafeCopyToArray()
+        defer { SecureBytes.wipe(&bytes) }
+        return try SHA256.hash(bytes)
+    }
 
     /// The key that seals the token's copy of the private key: HKDF-SHA256 of the token's bytes
     /// with the row's own salt.
@@ -102,7 +112,7 @@ extension Ledger {
             try audit.append(db, actor: "staff:\(accountID)", action: "api_token_create", detail: "token=\(id)", at: now)
             return id
         }
-        return (id, APIToken.encode(secret.unsafeCopyToArray()))
+        return (id, APIToken.encode(secret))
     }
 
     /// The account's tokens, oldest first: name and days only (a token's secret is never stored,

@@ -134,7 +134,7 @@ extension Ledger {
             guard problems.isEmpty else { throw AlternatesRefused(problems: problems.map(\.description)) }
             var new = settings
             new.alternates = alternates
-            if let settingsFile { try Data(try new.encodedJSON()).write(to: settingsFile, options: .atomic) }
+            if let settingsFile { try PrivateFiles.write(try new.encodedJSON(), to: settingsFile) }
             try decide(change, by: confirmer, confirmed: true)
             replaceSettings(new)
         } else {

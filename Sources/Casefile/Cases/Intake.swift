@@ -96,15 +96,16 @@ extension Ledger {
         let today = self.today
         let intake = try intakeHolders(for: draft)
         var tracking: (code: TrackingCode, keys: TrackingKeys)?
+        let cost = try TrackingKeys.parameters(settings.trackingCodeCost)
         if issueCode {
             let code = try TrackingCode.generate(randomBytes: Random.bytes)
-            tracking = (code, try kdfGate.run { try TrackingKeys.derive(code: code, pepper: keys.pepper) })
+            tracking = (code, try kdfGate.run { try TrackingKeys.derive(code: code, pepper: keys.pepper, parameters: cost) })
         }
         let sealed = try seal(draft, staging: staging, exclusions: intake.exclusions, intake: intake.accounts,
                               reporterKey: tracking?.keys.reporterKey)
         let row = NewCase(ref: staging.ref, year: today.year, channel: channel, category: draft.category,
                           realName: draft.mode == .realName, confidential: draft.confidential, day: today,
-                          lookup: tracking.map { ($0.keys.lookupID, TrackingKeys.parameters.encoded) },
+                          lookup: tracking.map { ($0.keys.lookupID, cost.encoded) },
                           author: registeredBy.map { "staff:\($0)" } ?? "reporter", registeredBy: registeredBy,
                           intakeIDs: intake.accounts.map(\.id))
         let notify = settings.notifications.enabled

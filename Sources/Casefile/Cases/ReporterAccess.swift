@@ -102,16 +102,18 @@ public enum LookupFailure: Error, Equatable, Sendable {
 }
 
 extension Ledger {
-    /// Opens a case with a tracking code. Every well-formed code costs one derivation and one
-    /// indexed lookup whether or not it exists, and a miss runs a dummy unwrap, so a wrong code
-    /// and an unknown code cannot be told apart by answer or by time.
+    /// Opens a case with a tracking code. Every well-formed code costs the same derivations (one
+    /// per tracking-code cost in use, `lookupCosts`) and the same indexed lookups whether or not it
+    /// exists, and a miss runs a dummy unwrap, so a wrong code and an unknown code cannot be told
+    /// apart by answer or by time. A code made before the cost was raised still opens its case.
     public func openCase(code input: String, gate: LookupGateHandle) throws -> Result<ReporterCase, LookupFailure> {
         let code: TrackingCode
         do { code = try TrackingCode(parsing: input) } catch { return .failure(.mistyped) }
-        let derived: TrackingKeys
+        let costs = try lookupCosts()
+        let derived: [TrackingKeys]
         do {
             let pepper = keys.pepper
-            derived = try gate.gate.run { try TrackingKeys.derive(code: code, pepper: pepper) }
+            derived = try gate.gate.run { try costs.map { try TrackingKeys.derive(code: code, pepper: pepper, parameters: $0) } }
         } catch is LookupGate.Busy {
             // A tarpit: the refused request holds its connection idle for a moment before the
             // answer. A sleeping thread costs no CPU, and a flood on N connections can then ask
@@ -120,16 +122,49 @@ extension Ledger {
             if gate.gate.tarpit > 0 { usleep(UInt32(gate.gate.tarpit * 1_000_000)) }
             return .failure(.busy)
         }
-        let lookupID = derived.lookupID
-        let row = try pool.read { db in try Grants.reporterGrant(db, lookupID: lookupID) }
-        guard let (caseID, ref, sealed) = row else {
-            _ = try? Grants.openCaseKey(Ledger.dummyGrant, ref: "0", reporterKey: derived.reporterKey)
+        let lookupIDs = derived.map(\.lookupID)
+        // Every id is looked up, hit or not, so the number of queries says nothing either.
+        let rows = try pool.read { db in try lookupIDs.map { try Grants.reporterGrant(db, lookupID: $0) } }
+        guard let index = rows.firstIndex(where: { $0 != nil }), let (caseID, ref, sealed) = rows[index] else {
+            _ = try? Grants.openCaseKey(Ledger.dummyGrant, ref: "0", reporterKey: derived[0].reporterKey)
             return .failure(.notFound)
         }
-        guard let caseKey = try? Grants.openCaseKey(sealed, ref: ref, reporterKey: derived.reporterKey) else {
+        guard let caseKey = try? Grants.openCaseKey(sealed, ref: ref, reporterKey: derived[index].reporterKey) else {
             return .failure(.notFound)
         }
         return .success(ReporterCase(caseID: caseID, ref: ref, caseKey: caseKey))
+    }
+
+    /// True while the case a reporter's session opened exists unpurged. The reporter's pages ask
+    /// before each request, so a purge ends the case's sessions whichever process ran it.
+    public func reporterCaseIsOpen(_ reporter: ReporterCase) throws -> Bool {
+        let caseID = reporter.caseID
+        return try pool.read { db in
+            try db.queryOne("SELECT 1 AS live FROM cases WHERE id = ? AND purged_day IS NULL AND lookup_id IS NOT NULL", [.integer(caseID)]) != nil
+        }
+    }
+
+    /// At most this many tracking-code costs are tried per lookup: costs change rarely, and a
+    /// database writer who adds costs must not make every lookup unboundedly slow.
+    static let maximumLookupCosts = 4
+
+    /// The cost new codes get (the settings') and every cost a live code was made with, in a
+    /// fixed order. A stored cost that does not parse, or more than `maximumLookupCosts`, refuses
+    /// every lookup loudly rather than orphaning codes silently.
+    func lookupCosts() throws -> [ScryptParameters] {
+        var costs = [try TrackingKeys.parameters(settings.trackingCodeCost)]
+        let stored = try pool.read { db in
+            try db.query("SELECT DISTINCT lookup_params FROM cases WHERE lookup_id IS NOT NULL AND lookup_params IS NOT NULL")
+                .map { try $0.required(String.self, "lookup_params", table: CaseRow.table) }
+        }
+        for encoded in stored {
+            let cost = try ScryptParameters(encoded: encoded)
+            if !costs.contains(cost) { costs.append(cost) }
+        }
+        guard costs.count <= Ledger.maximumLookupCosts else {
+            throw ActionRefused(description: "More than \(Ledger.maximumLookupCosts) tracking-code costs are in use; lookups are refused.")
+        }
+        return costs.sorted { $0.encoded < $1.encoded }
     }
 
     static let dummyGrant = [UInt8](repeating: 1, count: 1 + 12 + 32 + 16)

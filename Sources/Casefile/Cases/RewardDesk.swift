@@ -219,14 +219,16 @@ extension Ledger {
         let refMatches = typedRef.map { typed in claimRef.map { ConstantTime.equals(Array(typed.utf8), Array($0.utf8)) } ?? false } ?? true
         guard let code = try? TrackingCode(parsing: check.code) else { return false }
         let caseID = c.caseID
-        let stored = try pool.read { db -> [UInt8]? in
-            try db.queryOne("SELECT lookup_id FROM cases WHERE id = ?", [.integer(caseID)])?.reader(table: CaseRow.table).optional("lookup_id")
-        }
+        let row = try pool.read { db in try db.queryOne("SELECT lookup_id, lookup_params FROM cases WHERE id = ?", [.integer(caseID)]) }
+        let stored: [UInt8]? = try row?.reader(table: CaseRow.table).optional("lookup_id")
+        // The case's own cost: a code made before the cost was raised still proves the claim.
+        let cost = try (row?.reader(table: CaseRow.table).optional("lookup_params", as: String.self)).map { try ScryptParameters(encoded: $0) }
+            ?? TrackingKeys.parameters
         let derived: [UInt8]
         do {
             let pepper = keys.pepper
             // Only the lookup id is kept; the reporter's key derived beside it is dropped unused.
-            derived = try gate.gate.run { try TrackingKeys.derive(code: code, pepper: pepper).lookupID }
+            derived = try gate.gate.run { try TrackingKeys.derive(code: code, pepper: pepper, parameters: cost).lookupID }
         } catch is LookupGate.Busy {
             throw ActionRefused(description: "The server is busy checking codes; try again in a moment.")
         }

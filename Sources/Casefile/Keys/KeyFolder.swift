@@ -39,7 +39,7 @@ public final class KeyFolder: Sendable {
     /// hands to the operator once and never keeps.
     public static func create(at url: URL) throws -> (KeyFolder, X25519PrivateKey) {
         let fm = FileManager.default
-        try fm.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try PrivateFiles.createFolder(url)
         for name in [pepperFile, auditKeyFile, recoveryPublicFile] where fm.fileExists(atPath: url.appendingPathComponent(name).path) {
             throw Problem(description: "\(url.appendingPathComponent(name).path) already exists: this key folder is in use. Refusing to overwrite keys; choose another --keys folder.")
         }

@@ -141,7 +141,7 @@ public enum Backup {
             }
             return
         }
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try PrivateFiles.createFolder(url)
     }
 
     /// Copies, hashing and syncing; nil when the source does not exist.

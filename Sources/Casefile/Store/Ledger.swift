@@ -73,7 +73,7 @@ public final class Ledger: Sendable {
         self.keys = keys
         self.clock = clock
         currentSettings = Mutex(settings)
-        try FileManager.default.createDirectory(at: dataFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try PrivateFiles.createFolder(dataFolder)
         pool = try DatabasePool(path: dataFolder.appendingPathComponent(Ledger.databaseName).path, readerCount: 2)
         audit = AuditLog(key: keys.auditKey)
         files = try FileStore(folder: dataFolder.appendingPathComponent("files"))

@@ -289,6 +289,28 @@ enum Schema {
             ALTER TABLE accounts ADD COLUMN post TEXT;
             """)
         }
+        m.register("0010-api-token-ids-never-reused") { db in
+            try db.execute("""
+            -- Issue 14: the audit log names a token by its id (api_token_create/revoke). Without
+            -- AUTOINCREMENT a revoked token's id went to the next token, and two tokens shared one
+            -- name in the log. Rebuilt keeping every row and id; nothing references the table.
+            CREATE TABLE api_tokens_new(
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+              name TEXT NOT NULL,
+              token_hash BLOB NOT NULL UNIQUE,
+              salt BLOB NOT NULL,
+              key_sealed BLOB NOT NULL,
+              created_day INTEGER NOT NULL,
+              last_used_day INTEGER
+            ) STRICT;
+            INSERT INTO api_tokens_new(id, account_id, name, token_hash, salt, key_sealed, created_day, last_used_day)
+              SELECT id, account_id, name, token_hash, salt, key_sealed, created_day, last_used_day FROM api_tokens;
+            DROP TABLE api_tokens;
+            ALTER TABLE api_tokens_new RENAME TO api_tokens;
+            CREATE INDEX api_tokens_account ON api_tokens(account_id);
+            """)
+        }
         return m
     }
 }

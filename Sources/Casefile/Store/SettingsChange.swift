@@ -26,7 +26,7 @@ extension Ledger {
         guard !changed.isEmpty else { return alternatesAsked ? ["alternates"] : [] }
         if let file {
             // Written whole and renamed into place: a crash leaves the old file or the new one.
-            try Data(try new.encodedJSON()).write(to: file, options: .atomic)
+            try PrivateFiles.write(try new.encodedJSON(), to: file)
         }
         replaceSettings(new)
         let now = clock()

@@ -42,7 +42,7 @@ public struct APITokenConsoleRoutes: Sendable {
     func checkedForm(_ request: Request) throws -> (StaffContext, FormFields) {
         guard let staff = request.staff else { throw HTTPError(.unauthorized) }
         let form = try FormFields.urlencoded(request)
-        guard form.first("csrf") == staff.session.csrf else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
+        guard CSRF.matches(form.first("csrf"), staff.session.csrf) else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         return (staff, form)
     }
 

@@ -136,7 +136,25 @@ public struct APIReporterRoutes: Sendable {
 
     func live(_ request: Request) throws -> (token: String, reporter: ReporterCase) {
         guard let session = sessions.current(request) else { throw APIError.unauthorized(text("session_ended", request)) }
+        // A case purged after the session opened (by `candor purge`, another process) ends the
+        // session here, with the answer an unknown code gets.
+        guard try ledger.reporterCaseIsOpen(session.reporter) else {
+            sessions.end(session.token)
+            throw LookupFailure.notFound
+        }
         return session
+    }
+
+    /// A write refused because the case was purged between `live` and the write answers as
+    /// `live` would, not with a 500.
+    func unlessPurged(_ token: String, _ reporter: ReporterCase, _ write: () throws -> Void) throws {
+        do { try write() } catch {
+            if try !ledger.reporterCaseIsOpen(reporter) {
+                sessions.end(token)
+                throw LookupFailure.notFound
+            }
+            throw error
+        }
     }
 
     func endSession(_ request: Request) throws -> Response {
@@ -167,7 +185,7 @@ public struct APIReporterRoutes: Sendable {
     struct TextBody: Decodable { var text: String }
 
     func reply(_ request: Request) throws -> Response {
-        let (_, reporter) = try live(request)
+        let (token, reporter) = try live(request)
         let body = try APIJSON.decode(TextBody.self, request)
         if body.text.allSatisfy(\.isWhitespace) {
             throw APIError(.unprocessableContent, text("reply_empty", request), fields: [.init(field: "text", message: text("reply_empty", request))])
@@ -175,13 +193,13 @@ public struct APIReporterRoutes: Sendable {
         if body.text.unicodeScalars.count > ReportDraft.Limits.narrative {
             throw APIError(.unprocessableContent, text("reply_too_long", request), fields: [.init(field: "text", message: text("reply_too_long", request))])
         }
-        try ledger.reporterReply(reporter, text: body.text)
+        try unlessPurged(token, reporter) { try ledger.reporterReply(reporter, text: body.text) }
         return APIJSON.response(["day": .string(ledger.today.description)], status: .created)
     }
 
     func addEvidence(_ request: Request) throws -> Response {
         // The session is checked before a byte of the body is read.
-        let (_, reporter) = try live(request)
+        let (token, reporter) = try live(request)
         let staging = ledger.beginEvidence(reporter)
         var keep = false
         defer { if !keep { staging.discard() } }
@@ -195,7 +213,7 @@ public struct APIReporterRoutes: Sendable {
         guard staging.fileCount > 0 else {
             throw APIError(.unprocessableContent, text("no_file_chosen", request), fields: [.init(field: "files", message: text("no_file_chosen", request))])
         }
-        try ledger.reporterAddEvidence(reporter, staging: staging)
+        try unlessPurged(token, reporter) { try ledger.reporterAddEvidence(reporter, staging: staging) }
         keep = true
         return APIJSON.response(["files": .int(staging.fileCount),
                                  "files_metadata_kept": .int(staging.filesWithMetadataKept)],
