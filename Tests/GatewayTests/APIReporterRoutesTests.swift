@@ -10,21 +10,7 @@ import Synchronization
 import TestSupport
 import XCTest
 
-final class APIReporterRoutesTests: XCTestCase {
-    var world: World!
-    var app: GatewayApp!
-
-    override func setUpWithError() throws {
-        world = try World()
-        try world.standardRoster()
-        app = try GatewayApp(ledger: world.ledger, templates: templatesFolder)
-    }
-
-    override func tearDown() {
-        app = nil
-        world = nil
-    }
-
+final class APIReporterRoutesTests: AppTestCase {
     func call(_ method: HTTPMethod, _ target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) throws -> Response {
         var h = headers
         if h["Host"] == nil { h.add("Host", "127.0.0.1:8080") }

@@ -10,21 +10,7 @@ import TestSupport
 import XCTest
 
 /// Route tests call the router directly; the loopback flow is in GatewayAppTests.
-final class ReporterRoutesTests: XCTestCase {
-    var world: World!
-    var app: GatewayApp!
-
-    override func setUpWithError() throws {
-        world = try World()
-        try world.standardRoster()
-        app = try GatewayApp(ledger: world.ledger, templates: templatesFolder)
-    }
-
-    override func tearDown() {
-        app = nil
-        world = nil
-    }
-
+final class ReporterRoutesTests: AppTestCase {
     func call(_ method: HTTPMethod, _ target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) throws -> Response {
         var h = headers
         if h["Host"] == nil { h.add("Host", "127.0.0.1:8080") }

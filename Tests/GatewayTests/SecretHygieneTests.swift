@@ -12,21 +12,7 @@ import Vault
 import XCTest
 
 /// Issue 14, finding 6: token ids, the reporter's cookie, sessions after a purge, CSRF compares.
-final class SecretHygieneTests: XCTestCase {
-    var world: World!
-    var app: GatewayApp!
-
-    override func setUpWithError() throws {
-        world = try World()
-        try world.standardRoster()
-        app = try GatewayApp(ledger: world.ledger, templates: templatesFolder)
-    }
-
-    override func tearDown() {
-        app = nil
-        world = nil
-    }
-
+final class SecretHygieneTests: AppTestCase {
     let formType = "application/x-www-form-urlencoded"
 
     func call(_ method: HTTPMethod, _ target: String, headers: HTTPHeaders = [:], body: [UInt8] = []) throws -> Response {
