@@ -124,8 +124,11 @@ class Run:
         texts = {}
         for lang in ("zh", "en"):
             merged = {}
-            for name in (f"{lang}.json", f"console.{lang}.json"):
-                merged.update(json.loads((folder / name).read_text(encoding="utf-8")))
+            # Every catalog of the language (zh.json, console.zh.json, admin.zh.json, …), as the
+            # template library loads them.
+            for path in sorted(folder.glob(f"*{lang}.json")):
+                if path.name == f"{lang}.json" or path.name.endswith(f".{lang}.json"):
+                    merged.update(json.loads(path.read_text(encoding="utf-8")))
             texts[lang] = merged
         return texts
 
@@ -674,6 +677,18 @@ class Run:
             self.both_widths("gallery-case")
             self.switch_language("zh")
             self.both_widths("gallery-case")
+            # Issue 13's page for a second reader, and issue 14's checkpoint on the auditor's page.
+            for lang in ("zh", "en"):
+                self.go(f"/console/confirmations?lang={lang}")
+                check(self.h1() == self.t(lang, "confirm_title"), f"confirmations title in {lang}")
+                self.both_widths("gallery-confirmations")
+            self.logout()
+            self.login("auditor", "zh")
+            for lang in ("zh", "en"):
+                self.go(f"/console/audit?lang={lang}")
+                check(self.h1() == self.t(lang, "audit_log_title"), f"audit log title in {lang}")
+                check("candor-audit-checkpoint v1" in self.driver.page_source, f"the checkpoint line to copy, in {lang}")
+                self.both_widths("gallery-audit")
             self.logout()
 
 
