@@ -36,6 +36,7 @@ extension CandorCLI {
             case .excluded: what = "REFUSED: \(login) is excluded from this case (art. 10)"
             case .notAssigned: what = "REFUSED: \(login) has no part in this case; the head designates investigators"
             case .noRecoveryGrant: what = "REFUSED: this case holds no grant for the recovery key"
+            case .tampered(let checks): what = "REFUSED: the case's rows do not match its seal (" + checks.joined(separator: "; ") + "); see the audit log"
             case .givenForIntake(let identity): what = "given to \(login) for intake" + (identity ? ", with the reporter's identity" : "")
             case .notAReader: what = "REFUSED: \(login) is not a head, inspector or approver and may not take in reports"
             }

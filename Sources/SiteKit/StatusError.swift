@@ -29,11 +29,15 @@ extension StatusError {
 public enum ErrorText: Sendable, Equatable {
     case key(String)
     case text(String)
+    /// A catalogue text followed by details that are names, not prose (the checks a tampered
+    /// case failed).
+    case keyed(String, detail: String)
 
     public func resolved(_ library: TemplateLibrary, _ language: Language) -> String {
         switch self {
         case .key(let key): return library.text(key, language)
         case .text(let text): return text
+        case .keyed(let key, let detail): return library.text(key, language) + " " + detail
         }
     }
 }
@@ -61,8 +65,17 @@ extension StaffCaseAccess {
         case .granted(let c): return c
         case .notFound: throw PageError(.notFound, .key("case_not_found"), back: "/console")
         case .refused(let why): throw PageError(.forbidden, .text(why), back: "/console/case/\(ref)")
+        case .tampered(let checks): throw CaseTampered(checks: checks)
         }
     }
+}
+
+/// A case whose rows no longer match its seals: 409, nothing done, the checks named (they name
+/// columns and kinds of piece, never content); the audit log has the same entry.
+extension CaseTampered: StatusError {
+    public var status: HTTPStatus { .conflict }
+    public var message: ErrorText { .keyed("case_tampered", detail: checks.joined(separator: "; ")) }
+    public var title: ErrorText? { .key("case_tampered_title") }
 }
 
 /// A tracking code that opens nothing: 400 for a typo (the check digit), 404 for an unknown or

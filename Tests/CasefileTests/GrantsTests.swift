@@ -25,22 +25,39 @@ final class GrantsTests: XCTestCase {
         try CaseSeparation(ref: ref, accused: [], records: []).clear(account)
     }
 
-    func same(_ a: CaseKey, _ b: CaseKey) -> Bool { a.withSecret { x in b.withSecret { $0 == x } } }
+    func same(_ a: ChannelKey, _ b: ChannelKey) -> Bool { a.withSecret { x in b.withSecret { $0 == x } } }
     func same(_ a: IdentityKey, _ b: IdentityKey) -> Bool { a.withSecret { x in b.withSecret { $0 == x } } }
 
     // MARK: What the grants do
 
-    func testACaseKeyGrantOpensOnlyForItsAccountAndItsCase() throws {
+    /// The keys a staff or recovery grant opened, when they are a two-key case's.
+    func split(_ opened: Grants.Opened) -> CaseKeys? {
+        if case .keys(let keys) = opened { return keys }
+        return nil
+    }
+
+    func testBothKeysOfACaseOpenOnlyForTheirAccountAndTheirCase() throws {
         let (head, headKey) = try staff("head")
         let (inspector, inspectorKey) = try staff("inspector1")
-        let key = try CaseKey.random()
-        let grant = try Grants.seal(key, ref: "case-a", for: head, cleared: try cleared(head, "case-a"))
-        XCTAssertEqual(grant.table, .caseKey)
-        XCTAssertEqual(grant.holder, "account:\(head.id)")
-        XCTAssertEqual(grant.accountID, head.id)
-        XCTAssertTrue(same(try Grants.openCaseKey(grant.bytes, ref: "case-a", accountID: head.id, with: headKey), key))
-        XCTAssertThrowsError(try Grants.openCaseKey(grant.bytes, ref: "case-b", accountID: head.id, with: headKey), "another case")
-        XCTAssertThrowsError(try Grants.openCaseKey(grant.bytes, ref: "case-a", accountID: inspector.id, with: inspectorKey), "another account")
+        let keys = try CaseKeys.random()
+        let grants = try Grants.seal(keys, ref: "case-a", for: head, cleared: try cleared(head, "case-a"))
+        XCTAssertEqual(grants.map(\.table), [.caseKey, .internalKey])
+        XCTAssertEqual(Set(grants.map(\.holder)), ["account:\(head.id)"])
+        XCTAssertEqual(Set(grants.compactMap(\.accountID)), [head.id])
+        let opened = try XCTUnwrap(split(try Grants.openCaseKeys(channel: grants[0].bytes, internal: grants[1].bytes, ref: "case-a",
+                                                                 accountID: head.id, with: headKey)))
+        XCTAssertTrue(same(opened.channel, keys.channel))
+        XCTAssertTrue(opened.internal.withSecret { x in keys.internal.withSecret { $0 == x } })
+        XCTAssertThrowsError(try Grants.openCaseKeys(channel: grants[0].bytes, internal: grants[1].bytes, ref: "case-b", accountID: head.id,
+                                                     with: headKey), "another case")
+        XCTAssertThrowsError(try Grants.openCaseKeys(channel: grants[0].bytes, internal: grants[1].bytes, ref: "case-a", accountID: inspector.id,
+                                                     with: inspectorKey), "another account")
+        // A two-key case's channel grant without its internal grant is a deleted row, not an old case.
+        XCTAssertThrowsError(try Grants.openCaseKeys(channel: grants[0].bytes, internal: nil, ref: "case-a", accountID: head.id,
+                                                     with: headKey)) { XCTAssertTrue($0 is Grants.InternalGrantMissing) }
+        // The two grants are not interchangeable.
+        XCTAssertThrowsError(try Grants.openCaseKeys(channel: grants[1].bytes, internal: grants[0].bytes, ref: "case-a", accountID: head.id,
+                                                     with: headKey))
     }
 
     func testAnIdentityGrantNeverOpensAsACaseKeyGrant() throws {
@@ -49,35 +66,41 @@ final class GrantsTests: XCTestCase {
         let grant = try Grants.seal(identityKey, ref: "case-a", for: head, cleared: try cleared(head, "case-a"))
         XCTAssertEqual(grant.table, .identity)
         XCTAssertTrue(same(try Grants.openIdentityKey(grant.bytes, ref: "case-a", accountID: head.id, with: headKey), identityKey))
-        XCTAssertThrowsError(try Grants.openCaseKey(grant.bytes, ref: "case-a", accountID: head.id, with: headKey),
+        XCTAssertThrowsError(try Grants.openCaseKeys(channel: grant.bytes, internal: grant.bytes, ref: "case-a", accountID: head.id, with: headKey),
                              "the identity key is sealed under its own context")
     }
 
-    func testRecoveryAndReporterGrantsOpenWithTheirOwnKeys() throws {
-        let key = try CaseKey.random()
+    func testRecoveryHoldsBothKeysAndTheReporterOnlyTheChannelKey() throws {
+        let keys = try CaseKeys.random()
         let recovery = RecoveryPrivateKey(world.recoveryKey)
-        let forRecovery = try Grants.sealForRecovery(key, ref: "case-a", to: world.recoveryKey.publicKey)
-        XCTAssertEqual(forRecovery.holder, "recovery")
-        XCTAssertNil(forRecovery.accountID)
-        XCTAssertTrue(same(try Grants.openCaseKey(forRecovery.bytes, ref: "case-a", with: recovery), key))
+        let forRecovery = try Grants.sealForRecovery(keys, ref: "case-a", to: world.recoveryKey.publicKey)
+        XCTAssertEqual(forRecovery.map(\.holder), ["recovery", "recovery"])
+        XCTAssertEqual(forRecovery.compactMap(\.accountID), [])
+        let opened = try XCTUnwrap(split(try Grants.openCaseKeys(channel: forRecovery[0].bytes, internal: forRecovery[1].bytes, ref: "case-a",
+                                                                 with: recovery)))
+        XCTAssertTrue(same(opened.channel, keys.channel))
         let identityKey = try IdentityKey.random()
         let identityForRecovery = try Grants.sealForRecovery(identityKey, ref: "case-a", to: world.recoveryKey.publicKey)
         XCTAssertTrue(same(try Grants.openIdentityKey(identityForRecovery.bytes, ref: "case-a", with: recovery), identityKey))
 
         let reporterKey = ReporterKey(try SecureBytes.random(count: 32))
-        let forReporter = try Grants.sealForReporter(key, ref: "case-a", reporterKey: reporterKey)
+        let forReporter = try Grants.sealForReporter(keys.channel, ref: "case-a", reporterKey: reporterKey)
         XCTAssertEqual(forReporter.holder, "reporter")
-        XCTAssertTrue(same(try Grants.openCaseKey(forReporter.bytes, ref: "case-a", reporterKey: reporterKey), key))
-        XCTAssertThrowsError(try Grants.openCaseKey(forReporter.bytes, ref: "case-a",
-                                                    reporterKey: ReporterKey(try SecureBytes.random(count: 32))), "another code")
+        XCTAssertEqual(forReporter.table, .caseKey, "the reporter has no internal grant")
+        let reporters = try Grants.openChannelKey(forReporter.bytes, ref: "case-a", reporterKey: reporterKey)
+        XCTAssertTrue(same(reporters.key, keys.channel))
+        XCTAssertTrue(reporters.split)
+        XCTAssertFalse(reporters.key.withSecret { x in keys.internal.withSecret { $0 == x } }, "the channel key is not the internal key")
+        XCTAssertThrowsError(try Grants.openChannelKey(forReporter.bytes, ref: "case-a",
+                                                       reporterKey: ReporterKey(try SecureBytes.random(count: 32))), "another code")
     }
 
     func testAClearanceSealsOnlyForItsAccountAndCaseAndNeverForTheAccused() throws {
         let (head, _) = try staff("head")
         let (inspector, _) = try staff("inspector1")
         let forHead = try cleared(head, "case-a")
-        XCTAssertThrowsError(try Grants.seal(try CaseKey.random(), ref: "case-a", for: inspector, cleared: forHead), "another account")
-        XCTAssertThrowsError(try Grants.seal(try CaseKey.random(), ref: "case-b", for: head, cleared: forHead), "another case")
+        XCTAssertThrowsError(try Grants.seal(try CaseKeys.random(), ref: "case-a", for: inspector, cleared: forHead), "another account")
+        XCTAssertThrowsError(try Grants.seal(try CaseKeys.random(), ref: "case-b", for: head, cleared: forHead), "another case")
         let naming = CaseSeparation(ref: "case-a", accused: [AccusedPerson(name: "王部长", post: "")], records: [])
         XCTAssertThrowsError(try naming.clear(head), "王部长 may be 王建国, the head: no clearance")
         let recorded = CaseSeparation(ref: "case-a", accused: [], records: [ExclusionRecord(accountID: inspector.id, reason: "recused")])
@@ -88,6 +111,8 @@ final class GrantsTests: XCTestCase {
     /// existing database and backup out (BackupTests opens committed samples with them).
     func testTheContextsAreTheOnesStoredGrantsWereSealedWith() {
         XCTAssertEqual(Grants.caseContext(ref: "r", holder: "account:7"), Array("candor/grant/v1|r|account:7".utf8))
+        XCTAssertEqual(Grants.channelContext(ref: "r", holder: "account:7"), Array("candor/grant/v2|r|account:7".utf8))
+        XCTAssertEqual(Grants.internalContext(ref: "r", holder: "recovery"), Array("candor/internal-grant/v1|r|recovery".utf8))
         XCTAssertEqual(Grants.identityContext(ref: "r", holder: "recovery"), Array("candor/identity-grant/v1|r|recovery".utf8))
     }
 
@@ -101,7 +126,7 @@ final class GrantsTests: XCTestCase {
     /// their own context string, as are the schema's column declarations.
     static func grantCodeOutsideGrants(root: URL) throws -> [String] {
         let folder = root.appendingPathComponent("Sources/Casefile")
-        let markers = ["SealedBox.", "candor/grant/", "candor/identity-grant/", "sealed_key"]
+        let markers = ["SealedBox.", "candor/grant/", "candor/identity-grant/", "candor/internal-grant/", "sealed_key"]
         let allowed: [(file: String, mustContain: String)] = [
             ("Accounts/Login.swift", "candor/totp/v1"),
             ("Accounts/AccountStore.swift", "candor/totp/v1"),

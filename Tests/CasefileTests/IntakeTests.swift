@@ -144,19 +144,27 @@ final class IntakeTests: XCTestCase {
         let head = try XCTUnwrap(try world.ledger.account(login: "head"))
         let headKey = try XCTUnwrap(try world.ledger.unlockKey(accountID: head.id, password: World.password))
         let rows = try world.ledger.pool.read { db in
-            try db.query("SELECT g.holder, g.sealed_key FROM grants g JOIN cases c ON c.id = g.case_id WHERE c.ref = ?", [.text(receipt.caseRef)])
+            try db.query("""
+                SELECT g.holder, g.sealed_key, i.sealed_key AS internal_key FROM grants g JOIN cases c ON c.id = g.case_id
+                LEFT JOIN internal_grants i ON i.case_id = g.case_id AND i.holder = g.holder WHERE c.ref = ?
+                """, [.text(receipt.caseRef)])
         }
         var keys: [SecureBytes] = []
         let recovery = RecoveryPrivateKey(world.recoveryKey)
         for row in rows {
             let holder = try row.string("holder")!
             let sealed = try row.blob("sealed_key")!
+            let inner = try row.blob("internal_key")
             if holder == Holder.account(head.id) {
-                keys.append(try Grants.openCaseKey(sealed, ref: receipt.caseRef, accountID: head.id, with: headKey).withSecret { $0 })
+                guard case .keys(let opened) = try Grants.openCaseKeys(channel: sealed, internal: inner, ref: receipt.caseRef, accountID: head.id,
+                                                                      with: headKey) else { return XCTFail("a new case has two keys") }
+                keys.append(opened.channel.withSecret { $0 })
             } else if holder == Holder.recovery {
-                keys.append(try Grants.openCaseKey(sealed, ref: receipt.caseRef, with: recovery).withSecret { $0 })
+                guard case .keys(let opened) = try Grants.openCaseKeys(channel: sealed, internal: inner, ref: receipt.caseRef,
+                                                                      with: recovery) else { return XCTFail("a new case has two keys") }
+                keys.append(opened.channel.withSecret { $0 })
                 // A grant moved to another case does not open.
-                XCTAssertThrowsError(try Grants.openCaseKey(sealed, ref: "other", with: recovery))
+                XCTAssertThrowsError(try Grants.openCaseKeys(channel: sealed, internal: inner, ref: "other", with: recovery))
             }
         }
         XCTAssertEqual(keys.count, 2)

@@ -25,10 +25,8 @@ final class PurgeTests: XCTestCase {
     /// Closes a case the way the workflow leaves it, `daysAgo` days before today.
     func close(_ receipt: Receipt, daysAgo: Int, outcome: String = "unsubstantiated") throws {
         let day = Int64(world.ledger.today.adding(days: -daysAgo).ordinal)
-        try world.ledger.pool.write { db in
-            try db.execute("UPDATE cases SET state = 'closed', outcome = ?, closed_day = ? WHERE ref = ?",
-                           [.text(outcome), .integer(day), .text(receipt.caseRef)])
-        }
+        try world.rewrite(receipt.caseRef, "UPDATE cases SET state = 'closed', outcome = ?, closed_day = ? WHERE ref = ?",
+                          [.text(outcome), .integer(day), .text(receipt.caseRef)])
     }
 
     func count(_ table: String, _ ref: String) throws -> Int {
@@ -139,7 +137,7 @@ final class PurgeTests: XCTestCase {
         guard case .granted(let headCase) = try world.ledger.staffCase(ref: receipt.caseRef, accountID: headID, key: key, action: .view) else {
             return XCTFail("the head holds the case")
         }
-        let inspectorCase = StaffCase(caseID: headCase.caseID, ref: headCase.ref, caseKey: headCase.caseKey, accountID: 99,
+        let inspectorCase = StaffCase(caseID: headCase.caseID, ref: headCase.ref, keys: headCase.keys, accountID: 99,
                                       capacities: ["inspector"], facts: headCase.facts, registerNumber: headCase.registerNumber,
                                       receivedOn: headCase.receivedOn, category: headCase.category, channel: headCase.channel,
                                       realName: false, confidential: false, legalHold: false)

@@ -111,10 +111,8 @@ final class SeparationAtEveryGrantTests: XCTestCase {
         let c = try open(receipt.caseRef, as: "head")
         let accused = try XCTUnwrap(try world.ledger.account(login: "inspector2"))
         // A stale assignment row (a database writer, or a slip): the sealed accused still decide.
-        try world.ledger.pool.write { db in
-            try db.execute("INSERT INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'inspector')",
-                           [.integer(c.caseID), .integer(accused.id)])
-        }
+        try world.rewrite(receipt.caseRef, "INSERT INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'inspector')",
+                          [.integer(c.caseID), .integer(accused.id)])
         XCTAssertThrowsError(try world.ledger.regrant(c, to: accused.id, headKey: try unlock("head").key))
         XCTAssertEqual(try world.ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(world.recoveryKey), to: "inspector2",
                                                       caseRefs: [receipt.caseRef]).map(\.result), [.excluded])

@@ -79,7 +79,7 @@ final class TwoPersonAttackTests: XCTestCase {
             let account = try XCTUnwrap(try world.ledger.account(login: login))
             // Cleared by the separation check (the admin is no one's accused): the refusal is the grant API's own.
             let cleared = try CaseSeparation(ref: "case-x", accused: [], records: []).clear(account)
-            XCTAssertThrowsError(try Grants.seal(try CaseKey.random(), ref: "case-x", for: account, cleared: cleared), login)
+            XCTAssertThrowsError(try Grants.seal(try CaseKeys.random(), ref: "case-x", for: account, cleared: cleared), login)
             XCTAssertThrowsError(try Grants.seal(try IdentityKey.random(), ref: "case-x", for: account, cleared: cleared), login)
         }
     }
@@ -88,11 +88,15 @@ final class TwoPersonAttackTests: XCTestCase {
         let receipt = try reportNamingNoOne()
         let adminID = try id("admin")
         // A database writer slips the admin an assignment; the head is then asked to "restore" it.
-        try world.ledger.pool.write { db in
-            try db.execute("INSERT INTO assignments(case_id, account_id, capacity) SELECT id, ?, 'inspector' FROM cases WHERE ref = ?",
-                           [.integer(adminID), .text(receipt.caseRef)])
-        }
+        let insert = "INSERT INTO assignments(case_id, account_id, capacity) SELECT id, ?, 'inspector' FROM cases WHERE ref = ?"
+        try world.ledger.pool.write { db in try db.execute(insert, [.integer(adminID), .text(receipt.caseRef)]) }
         guard case .success(let unlock) = try world.ledger.login("head", password: World.password, totpCode: "") else { return XCTFail("head") }
+        // The row is not bound to the case's seal: the case refuses to act at all (CaseSeal).
+        guard case .tampered(let checks) = try world.ledger.staffCase(ref: receipt.caseRef, accountID: unlock.account.id, key: unlock.key,
+                                                                      action: .view) else { return XCTFail("an unsealed assignment is found") }
+        XCTAssertEqual(checks, ["assignments: capacities differ from the seal"])
+        // Even sealed as if the ledger had written it, the grant API refuses the admin.
+        try world.rewrite(receipt.caseRef, "SELECT 1")
         guard case .granted(let c) = try world.ledger.staffCase(ref: receipt.caseRef, accountID: unlock.account.id, key: unlock.key, action: .view) else {
             return XCTFail("the head holds the case")
         }

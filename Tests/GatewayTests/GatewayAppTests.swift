@@ -90,7 +90,7 @@ final class GatewayAppTests: XCTestCase {
         // The head decrypts the evidence the reporter added later.
         let files = try world.ledger.pool.read { db in try db.query("SELECT file FROM attachments ORDER BY id").compactMap { try $0.string("file") } }
         var third: [UInt8] = []
-        try world.ledger.files.read(files[2], key: staffCase.caseKey, associatedData: CaseCrypto.fileAD(ref: ref, file: files[2])) { third += $0 }
+        try world.ledger.readAttachment(staffCase, file: files[2]) { third += $0 }
         XCTAssertEqual(third, Array("LOOPBACK-FILE-THREE".utf8))
 
         // Nothing of it is stored readable.

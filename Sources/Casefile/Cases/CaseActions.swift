@@ -42,7 +42,7 @@ extension Ledger {
         let state = next.state.rawValue
         let outcome = next.outcome?.rawValue
         let closes = next.state.isClosed
-        try pool.write { db in
+        try caseWrite(c) { db in
             try db.execute("UPDATE cases SET state = ?, approvals = ?, outcome = ?, closed_day = CASE WHEN ? THEN ? ELSE closed_day END WHERE id = ? AND state = ?",
                            [.text(state), .text(approvals), outcome.map(SQLValue.text) ?? .null, .integer(closes ? 1 : 0),
                             .integer(today), .integer(caseID), .text(from)])
@@ -53,8 +53,7 @@ extension Ledger {
     }
 
     func sealedBlob(_ c: StaffCase, _ kind: BlobKind, _ text: String) throws -> (slot: String, sealed: [UInt8]) {
-        let slot = try CaseCrypto.newSlot()
-        return (slot, try CaseCrypto.seal(Array(text.utf8), caseKey: c.caseKey, ref: c.ref, kind: kind.rawValue, slot: slot))
+        try sealedBlob(c, kind, Array(text.utf8))
     }
 
     static func insertBlob(_ db: Database, caseID: Int64, kind: BlobKind, blob: (slot: String, sealed: [UInt8]), author: String, day: Int64) throws {
@@ -129,8 +128,8 @@ extension Ledger {
         // Excluded now, not only at intake: an account created or renamed since is matched too.
         let roster = try pool.read { db in try self.roster(db) }
         let seats = try seating(excluded: separation.excluded(among: roster))
-        let grants = try seats.map { seat, account -> (Seat, Int64, Grants.Sealed) in
-            (seat, account.id, try Grants.seal(c.caseKey, ref: c.ref, for: account, cleared: try separation.clear(account)))
+        let grants = try seats.map { seat, account -> (Seat, Int64, [Grants.Sealed]) in
+            (seat, account.id, try Grants.seal(c.keys, ref: c.ref, for: account, cleared: try separation.clear(account)))
         }
         let sealedSummary = try sealedBlob(c, .summary, summary)
         let author = "staff:\(c.accountID)"
@@ -148,9 +147,9 @@ extension Ledger {
         }
     }
 
-    static func seat(_ db: Database, caseID: Int64, ref: String, seat: Seat, accountID: Int64, sealed: Grants.Sealed,
+    static func seat(_ db: Database, caseID: Int64, ref: String, seat: Seat, accountID: Int64, sealed: [Grants.Sealed],
                      actor: String, audit: AuditLog, at now: Int64) throws {
-        try Grants.store(db, sealed, caseID: caseID)
+        for grant in sealed { try Grants.store(db, grant, caseID: caseID) }
         try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, ?)",
                        [.integer(caseID), .integer(accountID), .text(seat.rawValue)])
         try audit.append(db, actor: actor, action: "grant", caseRef: ref, detail: "capacity=\(seat.rawValue)", at: now)
@@ -184,11 +183,11 @@ extension Ledger {
             throw ActionRefused(description: "Choose an active inspector.")
         }
         let cleared = try clearance(c, for: account, refusal: "designate_refused")
-        let sealed = try Grants.seal(c.caseKey, ref: c.ref, for: account, cleared: cleared)
+        let sealed = try Grants.seal(c.keys, ref: c.ref, for: account, cleared: cleared)
         let now = clock()
         let audit = self.audit
-        try pool.write { db in
-            try Grants.store(db, sealed, caseID: c.caseID)
+        try caseWrite(c) { db in
+            for grant in sealed { try Grants.store(db, grant, caseID: c.caseID) }
             try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'inspector')",
                            [.integer(c.caseID), .integer(inspectorID)])
             try audit.append(db, actor: "staff:\(c.accountID)", action: "designate", caseRef: c.ref, detail: "account=\(inspectorID)", at: now)
@@ -223,7 +222,7 @@ extension Ledger {
         let now = clock()
         let today = Int64(self.today.ordinal)
         let audit = self.audit
-        try pool.write { db in
+        try caseWrite(c) { db in
             try db.execute("UPDATE cases SET report_submitted_day = ? WHERE id = ? AND report_submitted_day IS NULL", [.integer(today), .integer(c.caseID)])
             guard db.changes == 1 else { throw ActionRefused(description: "Already submitted.") }
             try audit.append(db, actor: "staff:\(c.accountID)", action: "submit_to_leaders", caseRef: c.ref, at: now)
@@ -246,7 +245,7 @@ extension Ledger {
         let now = clock()
         let today = Int64(self.today.ordinal)
         let audit = self.audit
-        try pool.write { db in
+        try caseWrite(c) { db in
             try Ledger.insertBlob(db, caseID: c.caseID, kind: .sanction, blob: sanction, author: "staff:\(c.accountID)", day: today)
             try db.execute("UPDATE cases SET sanction_recorded = 1 WHERE id = ?", [.integer(c.caseID)])
             try audit.append(db, actor: "staff:\(c.accountID)", action: "record_sanction", caseRef: c.ref, at: now)
@@ -275,12 +274,13 @@ extension Ledger {
         let approvalsText = approvals.map(\.rawValue).sorted().joined(separator: ",")
         let wasText = c.facts.approvals.map(\.rawValue).sorted().joined(separator: ",")
         let notify = notifying
-        try pool.write { db in
+        try caseWrite(c) { db in
             try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'exclusions'", [.integer(c.caseID)])
             try Ledger.insertBlob(db, caseID: c.caseID, kind: .exclusions, blob: sealed, author: "staff:\(c.accountID)", day: today)
             try Ledger.insertBlob(db, caseID: c.caseID, kind: .note, blob: why, author: "staff:\(c.accountID)", day: today)
             try db.execute("DELETE FROM grants WHERE case_id = ? AND holder = ?", [.integer(c.caseID), .text(holder)])
             try db.execute("DELETE FROM identity_grants WHERE case_id = ? AND holder = ?", [.integer(c.caseID), .text(holder)])
+            try db.execute("DELETE FROM internal_grants WHERE case_id = ? AND holder = ?", [.integer(c.caseID), .text(holder)])
             try db.execute("DELETE FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(c.caseID), .integer(c.accountID)])
             if approvals != c.facts.approvals {
                 // Compared and set: the other seat's approval given meanwhile is not erased.
@@ -301,7 +301,7 @@ extension Ledger {
     /// nil when the account holds no seat, the case is past the leaders' part, or no one may take
     /// the seat. A recusal is never refused for that: keeping someone who must step aside on the
     /// case is worse than a seat that waits for settings to name an alternate.
-    private func seatPassingOn(_ c: StaffCase, excluded: Set<Int64>) throws -> (Seat, Account, Grants.Sealed)? {
+    private func seatPassingOn(_ c: StaffCase, excluded: Set<Int64>) throws -> (Seat, Account, [Grants.Sealed])? {
         guard let seat = c.seat, !c.facts.state.isClosed, c.facts.state != .concluded else { return nil }
         let sitting = try pool.read { db in
             try db.query("SELECT account_id, capacity FROM assignments WHERE case_id = ? AND capacity IN ('chairman', 'party_secretary')",
@@ -315,6 +315,6 @@ extension Ledger {
         let roster = try pool.read { db in try self.roster(db) }
         guard let taken = try? seating(excluded: excluded.union(separation.excluded(among: roster)), keep: keep)
             .first(where: { $0.0 == seat }) else { return nil }
-        return (seat, taken.1, try Grants.seal(c.caseKey, ref: c.ref, for: taken.1, cleared: try separation.clear(taken.1)))
+        return (seat, taken.1, try Grants.seal(c.keys, ref: c.ref, for: taken.1, cleared: try separation.clear(taken.1)))
     }
 }

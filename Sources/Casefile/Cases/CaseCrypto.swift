@@ -12,12 +12,33 @@ enum CaseCrypto {
         Array("candor/file/v1|\(ref)|\(file)".utf8)
     }
 
-    static func seal(_ plaintext: [UInt8], caseKey: CaseKey, ref: String, kind: String, slot: String) throws -> [UInt8] {
-        try caseKey.withSecret { try AESGCM.seal(plaintext, key: $0, associatedData: blobAD(ref: ref, kind: kind, slot: slot)) }
+    /// Seals a piece of a case under the key its kind belongs to (`CaseKeyring`).
+    static func seal(_ plaintext: [UInt8], keys: some CaseKeyring, ref: String, kind: BlobKind, slot: String) throws -> [UInt8] {
+        try keys.withKey(for: kind) { try AESGCM.seal(plaintext, key: $0, associatedData: blobAD(ref: ref, kind: kind.rawValue, slot: slot)) }
     }
 
-    static func open(_ sealed: [UInt8], caseKey: CaseKey, ref: String, kind: String, slot: String) throws -> [UInt8] {
-        try caseKey.withSecret { try AESGCM.open(sealed, key: $0, associatedData: blobAD(ref: ref, kind: kind, slot: slot)) }
+    static func open(_ sealed: [UInt8], keys: some CaseKeyring, ref: String, kind: BlobKind, slot: String) throws -> [UInt8] {
+        try keys.withKey(for: kind) { try AESGCM.open(sealed, key: $0, associatedData: blobAD(ref: ref, kind: kind.rawValue, slot: slot)) }
+    }
+
+    /// A file's sealed metadata (name, type, size): under the channel key for the reporter's
+    /// files, the internal key for staff evidence, like the file's bytes.
+    static func sealMeta(_ plaintext: [UInt8], keys: some CaseKeyring, ref: String, file: String, internal: Bool) throws -> [UInt8] {
+        try keys.withFileKey(internal: `internal`) {
+            try AESGCM.seal(plaintext, key: $0, associatedData: blobAD(ref: ref, kind: "attachment", slot: "file:" + file))
+        }
+    }
+
+    static func openMeta(_ sealed: [UInt8], keys: some CaseKeyring, ref: String, file: String, internal: Bool) throws -> [UInt8] {
+        try keys.withFileKey(internal: `internal`) {
+            try AESGCM.open(sealed, key: $0, associatedData: blobAD(ref: ref, kind: "attachment", slot: "file:" + file))
+        }
+    }
+
+    /// Opens a piece sealed before the case had two keys, when everything was under the one key
+    /// that became the channel key (`KeySplit`).
+    static func openLegacy(_ sealed: [UInt8], channel: ChannelKey, ref: String, kind: String, slot: String) throws -> [UInt8] {
+        try channel.withSecret { try AESGCM.open(sealed, key: $0, associatedData: blobAD(ref: ref, kind: kind, slot: slot)) }
     }
 
     /// The identity blob is sealed like any blob of the case, but under the identity key.
@@ -45,8 +66,8 @@ enum Holder {
     static func account(_ id: Int64) -> String { "account:\(id)" }
 }
 
-/// Kinds of sealed blob. The reporter's view reads only `reporterVisible`; internal kinds are never
-/// even decrypted for it (art. 11).
+/// Kinds of sealed blob. The reporter's view reads only `reporterVisible` and the reward decision;
+/// internal kinds are under a key the reporter does not hold (art. 11).
 public enum BlobKind: String, CaseIterable, Sendable {
     case report
     case accused
@@ -67,4 +88,14 @@ public enum BlobKind: String, CaseIterable, Sendable {
     case priorKnowledge = "prior_knowledge"
 
     static let reporterVisible: [BlobKind] = [.messageToReporter, .messageFromReporter]
+
+    /// The reporter's channel (DESIGN.md, "Two keys per case"): sealed under the channel key, the
+    /// one the tracking code opens. Every other kind is internal work, under the internal key (the
+    /// identity is under its own key).
+    var isChannel: Bool {
+        switch self {
+        case .report, .accused, .messageToReporter, .messageFromReporter, .rewardDecision: return true
+        default: return false
+        }
+    }
 }

@@ -49,16 +49,16 @@ extension Ledger {
         guard accountID != c.accountID else { throw ActionRefused(description: "To step aside yourself, declare a conflict (recuse).") }
         guard try account(id: accountID) != nil else { throw ActionRefused(description: "Choose an account.") }
         let seats = try passOnSeats(c, from: accountID, record: ExclusionRecord(accountID: accountID, reason: "excluded_by_head", note: reason))
-        let (caseID, ref, caseKey, actor) = (c.caseID, c.ref, c.caseKey, "staff:\(c.accountID)")
+        let (caseID, ref, keys, actor) = (c.caseID, c.ref, c.keys, "staff:\(c.accountID)")
         let (now, today, audit) = (clock(), Int64(self.today.ordinal), self.audit)
-        try pool.write { db in
-            var records = try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey).records
+        try caseWrite(c) { db in
+            var records = try Ledger.separation(db, caseID: caseID, ref: ref, keys: keys).records
             guard !records.contains(where: { $0.accountID == accountID }) else {
                 throw ActionRefused(description: "This person is already excluded from the case.")
             }
             records.append(ExclusionRecord(accountID: accountID, reason: "excluded_by_head", note: reason))
             let slot = try CaseCrypto.newSlot()
-            let sealed = try CaseCrypto.seal(try JSONBytes.encode(records), caseKey: caseKey, ref: ref, kind: BlobKind.exclusions.rawValue, slot: slot)
+            let sealed = try CaseCrypto.seal(try JSONBytes.encode(records), keys: keys, ref: ref, kind: .exclusions, slot: slot)
             try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'exclusions'", [.integer(caseID)])
             try Ledger.insertBlob(db, caseID: caseID, kind: .exclusions, blob: (slot: slot, sealed: sealed), author: actor, day: today)
             try Ledger.endPart(db, caseID: caseID, accountID: accountID)
@@ -78,7 +78,7 @@ extension Ledger {
         let note = try sealedBlob(c, .note, "撤回指定 / designation withdrawn: \(account.displayName) — \(reason)")
         let (caseID, ref, actor) = (c.caseID, c.ref, "staff:\(c.accountID)")
         let (now, today, audit) = (clock(), Int64(self.today.ordinal), self.audit)
-        try pool.write { db in
+        try caseWrite(c) { db in
             try Ledger.insertBlob(db, caseID: caseID, kind: .note, blob: note, author: actor, day: today)
             try Ledger.endPart(db, caseID: caseID, accountID: accountID)
             try audit.append(db, actor: actor, action: "designation_withdrawn", caseRef: ref, detail: "grant revoked", at: now)
@@ -88,7 +88,7 @@ extension Ledger {
     /// The seats `accountID` holds on the case, each passed to the next holder or alternate who is
     /// not excluded (counting `record`), with the case key sealed for them. Refused when a seat
     /// would be left empty: art. 7 needs both approvals, and the head must first name an alternate.
-    func passOnSeats(_ c: StaffCase, from accountID: Int64, record: ExclusionRecord) throws -> [(seat: Seat, accountID: Int64, grant: Grants.Sealed)] {
+    func passOnSeats(_ c: StaffCase, from accountID: Int64, record: ExclusionRecord) throws -> [(seat: Seat, accountID: Int64, grants: [Grants.Sealed])] {
         let held = try pool.read { db in
             try db.query("SELECT account_id, capacity FROM assignments WHERE case_id = ?", [.integer(c.caseID)]).map {
                 (try $0.required(Int64.self, "account_id", table: "assignments"), try $0.required(String.self, "capacity", table: "assignments"))
@@ -108,15 +108,15 @@ extension Ledger {
                                                alternates: settings.alternates, loginOf: { logins[$0] }, otherSeat: other)
             } catch { throw ActionRefused(description: "No one else can take this seat (\(error)): name an alternate for it first, then exclude.") }
             let account = roster.first { $0.id == id }!
-            return (seat, id, try Grants.seal(c.caseKey, ref: c.ref, for: account, cleared: try separation.clear(account)))
+            return (seat, id, try Grants.seal(c.keys, ref: c.ref, for: account, cleared: try separation.clear(account)))
         }
     }
 
     /// Gives each seat to its new holder; while the case awaits approval, an approval the seat
     /// gave before no longer counts.
-    static func seat(_ db: Database, caseID: Int64, _ seats: [(seat: Seat, accountID: Int64, grant: Grants.Sealed)]) throws {
+    static func seat(_ db: Database, caseID: Int64, _ seats: [(seat: Seat, accountID: Int64, grants: [Grants.Sealed])]) throws {
         for s in seats {
-            try Grants.store(db, s.grant, caseID: caseID)
+            for grant in s.grants { try Grants.store(db, grant, caseID: caseID) }
             try db.execute("INSERT OR IGNORE INTO assignments(case_id, account_id, capacity) VALUES (?, ?, ?)",
                            [.integer(caseID), .integer(s.accountID), .text(s.seat.rawValue)])
             let approvals = try db.scalar("SELECT approvals FROM cases WHERE id = ?", [.integer(caseID)], as: String.self) ?? ""
@@ -132,6 +132,7 @@ extension Ledger {
         let holder = Holder.account(accountID)
         try db.execute("DELETE FROM grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)])
         try db.execute("DELETE FROM identity_grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)])
+        try db.execute("DELETE FROM internal_grants WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)])
         try db.execute("DELETE FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)])
     }
 }

@@ -1,9 +1,10 @@
 import SQLiteDB
 import Vault
 
-/// Every grant of the ledger is sealed, opened, stored and read here and nowhere else: the case
-/// key and a real-name reporter's identity key, for a staff account, for the recovery key, and
-/// (the case key only) for the reporter. `GrantsTests` fails if `SealedBox` or a grant context
+/// Every grant of the ledger is sealed, opened, stored and read here and nowhere else: a case's
+/// two keys (channel and internal, DESIGN.md "Two keys per case") and a real-name reporter's
+/// identity key, for a staff account and for the recovery key, and the channel key alone for the
+/// reporter. `GrantsTests` fails if `SealedBox` or a grant context
 /// is used for a grant anywhere else in Casefile.
 ///
 /// This is the one choke point for who may hold a key, so the rules no caller may forget are
@@ -13,13 +14,18 @@ import Vault
 /// the separation check (SeparationCheck.swift) can make.
 ///
 /// The context strings bind the case's reference and the holder, so a grant copied to another
-/// case or holder does not open. They and the sealed bytes are those the ledger has always
-/// written: existing databases and backups open unchanged (BackupTests' committed samples).
+/// case or holder does not open. A case made before it had two keys holds its one key under the
+/// `v1` context; a case with two keys seals its channel key under `v2`. Which context opens a
+/// staff grant is how the ledger knows that a case must have an internal grant and seals: a
+/// database writer cannot turn a `v2` grant into a `v1` one without the holder's private key, so
+/// cannot make a split case pass for an old one (`KeySplit`).
 enum Grants {
     /// Which table a grant lives in.
     enum Table: String, Sendable {
-        /// The case key sealed for a holder.
+        /// The channel key sealed for a holder (before the split: the case's one key).
         case caseKey = "grants"
+        /// The internal key sealed for a staff holder or the recovery key; never the reporter.
+        case internalKey = "internal_grants"
         /// A real-name reporter's identity key sealed for a holder.
         case identity = "identity_grants"
     }
@@ -34,15 +40,16 @@ enum Grants {
 
     // MARK: Sealing
 
-    /// The case key for a staff account.
-    static func seal(_ key: CaseKey, ref: String, for account: Account, cleared: GrantClearance) throws -> Sealed {
+    /// Both keys of a case for a staff account: two grants, stored together.
+    static func seal(_ keys: CaseKeys, ref: String, for account: Account, cleared: GrantClearance) throws -> [Sealed] {
         if let refused = refusal(for: account) { throw refused }
         try cleared.covers(account, ref: ref)
         let holder = Holder.account(account.id)
-        let bytes = try key.withSecret {
-            try SealedBox.seal($0, to: try account.x25519PublicKey(), context: caseContext(ref: ref, holder: holder))
-        }
-        return Sealed(table: .caseKey, holder: holder, accountID: account.id, bytes: bytes)
+        let publicKey = try account.x25519PublicKey()
+        let channel = try keys.channel.withSecret { try SealedBox.seal($0, to: publicKey, context: channelContext(ref: ref, holder: holder)) }
+        let inner = try keys.internal.withSecret { try SealedBox.seal($0, to: publicKey, context: internalContext(ref: ref, holder: holder)) }
+        return [Sealed(table: .caseKey, holder: holder, accountID: account.id, bytes: channel),
+                Sealed(table: .internalKey, holder: holder, accountID: account.id, bytes: inner)]
     }
 
     /// The identity key for a staff account (the head, or an inspector whose request was granted).
@@ -68,12 +75,12 @@ enum Grants {
         return nil
     }
 
-    /// The case key for the installation's recovery key.
-    static func sealForRecovery(_ key: CaseKey, ref: String, to recovery: X25519PublicKey) throws -> Sealed {
-        let bytes = try key.withSecret {
-            try SealedBox.seal($0, to: recovery, context: caseContext(ref: ref, holder: Holder.recovery))
-        }
-        return Sealed(table: .caseKey, holder: Holder.recovery, accountID: nil, bytes: bytes)
+    /// Both keys of a case for the installation's recovery key.
+    static func sealForRecovery(_ keys: CaseKeys, ref: String, to recovery: X25519PublicKey) throws -> [Sealed] {
+        let channel = try keys.channel.withSecret { try SealedBox.seal($0, to: recovery, context: channelContext(ref: ref, holder: Holder.recovery)) }
+        let inner = try keys.internal.withSecret { try SealedBox.seal($0, to: recovery, context: internalContext(ref: ref, holder: Holder.recovery)) }
+        return [Sealed(table: .caseKey, holder: Holder.recovery, accountID: nil, bytes: channel),
+                Sealed(table: .internalKey, holder: Holder.recovery, accountID: nil, bytes: inner)]
     }
 
     /// The identity key for the installation's recovery key.
@@ -84,12 +91,13 @@ enum Grants {
         return Sealed(table: .identity, holder: Holder.recovery, accountID: nil, bytes: bytes)
     }
 
-    /// The reporter holds no key pair: their grant is the case key wrapped under the key derived
-    /// from their tracking code. There is no identity grant for the reporter: it is their own name.
-    static func sealForReporter(_ key: CaseKey, ref: String, reporterKey: ReporterKey) throws -> Sealed {
+    /// The reporter holds no key pair: their grant is the channel key (never the internal key)
+    /// wrapped under the key derived from their tracking code. There is no identity grant for the
+    /// reporter: it is their own name.
+    static func sealForReporter(_ key: ChannelKey, ref: String, reporterKey: ReporterKey) throws -> Sealed {
         let bytes = try key.withSecret { secret in
             try reporterKey.withSecret {
-                try AESGCM.seal(secret, key: $0, associatedData: caseContext(ref: ref, holder: Holder.reporter))
+                try AESGCM.seal(secret, key: $0, associatedData: channelContext(ref: ref, holder: Holder.reporter))
             }
         }
         return Sealed(table: .caseKey, holder: Holder.reporter, accountID: nil, bytes: bytes)
@@ -97,28 +105,62 @@ enum Grants {
 
     // MARK: Opening
 
-    /// The case key from a staff account's grant; throws if the grant is not this account's,
-    /// or not this case's.
-    static func openCaseKey(_ sealed: [UInt8], ref: String, accountID: Int64, with key: StaffPrivateKey) throws -> CaseKey {
-        CaseKey(try SealedBox.openSecret(sealed, with: key.key, context: caseContext(ref: ref, holder: Holder.account(accountID))))
+    /// What a staff holder's (or the recovery key's) grants open: both keys of a case, or the one
+    /// key of a case made before the split (`KeySplit` splits it).
+    enum Opened {
+        case keys(CaseKeys)
+        case legacy(ChannelKey)
+    }
+
+    /// A channel grant sealed under `v2` whose internal grant is missing or does not open: the
+    /// case had two keys and a row was deleted or changed (`CaseSeal` reports it as tampering).
+    struct InternalGrantMissing: Error, CustomStringConvertible {
+        var description: String { "the internal grant of a case with two keys is missing or does not open" }
+    }
+
+    /// Both keys from a staff account's grants; throws if the grants are not this account's, or
+    /// not this case's.
+    static func openCaseKeys(channel: [UInt8], internal inner: [UInt8]?, ref: String, accountID: Int64,
+                             with key: StaffPrivateKey) throws -> Opened {
+        try open(channel: channel, internal: inner, ref: ref, holder: Holder.account(accountID)) {
+            try SealedBox.openSecret($0, with: key.key, context: $1)
+        }
+    }
+
+    static func openCaseKeys(channel: [UInt8], internal inner: [UInt8]?, ref: String, with recovery: RecoveryPrivateKey) throws -> Opened {
+        try open(channel: channel, internal: inner, ref: ref, holder: Holder.recovery) {
+            try SealedBox.openSecret($0, with: recovery.key, context: $1)
+        }
+    }
+
+    private static func open(channel: [UInt8], internal inner: [UInt8]?, ref: String, holder: String,
+                             _ unseal: ([UInt8], [UInt8]) throws -> SecureBytes) throws -> Opened {
+        if let secret = try? unseal(channel, channelContext(ref: ref, holder: holder)) {
+            guard let inner, let innerSecret = try? unseal(inner, internalContext(ref: ref, holder: holder)) else {
+                throw InternalGrantMissing()
+            }
+            return .keys(CaseKeys(channel: ChannelKey(secret), internal: InternalKey(innerSecret)))
+        }
+        return .legacy(ChannelKey(try unseal(channel, caseContext(ref: ref, holder: holder))))
     }
 
     static func openIdentityKey(_ sealed: [UInt8], ref: String, accountID: Int64, with key: StaffPrivateKey) throws -> IdentityKey {
         IdentityKey(try SealedBox.openSecret(sealed, with: key.key, context: identityContext(ref: ref, holder: Holder.account(accountID))))
     }
 
-    static func openCaseKey(_ sealed: [UInt8], ref: String, with recovery: RecoveryPrivateKey) throws -> CaseKey {
-        CaseKey(try SealedBox.openSecret(sealed, with: recovery.key, context: caseContext(ref: ref, holder: Holder.recovery)))
-    }
-
     static func openIdentityKey(_ sealed: [UInt8], ref: String, with recovery: RecoveryPrivateKey) throws -> IdentityKey {
         IdentityKey(try SealedBox.openSecret(sealed, with: recovery.key, context: identityContext(ref: ref, holder: Holder.recovery)))
     }
 
-    static func openCaseKey(_ sealed: [UInt8], ref: String, reporterKey: ReporterKey) throws -> CaseKey {
-        CaseKey(try reporterKey.withSecret {
-            try AESGCM.openSecret(sealed, key: $0, associatedData: caseContext(ref: ref, holder: Holder.reporter))
-        })
+    /// The channel key from the reporter's grant, and whether the grant is a two-key case's
+    /// (`v2`), whose channel seal the reporter's side then requires.
+    static func openChannelKey(_ sealed: [UInt8], ref: String, reporterKey: ReporterKey) throws -> (key: ChannelKey, split: Bool) {
+        try reporterKey.withSecret { key in
+            if let secret = try? AESGCM.openSecret(sealed, key: key, associatedData: channelContext(ref: ref, holder: Holder.reporter)) {
+                return (ChannelKey(secret), true)
+            }
+            return (ChannelKey(try AESGCM.openSecret(sealed, key: key, associatedData: caseContext(ref: ref, holder: Holder.reporter))), false)
+        }
     }
 
     // MARK: Storing and reading
@@ -148,11 +190,39 @@ enum Grants {
 
     // MARK: Contexts
 
+    /// The one key of a case made before the split.
     static func caseContext(ref: String, holder: String) -> [UInt8] {
         Array("candor/grant/v1|\(ref)|\(holder)".utf8)
     }
 
+    /// The channel key of a case with two keys.
+    static func channelContext(ref: String, holder: String) -> [UInt8] {
+        Array("candor/grant/v2|\(ref)|\(holder)".utf8)
+    }
+
+    static func internalContext(ref: String, holder: String) -> [UInt8] {
+        Array("candor/internal-grant/v1|\(ref)|\(holder)".utf8)
+    }
+
     static func identityContext(ref: String, holder: String) -> [UInt8] {
         Array("candor/identity-grant/v1|\(ref)|\(holder)".utf8)
+    }
+}
+
+extension Grants {
+    /// Who holds a key of `table` for the case: 'account:<id>', 'recovery' or 'reporter'.
+    static func holders(_ db: Database, _ table: Table, caseID: Int64) throws -> [(holder: String, accountID: Int64?)] {
+        try db.query("SELECT holder, account_id FROM \(table.rawValue) WHERE case_id = ? ORDER BY holder", [.integer(caseID)]).map {
+            (try $0.required(String.self, "holder", table: table.rawValue), try $0.int64("account_id"))
+        }
+    }
+
+    /// Whether anyone holds a key of `table` for the case (an internal grant: the case was split).
+    static func anyHeld(_ db: Database, _ table: Table, caseID: Int64) throws -> Bool {
+        try db.queryOne("SELECT 1 FROM \(table.rawValue) WHERE case_id = ? LIMIT 1", [.integer(caseID)]) != nil
+    }
+
+    static func delete(_ db: Database, _ table: Table, caseID: Int64, holder: String) throws {
+        try db.execute("DELETE FROM \(table.rawValue) WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)])
     }
 }

@@ -25,7 +25,7 @@ extension Ledger {
         let now = clock()
         let today = Int64(self.today.ordinal)
         let audit = self.audit
-        try pool.write { db in
+        try caseWrite(c) { db in
             try Ledger.insertBlob(db, caseID: c.caseID, kind: .identityRequest, blob: sealed, author: "staff:\(c.accountID)", day: today)
             try db.execute("INSERT INTO identity_requests(case_id, account_id, reason_slot, state) VALUES (?, ?, ?, 'pending')",
                            [.integer(c.caseID), .integer(c.accountID), .text(sealed.slot)])
@@ -45,7 +45,7 @@ extension Ledger {
         }
         return try rows.map { row in
             let r = row.reader(table: "identity_requests")
-            let reason = try BlobRow(row: row).open(caseKey: c.caseKey, ref: c.ref)
+            let reason = try BlobRow(row: row).open(keys: c.keys, ref: c.ref)
             return IdentityRequest(id: try r.required("id"), accountID: try r.required("account_id"),
                                    state: try r.required("state"), reason: String(decoding: reason, as: UTF8.self))
         }
@@ -74,7 +74,7 @@ extension Ledger {
         let now = clock()
         let audit = self.audit
         let sealed = sealedForRequester
-        try pool.write { db in
+        try caseWrite(c) { db in
             try db.execute("UPDATE identity_requests SET state = ?, decided_by = ? WHERE id = ? AND state = 'pending'",
                            [.text(grant ? "granted" : "refused"), .integer(c.accountID), .integer(requestID)])
             if let sealed {
@@ -144,7 +144,7 @@ extension Ledger {
         }
         return try rows.map { row in
             let file = row.file
-            let plain = try CaseCrypto.open(row.metaSealed, caseKey: c.caseKey, ref: c.ref, kind: "attachment", slot: "file:" + file)
+            let plain = try CaseCrypto.openMeta(row.metaSealed, keys: c.keys, ref: c.ref, file: file, internal: row.internalOnly)
             let meta = try JSONBytes.decode(AttachmentMeta.self, plain)
             return AttachmentInfo(file: file, meta: AttachmentMetaView(fileName: meta.fileName, contentType: meta.contentType, size: meta.size,
                                                                        metadataStripped: meta.metadataStripped),
@@ -153,14 +153,14 @@ extension Ledger {
     }
 
     /// Staff evidence (interview recordings, documents): internal, never listed to the reporter.
-    public func beginStaffEvidence(_ c: StaffCase) -> IntakeStaging { staging(forCase: c.ref, caseKey: c.caseKey) }
+    public func beginStaffEvidence(_ c: StaffCase) -> IntakeStaging { IntakeStaging(ref: c.ref, keys: c.keys, internalFiles: true) }
 
     /// Commits the staged files as internal evidence (never listed to the reporter), their rows
     /// and audit entry in one transaction, after the files are synced.
     public func attachStaffEvidence(_ c: StaffCase, staging: IntakeStaging) throws {
         let now = clock()
         let audit = self.audit
-        try attach(caseID: c.caseID, ref: c.ref, caseKey: c.caseKey, staging: staging, author: "staff:\(c.accountID)", internalOnly: true) { db in
+        try attach(c, staging: staging) { db in
             try audit.append(db, actor: "staff:\(c.accountID)", action: "add_evidence", caseRef: c.ref, at: now)
         }
     }
@@ -172,13 +172,27 @@ extension Ledger {
         _ = try pool.write { db in
             try audit.append(db, actor: "staff:\(c.accountID)", action: "file_decrypt", caseRef: c.ref, at: now)
         }
-        try files.read(file, key: c.caseKey, associatedData: CaseCrypto.fileAD(ref: c.ref, file: file), chunk: write)
+        try readFile(c, file: file, chunk: write)
     }
 
     /// Reads the whole sealed file and checks every chunk's tag, keeping nothing (constant
     /// memory); throws if the file is missing, cut short, corrupted or altered. Not audited:
     /// nothing leaves, and the download that follows is (`readAttachment`).
     public func checkAttachment(_ c: StaffCase, file: String) throws {
-        try files.read(file, key: c.caseKey, associatedData: CaseCrypto.fileAD(ref: c.ref, file: file)) { _ in }
+        try readFile(c, file: file) { _ in }
+    }
+
+    /// A file of the case, under the key its kind belongs to: the reporter's under the channel
+    /// key, staff evidence under the internal key. A name the case does not hold opens nothing.
+    private func readFile(_ c: StaffCase, file: String, chunk: ([UInt8]) throws -> Void) throws {
+        let caseID = c.caseID
+        let isInternal = try pool.read { db in
+            try db.queryOne("SELECT internal FROM attachments WHERE case_id = ? AND file = ?", [.integer(caseID), .text(file)])
+                .map { try $0.required(Bool.self, "internal", table: AttachmentRow.table) }
+        }
+        guard let isInternal else { throw Problem(description: "this case holds no such file") }
+        try c.keys.withFileKey(internal: isInternal) {
+            try files.read(file, key: $0, associatedData: CaseCrypto.fileAD(ref: c.ref, file: file), chunk: chunk)
+        }
     }
 }

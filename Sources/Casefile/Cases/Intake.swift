@@ -12,7 +12,10 @@ public enum Channel: String, CaseIterable, Sendable {
 /// evidence streams into sealed storage as it arrives and never sits whole in memory.
 public final class IntakeStaging {
     let ref: String
-    let caseKey: CaseKey
+    /// Both keys for a new report; the channel key alone for files the reporter adds later.
+    let keys: any CaseKeyring
+    /// Staff evidence: sealed under the internal key, never the reporter's.
+    let internalFiles: Bool
     private(set) var files: [StagedFile] = []
 
     struct StagedFile {
@@ -26,18 +29,25 @@ public final class IntakeStaging {
 
     init() throws {
         ref = try CaseCrypto.newRef()
-        caseKey = try CaseKey.random()
+        newKeys = try CaseKeys.random()
+        keys = newKeys!
+        internalFiles = false
     }
 
-    init(ref: String, caseKey: CaseKey) {
+    init(ref: String, keys: any CaseKeyring, internalFiles: Bool) {
         self.ref = ref
-        self.caseKey = caseKey
+        self.keys = keys
+        self.internalFiles = internalFiles
+        newKeys = nil
     }
+
+    /// A new report's two keys (nil when staging files for an existing case).
+    let newKeys: CaseKeys?
 
     /// Starts a sealed file; the caller writes to it and then calls `finishFile`.
     public func beginFile(in store: FileStore) throws -> FileStore.Writer {
         let name = try FileStore.newName()
-        return try store.writer(name: name, key: caseKey, associatedData: CaseCrypto.fileAD(ref: ref, file: name))
+        return try keys.withFileKey(internal: internalFiles) { try store.writer(name: name, key: $0, associatedData: CaseCrypto.fileAD(ref: ref, file: name)) }
     }
 
     public func finishFile(_ writer: FileStore.Writer, meta: AttachmentMeta) throws {
@@ -162,6 +172,8 @@ extension Ledger {
         var grants: [Grants.Sealed] = []
         var identity: (slot: String, sealed: [UInt8])?
         var attachments: [(file: String, meta: [UInt8])] = []
+        /// The case's two keys, to seal its state once the rows exist.
+        var keys: CaseKeys?
     }
 
     /// The plaintext columns of a new case row and who it is for.
@@ -181,11 +193,13 @@ extension Ledger {
 
     private func seal(_ draft: ReportDraft, staging: IntakeStaging, exclusions: [ExclusionRecord], intake: [Account],
                       reporterKey: ReporterKey?) throws -> SealedCase {
-        let ref = staging.ref, caseKey = staging.caseKey
+        guard let caseKeys = staging.newKeys else { throw Problem(description: "a report is staged with new keys") }
+        let ref = staging.ref
         var out = SealedCase()
+        out.keys = caseKeys
         func add(_ kind: BlobKind, _ plaintext: [UInt8]) throws {
             let slot = try CaseCrypto.newSlot()
-            out.blobs.append((kind, slot, try CaseCrypto.seal(plaintext, caseKey: caseKey, ref: ref, kind: kind.rawValue, slot: slot)))
+            out.blobs.append((kind, slot, try CaseCrypto.seal(plaintext, keys: caseKeys, ref: ref, kind: kind, slot: slot)))
         }
         try add(.report, JSONBytes.encode(ReportContent(draft)))
         try add(.accused, JSONBytes.encode(draft.namedAccused))
@@ -194,10 +208,10 @@ extension Ledger {
         // The same check as every later grant, on what is about to be sealed.
         let separation = CaseSeparation(ref: ref, accused: draft.namedAccused, records: exclusions)
         let cleared = try intake.map { ($0, try separation.clear($0)) }
-        out.grants = try cleared.map { try Grants.seal(caseKey, ref: ref, for: $0, cleared: $1) }
-        out.grants.append(try Grants.sealForRecovery(caseKey, ref: ref, to: keys.recoveryPublicKey))
+        out.grants = try cleared.flatMap { try Grants.seal(caseKeys, ref: ref, for: $0, cleared: $1) }
+        out.grants += try Grants.sealForRecovery(caseKeys, ref: ref, to: keys.recoveryPublicKey)
         if let reporterKey {
-            out.grants.append(try Grants.sealForReporter(caseKey, ref: ref, reporterKey: reporterKey))
+            out.grants.append(try Grants.sealForReporter(caseKeys.channel, ref: ref, reporterKey: reporterKey))
         }
         // Arts. 4 and 16: the identity under its own key, for the intake head(s) and recovery only.
         if draft.mode == .realName, let identity = draft.identity {
@@ -208,9 +222,8 @@ extension Ledger {
             out.grants.append(try Grants.sealForRecovery(identityKey, ref: ref, to: keys.recoveryPublicKey))
         }
         for file in staging.files {
-            let slot = "file:" + file.writer.name
-            out.attachments.append((file.writer.name, try CaseCrypto.seal(try JSONBytes.encode(file.meta), caseKey: caseKey, ref: ref,
-                                                                         kind: "attachment", slot: slot)))
+            out.attachments.append((file.writer.name, try CaseCrypto.sealMeta(try JSONBytes.encode(file.meta), keys: caseKeys, ref: ref,
+                                                                             file: file.writer.name, internal: false)))
         }
         return out
     }
@@ -247,6 +260,7 @@ extension Ledger {
             try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, 0, ?, ?)",
                            [.integer(caseID), .text(attachment.file), .text(c.author), .integer(day), .blob(attachment.meta)])
         }
+        if let keys = sealed.keys { try CaseSeal.write(db, caseID: caseID, ref: c.ref, keys: keys) }
         // Whoever takes intake (heads, the alternate or the leaders), the audit log says the same
         // thing, so the log does not tell who was kept from which report; the route is in the
         // sealed exclusions. Only a report no one at all may read is flagged, for the operator.

@@ -57,7 +57,7 @@ extension Ledger {
         let fact = PriorKnowledgeFact(kind: kind.rawValue, what: what, source: source, sourceCase: sourceCase?.description)
         let sealed = try sealedBlob(c, .priorKnowledge, String(decoding: try JSONBytes.encode(fact), as: UTF8.self))
         let (now, today, audit) = (clock(), Int64(self.today.ordinal), self.audit)
-        try pool.write { db in
+        try caseWrite(c) { db in
             try Ledger.insertBlob(db, caseID: caseID, kind: .priorKnowledge, blob: sealed, author: "staff:\(c.accountID)", day: today)
             try db.execute("INSERT INTO prior_knowledge(case_id, kind, recorded_day, entered_day, source_case_id) VALUES (?, ?, ?, ?, ?)",
                            [.integer(caseID), .text(kind.rawValue), .integer(today), .integer(today), sourceID.map(SQLValue.integer) ?? .null])

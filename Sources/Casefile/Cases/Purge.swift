@@ -74,13 +74,13 @@ extension Ledger {
             let files = try db.query("SELECT file FROM attachments WHERE case_id = ?", [.integer(caseID)])
                 .map { try $0.required(String.self, "file", table: AttachmentRow.table) }
             let blobs = try db.required("SELECT count(*) AS n FROM blobs WHERE case_id = ?", [.integer(caseID)], as: Int.self, column: "n", table: "blobs")
-            for table in ["identity_requests", "identity_grants", "grants", "assignments", "attachments", "blobs", "prior_knowledge", "same_matter"] {
+            for table in ["identity_requests", "identity_grants", "internal_grants", "grants", "assignments", "attachments", "blobs", "prior_knowledge", "same_matter"] {
                 try db.execute("DELETE FROM \(table) WHERE case_id = ?", [.integer(caseID)])
             }
             // real_name and confidential describe the reporter: nothing of them outlives the case.
             try db.execute("""
                 UPDATE cases SET state = 'closed', lookup_id = NULL, lookup_params = NULL, approvals = '',
-                                 real_name = 0, confidential = 0, purged_day = ? WHERE id = ?
+                                 real_name = 0, confidential = 0, purged_day = ?, state_seal = NULL, channel_seal = NULL WHERE id = ?
                 """, [.integer(Int64(today.ordinal)), .integer(caseID)])
             try audit.append(db, actor: actor, action: "purge", caseRef: candidate.ref,
                              detail: "register=\(candidate.registerNumber)", at: now)
@@ -104,7 +104,7 @@ extension Ledger {
         let now = clock()
         let audit = self.audit
         let (caseID, ref, account) = (c.caseID, c.ref, c.accountID)
-        try pool.write { db in
+        try caseWrite(c) { db in
             try db.execute("UPDATE cases SET legal_hold = ? WHERE id = ? AND purged_day IS NULL", [.integer(on ? 1 : 0), .integer(caseID)])
             guard db.changes == 1 else { throw ActionRefused(description: "this case was purged") }
             try audit.append(db, actor: "staff:\(account)", action: on ? "legal_hold_on" : "legal_hold_off", caseRef: ref, at: now)

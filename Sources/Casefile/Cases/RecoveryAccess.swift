@@ -21,6 +21,9 @@ extension Ledger {
             case givenForIntake(identity: Bool)
             /// The account's role may not take intake (only a head, an inspector or an approver may).
             case notAReader
+            /// The case's rows do not match its seals (`CaseSeal`): nothing was given; the checks
+            /// that failed, as audited.
+            case tampered([String])
         }
         public let ref: String
         public let registerNumber: RegisterNumber
@@ -67,15 +70,17 @@ extension Ledger {
         let accountID = account.id
         let holder = Holder.account(accountID)
         let found = try pool.read { db in
-            (recovery: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
-             identityRecovery: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
+            (identityRecovery: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
              assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
              holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil,
              identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: confidential))
         }
-        guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
-        let caseKey = try Grants.openCaseKey(sealedRecovery, ref: ref, with: recoveryKey)
-        let separation = try pool.read { db in try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey) }
+        let caseKeys: CaseKeys
+        switch try recoveryKeys(caseID: caseID, ref: ref, recoveryKey: recoveryKey, actor: actor) {
+        case .success(let keys): caseKeys = keys
+        case .failure(let stop): return stop.result
+        }
+        let separation = try pool.read { db in try Ledger.separation(db, caseID: caseID, ref: ref, keys: caseKeys) }
         let now = clock()
         let audit = self.audit
         guard let cleared = try? separation.clear(account) else {
@@ -87,7 +92,7 @@ extension Ledger {
         }
         guard found.assigned else { return .notAssigned }
         guard !found.holds else { return .alreadyHeld }
-        let sealed = try Grants.seal(caseKey, ref: ref, for: account, cleared: cleared)
+        let sealed = try Grants.seal(caseKeys, ref: ref, for: account, cleared: cleared)
         var sealedIdentity: Grants.Sealed?
         if realName, found.identity, let identityRecovery = found.identityRecovery {
             let identityKey = try Grants.openIdentityKey(identityRecovery, ref: ref, with: recoveryKey)
@@ -95,7 +100,7 @@ extension Ledger {
         }
         let identity = sealedIdentity
         try pool.write { db in
-            try Grants.store(db, sealed, caseID: caseID)
+            for grant in sealed { try Grants.store(db, grant, caseID: caseID) }
             if let identity { try Grants.store(db, identity, caseID: caseID) }
             try audit.append(db, actor: actor, action: "recovery_regrant", caseRef: ref,
                              detail: "account=\(accountID) identity=\(identity == nil ? 0 : 1)", at: now)
@@ -143,14 +148,14 @@ extension Ledger {
 
     private func giveForIntake(caseID: Int64, ref: String, realName: Bool, account: Account,
                                recoveryKey: RecoveryPrivateKey, actor: String) throws -> RecoveryOutcome.Result {
-        let found = try pool.read { db in
-            (recovery: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
-             identity: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery))
+        let found = try pool.read { db in (identity: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery), ()) }
+        let caseKeys: CaseKeys
+        switch try recoveryKeys(caseID: caseID, ref: ref, recoveryKey: recoveryKey, actor: actor) {
+        case .success(let keys): caseKeys = keys
+        case .failure(let stop): return stop.result
         }
-        guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
-        let caseKey = try Grants.openCaseKey(sealedRecovery, ref: ref, with: recoveryKey)
         // Art. 10 at this grant too: the sealed list re-matched against the account as it is now.
-        let separation = try pool.read { db in try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey) }
+        let separation = try pool.read { db in try Ledger.separation(db, caseID: caseID, ref: ref, keys: caseKeys) }
         let now = clock()
         let audit = self.audit
         let cleared: GrantClearance
@@ -161,22 +166,62 @@ extension Ledger {
             _ = try pool.write { db in try audit.append(db, actor: actor, action: "recovery_regrant_refused", caseRef: ref, detail: "", at: now) }
             return .excluded
         }
-        var grants = [try Grants.seal(caseKey, ref: ref, for: account, cleared: cleared)]
+        var grants = try Grants.seal(caseKeys, ref: ref, for: account, cleared: cleared)
         if realName, let identity = found.identity {
             grants.append(try Grants.seal(try Grants.openIdentityKey(identity, ref: ref, with: recoveryKey), ref: ref, for: account,
                                           cleared: cleared))
         }
         let sealed = grants
         let notify = notifying
-        try pool.write { db in
+        try checkedWrite(caseID: caseID, ref: ref, keys: caseKeys, actor: actor) { db in
             // Re-checked inside the transaction: two operators giving the same case at once give it once.
             guard try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ?", [.integer(caseID)]) == nil else { return }
             for grant in sealed { try Grants.store(db, grant, caseID: caseID) }
             try db.execute("INSERT INTO assignments(case_id, account_id, capacity) VALUES (?, ?, 'intake')", [.integer(caseID), .integer(account.id)])
             if notify { try Outbox.enqueue(db, accounts: [account.id], at: now) }
             try audit.append(db, actor: actor, action: "recovery_intake", caseRef: ref,
-                             detail: "account=\(account.id) identity=\(sealed.count > 1 ? 1 : 0)", at: now)
+                             detail: "account=\(account.id) identity=\(sealed.count > 2 ? 1 : 0)", at: now)
         }
-        return .givenForIntake(identity: sealed.count > 1)
+        return .givenForIntake(identity: sealed.count > 2)
+    }
+
+    /// Both keys of a case from the recovery key's grants, the case split first if it is old, and
+    /// its seals checked; or the outcome that stops the recovery of this case.
+    private func recoveryKeys(caseID: Int64, ref: String, recoveryKey: RecoveryPrivateKey,
+                              actor: String) throws -> Result<CaseKeys, RecoveryOutcome.ResultError> {
+        let sealed = try pool.read { db in
+            (channel: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
+             internal: try Grants.sealedKey(db, .internalKey, caseID: caseID, holder: Holder.recovery))
+        }
+        guard let channel = sealed.channel else { return .failure(.init(.noRecoveryGrant)) }
+        let opened: OpenedKeys?
+        do {
+            opened = try finish(try Grants.openCaseKeys(channel: channel, internal: sealed.internal, ref: ref, with: recoveryKey),
+                                caseID: caseID, ref: ref, actor: actor)
+        } catch is Grants.InternalGrantMissing {
+            opened = .tampered(["internal grant: missing or does not open"])
+        }
+        switch opened {
+        case .opened(let keys):
+            let failed = try pool.read { db in try CaseSeal.failures(db, caseID: caseID, ref: ref, keys: keys) }
+            guard failed.isEmpty else {
+                try auditTampering(ref: ref, actor: actor, checks: failed)
+                return .failure(.init(.tampered(failed)))
+            }
+            return .success(keys)
+        case .splitElsewhere: return try recoveryKeys(caseID: caseID, ref: ref, recoveryKey: recoveryKey, actor: actor)
+        case .tampered(let checks):
+            try auditTampering(ref: ref, actor: actor, checks: checks)
+            return .failure(.init(.tampered(checks)))
+        case .none: return .failure(.init(.noRecoveryGrant))
+        }
+    }
+}
+
+extension Ledger.RecoveryOutcome {
+    /// A `Result` as the failure side of a `Swift.Result`.
+    struct ResultError: Error {
+        let result: Result
+        init(_ result: Result) { self.result = result }
     }
 }

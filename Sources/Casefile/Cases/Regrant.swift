@@ -25,7 +25,7 @@ extension Ledger {
             throw ActionRefused(description: "This person has no part in this case. Re-granting only restores access someone lost; to add an investigator, designate them.")
         }
         guard !standing.holds else { throw ActionRefused(description: "This person already holds the case.") }
-        let sealed = try Grants.seal(c.caseKey, ref: ref, for: account, cleared: cleared)
+        let sealed = try Grants.seal(c.keys, ref: ref, for: account, cleared: cleared)
         var sealedIdentity: Grants.Sealed?
         if standing.identity, c.realName, let headKey, let identityKey = try? openIdentityKey(c, key: headKey) {
             sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account, cleared: cleared)
@@ -34,7 +34,7 @@ extension Ledger {
         let audit = self.audit
         let identity = sealedIdentity
         try pool.write { db in
-            try Grants.store(db, sealed, caseID: caseID)
+            for grant in sealed { try Grants.store(db, grant, caseID: caseID) }
             if let identity { try Grants.store(db, identity, caseID: caseID) }
             try audit.append(db, actor: "staff:\(c.accountID)", action: "regrant", caseRef: ref,
                              detail: "account=\(accountID) identity=\(identity == nil ? 0 : 1)", at: now)

@@ -4,12 +4,15 @@ import SQLiteDB
 import Synchronization
 import Vault
 
-/// A reporter who entered a valid tracking code: the case and its key, held in server memory for
-/// a short session. The code itself is not kept.
+/// A reporter who entered a valid tracking code: the case and its channel key (never the internal
+/// key: the reporter holds none), held in server memory for a short session. The code itself is
+/// not kept.
 public struct ReporterCase: Sendable {
     let caseID: Int64
     let ref: String
-    let caseKey: CaseKey
+    let channelKey: ChannelKey
+    /// The grant is a two-key case's: its channel seal must be there and hold (`CaseSeal`).
+    let split: Bool
 }
 
 /// Bounds the work tracking-code lookups can claim. Derivations run on `slots` worker threads at
@@ -126,13 +129,13 @@ extension Ledger {
         // Every id is looked up, hit or not, so the number of queries says nothing either.
         let rows = try pool.read { db in try lookupIDs.map { try Grants.reporterGrant(db, lookupID: $0) } }
         guard let index = rows.firstIndex(where: { $0 != nil }), let (caseID, ref, sealed) = rows[index] else {
-            _ = try? Grants.openCaseKey(Ledger.dummyGrant, ref: "0", reporterKey: derived[0].reporterKey)
+            _ = try? Grants.openChannelKey(Ledger.dummyGrant, ref: "0", reporterKey: derived[0].reporterKey)
             return .failure(.notFound)
         }
-        guard let caseKey = try? Grants.openCaseKey(sealed, ref: ref, reporterKey: derived[index].reporterKey) else {
+        guard let opened = try? Grants.openChannelKey(sealed, ref: ref, reporterKey: derived[index].reporterKey) else {
             return .failure(.notFound)
         }
-        return .success(ReporterCase(caseID: caseID, ref: ref, caseKey: caseKey))
+        return .success(ReporterCase(caseID: caseID, ref: ref, channelKey: opened.key, split: opened.split))
     }
 
     /// True while the case a reporter's session opened exists unpurged. The reporter's pages ask

@@ -37,7 +37,8 @@ extension Ledger {
     public func reporterView(_ reporter: ReporterCase) throws -> ReporterView {
         let caseID = reporter.caseID
         let visible = BlobKind.reporterVisible.map(\.rawValue) + [BlobKind.rewardDecision.rawValue]
-        let (caseRow, blobRows, evidence) = try pool.read { db -> (CaseRow?, [BlobRow], Int) in
+        let read = { [pool] in try pool.read { db -> (CaseRow?, [BlobRow], Int) in
+            _ = try CaseSeal.checkChannel(db, caseID: caseID, ref: reporter.ref, channel: reporter.channelKey, required: reporter.split)
             let c = try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE id = ?", [.integer(caseID)]).map(CaseRow.init(row:))
             let placeholders = visible.map { _ in "?" }.joined(separator: ", ")
             let b = try db.query("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind IN (\(placeholders)) ORDER BY id",
@@ -45,12 +46,17 @@ extension Ledger {
             let n = try db.required("SELECT count(*) AS n FROM attachments WHERE case_id = ? AND internal = 0", [.integer(caseID)], as: Int.self,
                                    column: "n", table: "attachments")
             return (c, b, n)
+        } }
+        let caseRow: CaseRow?, blobRows: [BlobRow], evidence: Int
+        do { (caseRow, blobRows, evidence) = try read() } catch let tampered as CaseTampered {
+            try auditTampering(ref: reporter.ref, actor: "reporter", checks: tampered.checks)
+            throw tampered
         }
         guard let caseRow else { throw Problem(description: "this case no longer exists") }
         var messages: [ReporterView.Message] = []
         var reward: ReporterView.Reward?
         for blob in blobRows {
-            let plaintext = try blob.open(caseKey: reporter.caseKey, ref: reporter.ref)
+            let plaintext = try blob.open(keys: reporter.channelKey, ref: reporter.ref)
             let text = String(decoding: plaintext, as: UTF8.self)
             let day = blob.day
             switch blob.kind {
@@ -73,15 +79,24 @@ extension Ledger {
 
     /// The reporter's reply. Dated to the day only, like the report.
     public func reporterReply(_ reporter: ReporterCase, text: String) throws {
-        try addBlob(caseID: reporter.caseID, ref: reporter.ref, caseKey: reporter.caseKey, kind: .messageFromReporter,
-                    author: "reporter", plaintext: Array(text.utf8), then: notifyHolders(caseID: reporter.caseID))
+        let slot = try CaseCrypto.newSlot()
+        let sealed = try CaseCrypto.seal(Array(text.utf8), keys: reporter.channelKey, ref: reporter.ref, kind: .messageFromReporter, slot: slot)
+        let (caseID, day, then) = (reporter.caseID, Int64(today.ordinal), notifyHolders(caseID: reporter.caseID))
+        try reporterWrite(reporter) { db in
+            try Ledger.insertBlob(db, caseID: caseID, kind: .messageFromReporter, blob: (slot, sealed), author: "reporter", day: day)
+            try then?(db)
+        }
     }
 
     /// Evidence the reporter adds later: the files were streamed into `staging`, sealed with the
-    /// case key the reporter unlocked.
+    /// channel key the reporter unlocked.
     public func reporterAddEvidence(_ reporter: ReporterCase, staging: IntakeStaging) throws {
-        try attach(caseID: reporter.caseID, ref: reporter.ref, caseKey: reporter.caseKey, staging: staging,
-                   author: "reporter", internalOnly: false, then: notifyHolders(caseID: reporter.caseID))
+        let rows = try sealedMeta(staging, keys: reporter.channelKey, internal: false)
+        let (caseID, day, then) = (reporter.caseID, Int64(today.ordinal), notifyHolders(caseID: reporter.caseID))
+        try reporterWrite(reporter) { db in
+            try Ledger.insertAttachments(db, caseID: caseID, rows, author: "reporter", internal: false, day: day)
+            try then?(db)
+        }
     }
 
     /// Queues a notice for everyone holding the case, in the transaction that stores what the
@@ -92,44 +107,32 @@ extension Ledger {
         return { db in try Outbox.enqueue(db, accounts: try Outbox.holders(db, caseID: caseID), at: now) }
     }
 
-    /// A staging area that seals with an existing case's key, for files added to that case.
-    func staging(forCase ref: String, caseKey: CaseKey) -> IntakeStaging {
-        IntakeStaging(ref: ref, caseKey: caseKey)
-    }
-
-    /// A staging area for files the reporter adds later, sealed under their case's key as they
-    /// stream in; nothing is stored until `reporterAddEvidence`.
+    /// A staging area for files the reporter adds later, sealed under their case's channel key as
+    /// they stream in; nothing is stored until `reporterAddEvidence`.
     public func beginEvidence(_ reporter: ReporterCase) -> IntakeStaging {
-        staging(forCase: reporter.ref, caseKey: reporter.caseKey)
+        IntakeStaging(ref: reporter.ref, keys: reporter.channelKey, internalFiles: false)
     }
 
-    func addBlob(caseID: Int64, ref: String, caseKey: CaseKey, kind: BlobKind, author: String, plaintext: [UInt8],
-                 then: (@Sendable (Database) throws -> Void)? = nil) throws {
-        let slot = try CaseCrypto.newSlot()
-        let sealed = try CaseCrypto.seal(plaintext, caseKey: caseKey, ref: ref, kind: kind.rawValue, slot: slot)
-        let day = Int64(today.ordinal)
-        try pool.write { db in
-            try db.execute("INSERT INTO blobs(case_id, kind, slot, author, day, sealed) VALUES (?, ?, ?, ?, ?, ?)",
-                           [.integer(caseID), .text(kind.rawValue), .text(slot), .text(author), .integer(day), .blob(sealed)])
+    /// Staff evidence: the staged files' rows, in `c`'s checked write with `then`.
+    func attach(_ c: StaffCase, staging: IntakeStaging, then: (@Sendable (Database) throws -> Void)? = nil) throws {
+        let rows = try sealedMeta(staging, keys: c.keys, internal: true)
+        let (caseID, day, author) = (c.caseID, Int64(today.ordinal), "staff:\(c.accountID)")
+        try caseWrite(c) { db in
+            try Ledger.insertAttachments(db, caseID: caseID, rows, author: author, internal: true, day: day)
             try then?(db)
         }
     }
 
-    func attach(caseID: Int64, ref: String, caseKey: CaseKey, staging: IntakeStaging, author: String, internalOnly: Bool,
-                then: (@Sendable (Database) throws -> Void)? = nil) throws {
-        var rows: [(String, [UInt8])] = []
-        for file in staging.files {
-            rows.append((file.writer.name, try CaseCrypto.seal(try JSONBytes.encode(file.meta), caseKey: caseKey, ref: ref,
-                                                               kind: "attachment", slot: "file:" + file.writer.name)))
+    private func sealedMeta(_ staging: IntakeStaging, keys: some CaseKeyring, internal: Bool) throws -> [(String, [UInt8])] {
+        try staging.files.map {
+            ($0.writer.name, try CaseCrypto.sealMeta(try JSONBytes.encode($0.meta), keys: keys, ref: staging.ref, file: $0.writer.name, internal: `internal`))
         }
-        let sealedRows = rows
-        let day = Int64(today.ordinal)
-        try pool.write { db in
-            for (file, meta) in sealedRows {
-                try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, ?, ?, ?)",
-                               [.integer(caseID), .text(file), .text(author), .integer(internalOnly ? 1 : 0), .integer(day), .blob(meta)])
-            }
-            try then?(db)
+    }
+
+    static func insertAttachments(_ db: Database, caseID: Int64, _ rows: [(String, [UInt8])], author: String, internal: Bool, day: Int64) throws {
+        for (file, meta) in rows {
+            try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                           [.integer(caseID), .text(file), .text(author), .integer(`internal` ? 1 : 0), .integer(day), .blob(meta)])
         }
     }
 }

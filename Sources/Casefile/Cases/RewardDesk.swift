@@ -88,7 +88,7 @@ extension Ledger {
         let today = Int64(self.today.ordinal)
         let audit = self.audit
         let reasonText = reasons.joined(separator: ";")
-        try pool.write { db in
+        try caseWrite(c) { db in
             try db.execute("DELETE FROM same_matter WHERE case_id = ?", [.integer(caseID)])
             for (other, _) in others {
                 try db.execute("INSERT INTO same_matter(case_id, other_case_id) VALUES (?, ?)", [.integer(caseID), .integer(other)])
@@ -127,7 +127,7 @@ extension Ledger {
         let now = clock()
         let audit = self.audit
         let notify = notifying
-        try pool.write { db in
+        try caseWrite(c) { db in
             try db.execute("UPDATE rewards SET state = 'proposed', amount_fen = ?, approvals = '' WHERE case_id = ?",
                            [.integer(amount.value), .integer(c.caseID)])
             try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_propose", caseRef: c.ref, detail: "amount_fen=\(amount.value)", at: now)
@@ -153,7 +153,7 @@ extension Ledger {
         let now = clock()
         let today = Int64(self.today.ordinal)
         let audit = self.audit
-        try pool.write { db in
+        try caseWrite(c) { db in
             try db.execute("UPDATE rewards SET approvals = ?, state = ?, claim_ref = ? WHERE case_id = ? AND state = 'proposed'",
                            [.text(approvals.map(\.rawValue).sorted().joined(separator: ",")), .text(complete ? "approved" : "proposed"),
                             claim.map(SQLValue.text) ?? .null, .integer(c.caseID)])
@@ -199,7 +199,7 @@ extension Ledger {
             RewardNotice(decision: "paid", amountFen: record.amount?.value, claimRef: record.claimRef, reasons: [])), as: UTF8.self))
         let now = clock()
         let today = Int64(self.today.ordinal)
-        try pool.write { db in
+        try caseWrite(c) { db in
             try audit.append(db, actor: actor, action: "reward_check", caseRef: c.ref, detail: "result=passed", at: now)
             try db.execute("""
                 UPDATE rewards SET checked_by = ?, checked_at = ?, state = 'paid', paid_day = ? WHERE case_id = ? AND state = 'approved'

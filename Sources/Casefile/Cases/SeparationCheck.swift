@@ -67,11 +67,11 @@ extension Ledger {
         var description: String { "This person is excluded from the case (art. 10) and can never be given access to it." }
     }
 
-    /// The case's separation, opened with its case key.
-    static func separation(_ db: Database, caseID: Int64, ref: String, caseKey: CaseKey) throws -> CaseSeparation {
+    /// The case's separation: the accused (channel) and the exclusions (internal), opened with its keys.
+    static func separation(_ db: Database, caseID: Int64, ref: String, keys: CaseKeys) throws -> CaseSeparation {
         func latest(_ kind: BlobKind) throws -> [UInt8]? {
             try db.queryOne("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
-                            [.integer(caseID), .text(kind.rawValue)]).map(BlobRow.init(row:))?.open(caseKey: caseKey, ref: ref)
+                            [.integer(caseID), .text(kind.rawValue)]).map(BlobRow.init(row:))?.open(keys: keys, ref: ref)
         }
         let accused = try latest(.accused).map { try JSONBytes.decode([AccusedPerson].self, $0) } ?? []
         let records = try latest(.exclusions).map { try JSONBytes.decode([ExclusionRecord].self, $0) } ?? []
@@ -79,7 +79,7 @@ extension Ledger {
     }
 
     func separation(_ c: StaffCase) throws -> CaseSeparation {
-        try pool.read { db in try Ledger.separation(db, caseID: c.caseID, ref: c.ref, caseKey: c.caseKey) }
+        try pool.read { db in try Ledger.separation(db, caseID: c.caseID, ref: c.ref, keys: c.keys) }
     }
 
     /// The clearance for a grant on `c` to `account` as the roster holds it now; a refusal is
@@ -108,10 +108,10 @@ extension GrantClearance {
 extension Ledger {
     /// Whether the case excludes `accountID` as the roster holds it now (on record, or matched
     /// by the accused). A disabled or deleted account is not checked here: it cannot log in.
-    func excludedNow(caseID: Int64, ref: String, caseKey: CaseKey, accountID: Int64) throws -> Bool {
+    func excludedNow(caseID: Int64, ref: String, keys: CaseKeys, accountID: Int64) throws -> Bool {
         try pool.read { db in
             guard let row = try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE id = ?", [.integer(accountID)]) else { return false }
-            return try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey).exclusion(of: try Account(row: row)) != nil
+            return try Ledger.separation(db, caseID: caseID, ref: ref, keys: keys).exclusion(of: try Account(row: row)) != nil
         }
     }
 }

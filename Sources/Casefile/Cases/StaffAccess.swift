@@ -3,13 +3,13 @@ import Foundation
 import SQLiteDB
 import Vault
 
-/// A case as a staff member holds it: its key (from their grant), the capacities in which they
+/// A case as a staff member holds it: its two keys (from their grants), the capacities in which they
 /// hold it, and the facts the workflow needs. Obtained only through `Ledger.staffCase`, which
 /// asks the access policy first and audits every answer.
 public struct StaffCase: Sendable {
     public let caseID: Int64
     public let ref: String
-    let caseKey: CaseKey
+    let keys: CaseKeys
     public let accountID: Int64
     /// 'intake', 'inspector', 'chairman', 'party_secretary'.
     public let capacities: Set<String>
@@ -52,6 +52,9 @@ public enum StaffCaseAccess: Sendable {
     case notFound
     /// The account holds the case but may not take this action, or not in this state.
     case refused(String)
+    /// The case's rows do not match its seals (`CaseSeal`): nothing is done on it. Each check
+    /// that failed, by name; the audit log has them too.
+    case tampered([String])
 }
 
 extension Ledger {
@@ -61,7 +64,7 @@ extension Ledger {
         let now = clock()
         let audit = self.audit
         let holder = Holder.account(accountID)
-        let found = try pool.read { db -> (CaseRow, Int, [UInt8]?, [String])? in
+        let found = try pool.read { db -> (CaseRow, Int, (channel: [UInt8], internal: [UInt8]?)?, [String])? in
             // Issue 13: an account enabled again holds its old grants, but opens none of them
             // until a second reader has confirmed it (the same answer as no grant).
             if try db.queryOne("SELECT 1 FROM accounts WHERE id = ? AND reading_pending = 1", [.integer(accountID)]) != nil {
@@ -73,7 +76,9 @@ extension Ledger {
                 FROM cases WHERE ref = ?
                 """, [.text(ref)]) else { return nil }
             let c = try CaseRow(row: row)
-            let grant = try Grants.sealedKey(db, .caseKey, caseID: c.id, holder: holder)
+            let grant = try Grants.sealedKey(db, .caseKey, caseID: c.id, holder: holder).map {
+                (channel: $0, internal: try Grants.sealedKey(db, .internalKey, caseID: c.id, holder: holder))
+            }
             let capacities = try db.query("SELECT capacity FROM assignments WHERE case_id = ? AND account_id = ?",
                                           [.integer(c.id), .integer(accountID)]).map { try $0.required(String.self, "capacity", table: "assignments") }
             return (c, try row.required(Int.self, "inspectors", table: "assignments"),
@@ -89,20 +94,32 @@ extension Ledger {
             try deny("reason=no_such_case", caseRef: nil)
             return .notFound
         }
-        guard let sealed, let caseKey = try? Grants.openCaseKey(sealed, ref: ref, accountID: accountID, with: key) else {
+        let keys: CaseKeys
+        switch try openKeys(sealed, caseID: row.id, ref: ref, accountID: accountID, key: key) {
+        case .opened(let opened): keys = opened
+        case .splitElsewhere: return try staffCase(ref: ref, accountID: accountID, key: key, action: action)
+        case .tampered(let checks):
+            try auditTampering(ref: ref, actor: "staff:\(accountID)", checks: checks)
+            return .tampered(checks)
+        case .none:
             try deny("reason=no_grant", caseRef: ref)
             return .notFound
         }
         // Art. 10 holds for a grant already given too: an account that has come to match the
         // accused since (renamed, its employee id or post changed) opens nothing, and is told and
         // audited exactly as an account without a grant, so the refusal names no one.
-        guard try !excludedNow(caseID: row.id, ref: ref, caseKey: caseKey, accountID: accountID) else {
+        guard try !excludedNow(caseID: row.id, ref: ref, keys: keys, accountID: accountID) else {
             try deny("reason=no_grant", caseRef: ref)
             return .notFound
         }
+        let failed = try pool.read { db in try CaseSeal.failures(db, caseID: row.id, ref: ref, keys: keys) }
+        guard failed.isEmpty else {
+            try auditTampering(ref: ref, actor: "staff:\(accountID)", checks: failed)
+            return .tampered(failed)
+        }
         let facts = CaseFacts(state: row.state, outcome: row.outcome, approvals: row.approvals, designatedInspectors: inspectors,
                               reportSubmittedToLeaders: row.reportSubmittedOn != nil, sanctionRecorded: row.sanctionRecorded)
-        let staffCase = StaffCase(caseID: row.id, ref: ref, caseKey: caseKey, accountID: accountID,
+        let staffCase = StaffCase(caseID: row.id, ref: ref, keys: keys, accountID: accountID,
                                   capacities: Set(capacities), facts: facts, registerNumber: row.registerNumber,
                                   receivedOn: row.receivedOn, category: row.category, channel: row.channel,
                                   realName: row.realName, confidential: row.confidential, legalHold: row.legalHold)
@@ -126,7 +143,7 @@ extension Ledger {
         }
         return try rows.map { row in
             let blob = try BlobRow(row: row)
-            let plain = try blob.open(caseKey: c.caseKey, ref: c.ref)
+            let plain = try blob.open(keys: c.keys, ref: c.ref)
             return (try blob.blobKind(), blob.author, blob.day, String(decoding: plain, as: UTF8.self))
         }
     }
@@ -138,8 +155,7 @@ extension Ledger {
         let today = Int64(self.today.ordinal)
         let audit = self.audit
         let (caseID, ref, account) = (c.caseID, c.ref, c.accountID)
-        try addBlob(caseID: caseID, ref: ref, caseKey: c.caseKey, kind: .messageToReporter, author: "staff:\(account)",
-                    plaintext: Array(text.utf8)) { db in
+        try addBlob(c, kind: .messageToReporter, plaintext: Array(text.utf8)) { db in
             try db.execute("UPDATE cases SET feedback_day = coalesce(feedback_day, ?) WHERE id = ?", [.integer(today), .integer(caseID)])
             try audit.append(db, actor: "staff:\(account)", action: "message_reporter", caseRef: ref, at: now)
         }
@@ -150,8 +166,7 @@ extension Ledger {
         let now = clock()
         let audit = self.audit
         let (ref, account) = (c.ref, c.accountID)
-        try addBlob(caseID: c.caseID, ref: ref, caseKey: c.caseKey, kind: kind, author: "staff:\(account)",
-                    plaintext: Array(text.utf8)) { db in
+        try addBlob(c, kind: kind, plaintext: Array(text.utf8)) { db in
             try audit.append(db, actor: "staff:\(account)", action: "add_\(kind.rawValue)", caseRef: ref, at: now)
         }
     }

@@ -33,8 +33,8 @@ struct BlobRow: Sendable {
     }
 
     /// The plaintext, its tag checked against the case, kind and slot.
-    func open(caseKey: CaseKey, ref: String) throws -> [UInt8] {
-        try CaseCrypto.open(sealed, caseKey: caseKey, ref: ref, kind: kind, slot: slot)
+    func open(keys: some CaseKeyring, ref: String) throws -> [UInt8] {
+        try CaseCrypto.open(sealed, keys: keys, ref: ref, kind: try blobKind(), slot: slot)
     }
 
     /// The identity blob: sealed under the identity key, with its kind in the associated data.

@@ -36,12 +36,12 @@ public final class FileStore: Sendable {
         public private(set) var plaintextCount: Int64 = 0
         private var finished = false
 
-        init(store: FileStore, name: String, key: CaseKey, associatedData: [UInt8]) throws {
+        init(store: FileStore, name: String, key: SecureBytes, associatedData: [UInt8]) throws {
             self.store = store
             self.name = name
             fd = open(store.path(name + ".part"), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { throw FileStore.failure("cannot create an evidence file") }
-            sealer = try key.withSecret { try StreamSealer(key: $0, associatedData: associatedData) }
+            sealer = try StreamSealer(key: key, associatedData: associatedData)
         }
 
         public func write(_ bytes: [UInt8]) throws {
@@ -89,17 +89,18 @@ public final class FileStore: Sendable {
     /// A fresh random file name: the caller binds it into the associated data before writing.
     static func newName() throws -> String { hex(try Random.bytes(16)) }
 
-    func writer(name: String, key: CaseKey, associatedData: [UInt8]) throws -> Writer {
+    /// `key` is the case key the file belongs under (`CaseKeyring.withFileKey`), lent for the call.
+    func writer(name: String, key: SecureBytes, associatedData: [UInt8]) throws -> Writer {
         try Writer(store: self, name: name, key: key, associatedData: associatedData)
     }
 
     /// Opens a sealed file for reading, chunk by chunk; a corrupted or swapped file fails with
     /// an error that says so instead of yielding altered bytes.
-    func read(_ name: String, key: CaseKey, associatedData: [UInt8], chunk: ([UInt8]) throws -> Void) throws {
+    func read(_ name: String, key: SecureBytes, associatedData: [UInt8], chunk: ([UInt8]) throws -> Void) throws {
         let fd = open(path(name), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw FileStore.failure("cannot open an evidence file") }
         defer { close(fd) }
-        let opener = try key.withSecret { try StreamOpener(key: $0, associatedData: associatedData) }
+        let opener = try StreamOpener(key: key, associatedData: associatedData)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

@@ -311,6 +311,30 @@ enum Schema {
             CREATE INDEX api_tokens_account ON api_tokens(account_id);
             """)
         }
+        m.register("0011-two-keys-and-seals") { db in
+            try db.execute("""
+            -- Issue 14, two keys per case: the internal key sealed for each staff holder and the
+            -- recovery key; never for the reporter, whose grant (in `grants`) is the channel key.
+            CREATE TABLE internal_grants(
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              holder TEXT NOT NULL,
+              account_id INTEGER REFERENCES accounts(id),
+              sealed_key BLOB NOT NULL,
+              PRIMARY KEY (case_id, holder)
+            ) STRICT;
+            CREATE INDEX internal_grants_account ON internal_grants(account_id);
+            CREATE TRIGGER internal_grants_not_after_purge BEFORE INSERT ON internal_grants
+              WHEN (SELECT purged_day FROM cases WHERE id = NEW.case_id) IS NOT NULL
+              BEGIN SELECT RAISE(ABORT, 'this case was purged'); END;
+
+            -- Authenticated state (CaseSeal): what the case's rows must say, sealed under the
+            -- internal key (everything that decides access or workflow) and under the channel key
+            -- (the state the reporter is shown and the reporter's channel). NULL for a case made
+            -- before the split until its first staff open, and for a purged case.
+            ALTER TABLE cases ADD COLUMN state_seal BLOB;
+            ALTER TABLE cases ADD COLUMN channel_seal BLOB;
+            """)
+        }
         return m
     }
 }
