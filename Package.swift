@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Commands", dependencies: ["Gateway", "Casefile", "Casework", "HTTPCore", "Vault"]),
         .executableTarget(name: "candor", dependencies: ["Commands"]),
         // Helpers more than one test target uses (one copy, not one per target).
-        .target(name: "TestSupport", dependencies: ["COpenSSL", "Casefile", "Casework", "Vault", "SQLiteDB"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["COpenSSL", "Casefile", "Casework", "Vault"], path: "Tests/TestSupport"),
         .testTarget(name: "VaultTests", dependencies: ["Vault"]),
         .testTarget(name: "SQLiteDBTests", dependencies: ["SQLiteDB"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),

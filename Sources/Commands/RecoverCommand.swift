@@ -7,9 +7,10 @@ import Vault
 /// recovery key, brought from offline storage, seals those cases again.
 extension CandorCLI {
     static func recoverCommand(_ args: Arguments) throws -> Int32 {
-        try args.rejectUnknown(commonOptions.union(["recovery-key", "to", "case", "all-assigned", "unheld"]))
+        try args.rejectUnknown(commonOptions.union(["recovery-key", "to", "case", "all-assigned", "unheld", "split-keys"]))
+        if args.flag("split-keys") { return try splitKeysCommand(args) }
         guard let keyFile = args.value("recovery-key"), let login = args.value("to") else {
-            throw Arguments.Invalid(description: "usage: candor recover --recovery-key FILE --to LOGIN (--case REF | --all-assigned | --unheld)")
+            throw Arguments.Invalid(description: "usage: candor recover --recovery-key FILE (--to LOGIN (--case REF | --all-assigned | --unheld) | --split-keys)")
         }
         let refs: [String]?
         switch (args.value("case"), args.flag("all-assigned"), args.flag("unheld")) {
@@ -39,10 +40,32 @@ extension CandorCLI {
             case .tampered(let checks): what = "REFUSED: the case's rows do not match its seal (" + checks.joined(separator: "; ") + "); see the audit log"
             case .givenForIntake(let identity): what = "given to \(login) for intake" + (identity ? ", with the reporter's identity" : "")
             case .notAReader: what = "REFUSED: \(login) is not a head, inspector or approver and may not take in reports"
+            case .split: what = "split into a channel key and an internal key"
             }
             Terminal.say("\(o.registerNumber): \(what)")
         }
         return 0
+    }
+
+    /// `candor recover --recovery-key FILE --split-keys`: every case made before issue 14 split
+    /// into its two keys now, rather than at its next staff open.
+    static func splitKeysCommand(_ args: Arguments) throws -> Int32 {
+        guard let keyFile = args.value("recovery-key"), let data = FileManager.default.contents(atPath: keyFile) else {
+            throw Arguments.Invalid(description: "usage: candor recover --recovery-key FILE --split-keys")
+        }
+        let key = try RecoveryKeyFile.decode(String(decoding: data, as: UTF8.self))
+        let ledger = try openLedger(args)
+        defer { try? ledger.close() }
+        let outcomes = try ledger.splitOldCases(recoveryKey: RecoveryPrivateKey(key))
+        if outcomes.isEmpty { Terminal.say("Every case already has two keys: nothing to split.") }
+        for o in outcomes {
+            switch o.result {
+            case .split: Terminal.say("\(o.registerNumber): split into a channel key and an internal key")
+            case .tampered(let checks): Terminal.say("\(o.registerNumber): REFUSED: the case's rows do not match its seal (" + checks.joined(separator: "; ") + ")")
+            default: Terminal.say("\(o.registerNumber): REFUSED: this case holds no grant for the recovery key")
+            }
+        }
+        return outcomes.contains { $0.result != .split } ? 1 : 0
     }
 
     static func userResetCommand(_ ledger: Ledger, _ args: Arguments) throws -> Int32 {

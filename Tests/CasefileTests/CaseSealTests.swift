@@ -44,7 +44,7 @@ final class CaseSealTests: XCTestCase {
         draft.mode = .realName
         draft.confidential = true
         draft.identity = .init(name: "SEAL-REPORTER", phone: "13900003333", otherContact: "")
-        let receipt = try world.submit(draft)
+        let receipt = try world.submit(draft, files: [(name: "seal.txt", type: "text/plain", bytes: Array("SEAL-FILE".utf8))])
         try world.ledger.register(try open(receipt.caseRef), category: nil, message: "SEAL-RECEIVED")
         try world.ledger.propose(try open(receipt.caseRef), summary: "SEAL-SUMMARY")
         return receipt
@@ -141,6 +141,9 @@ final class CaseSealTests: XCTestCase {
         try world.rewrite(r.caseRef, "SELECT 1")
         try attack("DELETE FROM assignments WHERE capacity = 'chairman' AND case_id = ?", [.integer(id)])
         XCTAssertEqual(try tampered(r.caseRef), ["assignments: capacities differ from the seal"])
+        try world.rewrite(r.caseRef, "SELECT 1")
+        try attack("DELETE FROM attachments WHERE case_id = ?", [.integer(id)])
+        XCTAssertEqual(try tampered(r.caseRef), ["attachments: a reporter piece was deleted"])
     }
 
     func testDeletingTheSealsOrTheInternalGrantIsFoundNotTakenForAnOldCase() throws {

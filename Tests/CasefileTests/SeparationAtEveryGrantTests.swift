@@ -59,9 +59,13 @@ final class SeparationAtEveryGrantTests: XCTestCase {
         }
     }
 
+    /// A rename as the company's directory would make it (there is no rename page yet): the row,
+    /// then its roster seal, as the ledger seals its own changes.
     func rename(_ login: String, to name: String) throws {
+        let audit = world.ledger.audit
         try world.ledger.pool.write { db in
             try db.execute("UPDATE accounts SET display_name = ? WHERE login = ?", [.text(name), .text(login)])
+            try audit.sealAccount(db, try XCTUnwrap(try db.scalar("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self)))
         }
     }
 

@@ -156,6 +156,10 @@ extension Ledger {
             return (row, try Account(row: row))
         }
         guard let (row, account) = found, !account.disabled, account.totpEnrolled else { return nil }
+        guard try pool.read({ db in try self.audit.accountSealHolds(db, account.id) }) else {
+            try auditAccountTampering(account.id, refused: "api_token")
+            return nil
+        }
         let r = row.reader(table: "api_tokens")
         let tokenID: Int64 = try r.required("token_id")
         let salt: [UInt8] = try r.required("salt"), sealed: [UInt8] = try r.required("key_sealed")

@@ -27,6 +27,10 @@ public struct Account: Sendable, Equatable {
     public var post: String? = nil
 
 
+    /// The row is as the ledger last wrote it (`RosterSeal`). False until a ledger loader checked
+    /// it: an account read any other way holds no grant (`Grants.refusal`).
+    var rosterSealHolds: Bool = false
+
     /// What `init(row:)` (Rows/AccountRows.swift) reads.
     static let columns = "id, login, display_name, employee_id, role, seat, public_key, totp_enrolled, disabled, email, notify, reading_pending, post"
 

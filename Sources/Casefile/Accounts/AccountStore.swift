@@ -63,6 +63,7 @@ extension Ledger {
             if Ledger.reads(role) {
                 _ = try Ledger.requestReadingPower(db, .create, accountID: id, actor: actor, commandLine: commandLine, audit: audit, at: now)
             }
+            try audit.sealAccount(db, id)
             return id
         }
         return try account(id: id)!
@@ -70,17 +71,24 @@ extension Ledger {
 
     /// The account with this id, as stored now; nil when there is none. Holds no key material.
     public func account(id: Int64) throws -> Account? {
-        try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE id = ?", [.integer(id)]).map(Account.init(row:)) }
+        try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE id = ?", [.integer(id)]).map { try checked(db, $0) } }
+    }
+
+    /// An account read from its row, with whether its roster seal holds.
+    func checked(_ db: Database, _ row: Row) throws -> Account {
+        var account = try Account(row: row)
+        account.rosterSealHolds = try audit.accountSealHolds(db, account.id)
+        return account
     }
 
     /// The account with this login, as stored now; nil when there is none. Holds no key material.
     public func account(login: String) throws -> Account? {
-        try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE login = ?", [.text(login)]).map(Account.init(row:)) }
+        try pool.read { db in try db.queryOne("SELECT \(Account.columns) FROM accounts WHERE login = ?", [.text(login)]).map { try checked(db, $0) } }
     }
 
     /// Every account, disabled ones included, by id. Holds no key material.
     public func accounts() throws -> [Account] {
-        try pool.read { db in try db.query("SELECT \(Account.columns) FROM accounts ORDER BY id").map(Account.init(row:)) }
+        try pool.read { db in try db.query("SELECT \(Account.columns) FROM accounts ORDER BY id").map { try checked(db, $0) } }
     }
 
     /// A disabled account cannot log in; its grants stay, so that re-enabling restores access
@@ -90,14 +98,17 @@ extension Ledger {
         let now = clock()
         let audit = self.audit
         try pool.write { db in
-            try db.execute("UPDATE accounts SET disabled = ? WHERE login = ?", [.integer(disabled ? 1 : 0), .text(login)])
-            guard db.changes == 1 else { throw AccountProblem(description: "no account with the login '\(login)'") }
-            let id = try db.required("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self, column: "id", table: "accounts")
+            guard let id = try db.scalar("SELECT id FROM accounts WHERE login = ?", [.text(login)], as: Int64.self) else {
+                throw AccountProblem(description: "no account with the login '\(login)'")
+            }
+            try audit.requireAccountSeal(db, id)
+            try db.execute("UPDATE accounts SET disabled = ? WHERE id = ?", [.integer(disabled ? 1 : 0), .integer(id)])
             try audit.append(db, actor: actor, action: disabled ? "account_disable" : "account_enable", detail: "account=\(id)", at: now)
             let role = try db.required("SELECT role FROM accounts WHERE id = ?", [.integer(id)], as: String.self, column: "role", table: "accounts")
             if !disabled, let role = Role(rawValue: role), Ledger.reads(role) {
                 _ = try Ledger.requestReadingPower(db, .enable, accountID: id, actor: actor, commandLine: commandLine, audit: audit, at: now)
             }
+            try audit.sealAccount(db, id)
         }
     }
 

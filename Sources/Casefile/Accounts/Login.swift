@@ -84,6 +84,11 @@ extension Ledger {
         if account.disabled {
             return try failed(account.id, reason: "disabled", now: now)
         }
+        // RosterSeal: an account a database writer inserted or changed does not log in.
+        guard try pool.read({ db in try self.audit.accountSealHolds(db, account.id) }) else {
+            try auditAccountTampering(account.id, refused: "login")
+            return try failed(account.id, reason: "account_record_altered", now: now)
+        }
         var counter: Int64?
         if account.totpEnrolled {
             // A code already used (replayed) is refused like a wrong one.

@@ -35,11 +35,14 @@ extension Ledger {
                 """, [.text(holder), .text(holder)]).map { try $0.required(String.self, "ref", table: CaseRow.table) }
             try db.execute("DELETE FROM grants WHERE holder = ?", [.text(holder)])
             try db.execute("DELETE FROM identity_grants WHERE holder = ?", [.text(holder)])
+            try db.execute("DELETE FROM internal_grants WHERE holder = ?", [.text(holder)])
+            try audit.requireAccountSeal(db, id)
             // The TOTP secret was sealed to the old public key too: it must be enrolled again.
             try db.execute("""
                 UPDATE accounts SET password_hash = ?, public_key = ?, private_key_enc = ?, totp_secret_sealed = NULL,
                        totp_enrolled = 0, failed_logins = 0, locked_until = 0 WHERE id = ?
                 """, [.text(hash), .blob(key.publicKey.rawRepresentation), .blob(encrypted), .integer(id)])
+            try audit.sealAccount(db, id)
             try audit.append(db, actor: actor, action: "password_reset", detail: "account=\(id) cases_lost=\(lost.count)", at: now)
             if Ledger.reads(account.role) {
                 _ = try Ledger.requestReadingPower(db, .reset, accountID: id, actor: actor, commandLine: commandLine, audit: audit, at: now)

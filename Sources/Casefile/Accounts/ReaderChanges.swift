@@ -74,6 +74,7 @@ extension Ledger {
                   bootstrap ? .text("bootstrap") : .null, bootstrap ? .integer(now) : .null])
         let change = db.lastInsertRowID
         try db.execute("UPDATE accounts SET reading_pending = ? WHERE id = ?", [.integer(bootstrap ? 0 : 1), .integer(accountID)])
+        try audit.sealAccount(db, accountID)
         try audit.append(db, actor: actor, action: bootstrap ? "reader_change_bootstrap" : "reader_change_request",
                          detail: "change=\(change) kind=\(kind.rawValue) account=\(accountID)", at: now)
         return !bootstrap
@@ -174,6 +175,8 @@ extension Ledger {
                            [.text(confirmed ? "confirmed" : "rejected"), .integer(confirmer.id), .integer(now), .integer(change.id)])
             guard db.changes == 1 else { throw ActionRefused(description: "This change has already been decided.") }
             if let account = change.accountID {
+                // A row changed behind the ledger's back is not confirmed into force.
+                try audit.requireAccountSeal(db, account)
                 if confirmed {
                     // Another change of the same account still open keeps it pending.
                     try db.execute("""
@@ -183,6 +186,7 @@ extension Ledger {
                 } else {
                     try db.execute("UPDATE accounts SET disabled = 1 WHERE id = ?", [.integer(account)])
                 }
+                try audit.sealAccount(db, account)
             }
             try audit.append(db, actor: "staff:\(confirmer.id)", action: confirmed ? "reader_change_confirm" : "reader_change_reject",
                              detail: "change=\(change.id) kind=\(change.kind.rawValue)" + (change.accountID.map { " account=\($0)" } ?? ""), at: now)

@@ -69,6 +69,9 @@ enum Grants {
         if account.role == .admin || account.role == .auditor {
             return Ledger.ActionRefused(description: "Admin and auditor accounts never hold a case: they manage and check, they do not read.")
         }
+        if !account.rosterSealHolds {
+            return Ledger.ActionRefused(description: "This account's record was changed outside Candor (its seal does not hold): it can hold no case.")
+        }
         if account.readingPending || account.disabled {
             return Ledger.ActionRefused(description: "This account's access awaits a second person's confirmation (or it is disabled): it can hold no case yet.")
         }

@@ -89,7 +89,9 @@ extension Ledger {
 
     func roster(_ db: Database) throws -> [Account] {
         // Issue 13: an account whose reading power awaits confirmation is no one's reader yet.
-        try db.query("SELECT \(Account.columns) FROM accounts WHERE disabled = 0 AND reading_pending = 0").map(Account.init(row:))
+        // RosterSeal: a row the ledger did not write is no one's reader either.
+        try db.query("SELECT \(Account.columns) FROM accounts WHERE disabled = 0 AND reading_pending = 0").map { try checked(db, $0) }
+            .filter(\.rosterSealHolds)
     }
 
     /// Seals and stores a report. When this returns, the report is durable (synchronous=FULL

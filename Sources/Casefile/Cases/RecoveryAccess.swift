@@ -24,6 +24,8 @@ extension Ledger {
             /// The case's rows do not match its seals (`CaseSeal`): nothing was given; the checks
             /// that failed, as audited.
             case tampered([String])
+            /// A case made before it had two keys, split with the recovery key (`splitOldCases`).
+            case split
         }
         public let ref: String
         public let registerNumber: RegisterNumber
@@ -183,6 +185,29 @@ extension Ledger {
                              detail: "account=\(account.id) identity=\(sealed.count > 2 ? 1 : 0)", at: now)
         }
         return .givenForIntake(identity: sealed.count > 2)
+    }
+
+    /// `candor recover --split-keys`: splits every case made before it had two keys (KeySplit.swift)
+    /// with the recovery key, instead of waiting for each to be opened by a holder. Each split and
+    /// each refusal is audited; a case already split is left alone.
+    public func splitOldCases(recoveryKey: RecoveryPrivateKey, actor: String = "cli:recover") throws -> [RecoveryOutcome] {
+        guard recoveryKey.publicKey == keys.recoveryPublicKey else {
+            throw Problem(description: "this recovery key does not belong to this installation. Use the recovery key `candor init` printed for this installation.")
+        }
+        let rows = try pool.read { db in
+            try db.query("""
+                SELECT \(CaseRow.columns()) FROM cases WHERE purged_day IS NULL
+                AND NOT EXISTS (SELECT 1 FROM internal_grants i WHERE i.case_id = cases.id) ORDER BY id
+                """).map(CaseRow.init(row:))
+        }
+        return try rows.map { c in
+            let result: RecoveryOutcome.Result
+            switch try recoveryKeys(caseID: c.id, ref: c.ref, recoveryKey: recoveryKey, actor: actor) {
+            case .success: result = .split
+            case .failure(let stop): result = stop.result
+            }
+            return RecoveryOutcome(ref: c.ref, registerNumber: c.registerNumber, result: result)
+        }
     }
 
     /// Both keys of a case from the recovery key's grants, the case split first if it is old, and

@@ -63,26 +63,10 @@ extension Ledger {
     public func staffCase(ref: String, accountID: Int64, key: StaffPrivateKey, action: CaseAction) throws -> StaffCaseAccess {
         let now = clock()
         let audit = self.audit
-        let holder = Holder.account(accountID)
-        let found = try pool.read { db -> (CaseRow, Int, (channel: [UInt8], internal: [UInt8]?)?, [String])? in
-            // Issue 13: an account enabled again holds its old grants, but opens none of them
-            // until a second reader has confirmed it (the same answer as no grant).
-            if try db.queryOne("SELECT 1 FROM accounts WHERE id = ? AND reading_pending = 1", [.integer(accountID)]) != nil {
-                return nil
-            }
-            guard let row = try db.queryOne("""
-                SELECT \(CaseRow.columns()),
-                       (SELECT count(*) FROM assignments a WHERE a.case_id = cases.id AND a.capacity = 'inspector') AS inspectors
-                FROM cases WHERE ref = ?
-                """, [.text(ref)]) else { return nil }
-            let c = try CaseRow(row: row)
-            let grant = try Grants.sealedKey(db, .caseKey, caseID: c.id, holder: holder).map {
-                (channel: $0, internal: try Grants.sealedKey(db, .internalKey, caseID: c.id, holder: holder))
-            }
-            let capacities = try db.query("SELECT capacity FROM assignments WHERE case_id = ? AND account_id = ?",
-                                          [.integer(c.id), .integer(accountID)]).map { try $0.required(String.self, "capacity", table: "assignments") }
-            return (c, try row.required(Int.self, "inspectors", table: "assignments"),
-                    grant, capacities)
+        let found: HeldCase?
+        do { found = try heldCase(ref: ref, accountID: accountID) } catch is AccountSealFailed {
+            try auditAccountTampering(accountID, refused: "case")
+            found = nil
         }
         func deny(_ detail: String, caseRef: String?) throws {
             _ = try pool.write { db in
@@ -132,6 +116,36 @@ extension Ledger {
             return .refused("This cannot be done while the case is \(facts.state.rawValue).")
         }
         return .granted(staffCase)
+    }
+
+    typealias HeldCase = (row: CaseRow, inspectors: Int, sealed: (channel: [UInt8], internal: [UInt8]?)?, capacities: [String])
+
+    /// The case's row, this account's grants of it and its capacities on it; nil when there is no
+    /// such case or the account's reading power awaits confirmation.
+    private func heldCase(ref: String, accountID: Int64) throws -> HeldCase? {
+        let (audit, holder) = (self.audit, Holder.account(accountID))
+        return try pool.read { db -> HeldCase? in
+            // Issue 13: an account enabled again holds its old grants, but opens none of them
+            // until a second reader has confirmed it (the same answer as no grant).
+            if try db.queryOne("SELECT 1 FROM accounts WHERE id = ? AND reading_pending = 1", [.integer(accountID)]) != nil {
+                return nil
+            }
+            // RosterSeal: a row changed behind the ledger's back (`reading_pending` flipped to 0)
+            // opens nothing either.
+            guard try audit.accountSealHolds(db, accountID) else { throw AccountSealFailed() }
+            guard let row = try db.queryOne("""
+                SELECT \(CaseRow.columns()),
+                       (SELECT count(*) FROM assignments a WHERE a.case_id = cases.id AND a.capacity = 'inspector') AS inspectors
+                FROM cases WHERE ref = ?
+                """, [.text(ref)]) else { return nil }
+            let c = try CaseRow(row: row)
+            let grant = try Grants.sealedKey(db, .caseKey, caseID: c.id, holder: holder).map {
+                (channel: $0, internal: try Grants.sealedKey(db, .internalKey, caseID: c.id, holder: holder))
+            }
+            let capacities = try db.query("SELECT capacity FROM assignments WHERE case_id = ? AND account_id = ?",
+                                          [.integer(c.id), .integer(accountID)]).map { try $0.required(String.self, "capacity", table: "assignments") }
+            return (c, try row.required(Int.self, "inspectors", table: "assignments"), grant, capacities)
+        }
     }
 
     /// Decrypts one kind of blob for a staff member, auditing the decryption.
@@ -199,3 +213,6 @@ extension Ledger {
         return CaseReading(content: content, accused: accused, pieces: pieces, readsNotes: readsNotes)
     }
 }
+
+/// The account's own row failed its roster seal (`RosterSeal`): answered like no grant.
+struct AccountSealFailed: Error {}

@@ -78,8 +78,14 @@ public final class Ledger: Sendable {
         audit = AuditLog(key: keys.auditKey)
         files = try FileStore(folder: dataFolder.appendingPathComponent("files"))
         let fingerprint = try keys.fingerprint()
-        try pool.writeWithoutTransaction { db in
-            _ = try Schema.migrator.migrate(db)
+        let applied = try pool.writeWithoutTransaction { db in try Schema.migrator.migrate(db) }
+        if applied.contains(Schema.rosterSealMigration) {
+            // The upgrade that adds the roster seal seals the roster as it stands (RosterSeal.swift).
+            let (audit, now) = (self.audit, clock())
+            try pool.write { db in
+                try audit.sealEveryAccount(db)
+                try audit.append(db, actor: "system", action: "roster_sealed", detail: "", at: now)
+            }
         }
         let stored: String? = try pool.write { db in
             if let row = try db.queryOne("SELECT value FROM meta WHERE name = 'key_fingerprint'") {

@@ -4,6 +4,9 @@ import SQLiteDB
 /// DESIGN.md's attacker table allows: counts, days, states, categories, channels, who is
 /// assigned. Content, identity and the accused are only ever in sealed blobs.
 enum Schema {
+    /// The migration that adds the roster seal: the run that applies it seals every account.
+    static let rosterSealMigration = "0011-two-keys-and-seals"
+
     static var migrator: Migrator {
         var m = Migrator()
         m.register("0001-accounts-cases-grants-audit") { db in
@@ -311,7 +314,7 @@ enum Schema {
             CREATE INDEX api_tokens_account ON api_tokens(account_id);
             """)
         }
-        m.register("0011-two-keys-and-seals") { db in
+        m.register(rosterSealMigration) { db in
             try db.execute("""
             -- Issue 14, two keys per case: the internal key sealed for each staff holder and the
             -- recovery key; never for the reporter, whose grant (in `grants`) is the channel key.
@@ -332,6 +335,9 @@ enum Schema {
             -- (the state the reporter is shown and the reporter's channel). NULL for a case made
             -- before the split until its first staff open, and for a purged case.
             ALTER TABLE cases ADD COLUMN state_seal BLOB;
+            -- RosterSeal: an HMAC under a key derived from the audit key over who an account is and
+            -- what it may read; sealed for every existing account by the run that adds it.
+            ALTER TABLE accounts ADD COLUMN roster_mac BLOB;
             ALTER TABLE cases ADD COLUMN channel_seal BLOB;
             """)
         }

@@ -1,5 +1,6 @@
 @testable import Casefile
 import SQLiteDB
+import TestSupport
 import Vault
 
 extension World {
@@ -8,7 +9,7 @@ extension World {
     /// from the rows, with the recovery key, as the ledger would after a change of its own.
     /// Without the second step the ledger finds the change and refuses the case (`CaseSeal`):
     /// that is what the attack tests show, so they write with plain SQL instead.
-    public func rewrite(_ ref: String, _ sql: String, _ arguments: [SQLValue] = []) throws {
+    func rewrite(_ ref: String, _ sql: String, _ arguments: [SQLValue] = []) throws {
         let recovery = RecoveryPrivateKey(recoveryKey)
         try ledger.pool.write { db in
             try db.execute(sql, arguments)
