@@ -70,12 +70,15 @@ extension Ledger {
             (recovery: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),
              identityRecovery: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
              assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
-             holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil,
-             identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: confidential))
+             holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil)
         }
         guard let sealedRecovery = found.recovery else { return .noRecoveryGrant }
         let caseKey = try Grants.openCaseKey(sealedRecovery, ref: ref, with: recoveryKey)
-        let separation = try pool.read { db in try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey) }
+        try sealLegacyPlaintext(caseID: caseID, ref: ref, caseKey: caseKey)
+        let (separation, entitled) = try pool.read { db in
+            (try Ledger.separation(db, caseID: caseID, ref: ref, caseKey: caseKey),
+             try Ledger.entitledToIdentity(db, caseID: caseID, ref: ref, key: caseKey, accountID: accountID, confidential: confidential))
+        }
         let now = clock()
         let audit = self.audit
         guard let cleared = try? separation.clear(account) else {
@@ -89,7 +92,7 @@ extension Ledger {
         guard !found.holds else { return .alreadyHeld }
         let sealed = try Grants.seal(caseKey, ref: ref, for: account, cleared: cleared)
         var sealedIdentity: Grants.Sealed?
-        if realName, found.identity, let identityRecovery = found.identityRecovery {
+        if realName, entitled, let identityRecovery = found.identityRecovery {
             let identityKey = try Grants.openIdentityKey(identityRecovery, ref: ref, with: recoveryKey)
             sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account, cleared: cleared)
         }

@@ -100,6 +100,7 @@ extension Ledger {
             try deny("reason=no_grant", caseRef: ref)
             return .notFound
         }
+        try sealLegacyPlaintext(caseID: row.id, ref: ref, caseKey: caseKey)  // issue 14: rows from before, sealed and cleared
         let facts = CaseFacts(state: row.state, outcome: row.outcome, approvals: row.approvals, designatedInspectors: inspectors,
                               reportSubmittedToLeaders: row.reportSubmittedOn != nil, sanctionRecorded: row.sanctionRecorded)
         let staffCase = StaffCase(caseID: row.id, ref: ref, caseKey: caseKey, accountID: accountID,
