@@ -48,8 +48,8 @@ extension Ledger {
         }
     }
 
-    /// Enters a prior-knowledge record, dated today by the server, with the fact sealed under the
-    /// case key and an audit entry (no fact text in it), in one transaction. `sourceCase`, when
+    /// Enters a prior-knowledge record, dated today by the server, sealed whole in the case (fact,
+    /// kind, days, source case) with an audit entry that names none of it, in one transaction. `sourceCase`, when
     /// given, must be another case in the register: its received day becomes the known-since day.
     public func recordPriorKnowledge(_ c: StaffCase, kind: PriorKnowledge.Kind, what: String, source: String,
                                      sourceCase: RegisterNumber?) throws {
