@@ -14,10 +14,16 @@ import Vault
 /// Old audit entries (`reward_assess loss_fen=…`, `reward_propose amount_fen=…`) stay: the log is
 /// append-only and hash-chained.
 extension Ledger {
-    /// Seals and clears the case's legacy plaintext, if it has any (one small read otherwise).
+    /// Seals and clears the case's legacy plaintext, if it has any. Costs nothing once no old row
+    /// is left in the whole database (checked until then, one small read per open).
     /// `caseKey` is the key internal records are sealed under (`InternalRecords.key`).
     func sealLegacyPlaintext(caseID: Int64, ref: String, caseKey: CaseKey) throws {
-        guard try pool.read({ db in try Ledger.hasLegacyPlaintext(db, caseID: caseID) }) else { return }
+        guard legacyPlaintextLeft.load(ordering: .acquiring) else { return }
+        let (anywhere, here) = try pool.read { db in
+            (try Ledger.hasLegacyPlaintext(db, caseID: nil), try Ledger.hasLegacyPlaintext(db, caseID: caseID))
+        }
+        guard anywhere else { return legacyPlaintextLeft.store(false, ordering: .releasing) }
+        guard here else { return }
         let today = Int64(self.today.ordinal)
         try pool.write { db in try Ledger.sealLegacyPlaintext(db: db, caseID: caseID, ref: ref, caseKey: caseKey, today: today) }
         // The WAL still holds the page images from before the clearing until a truncating
@@ -25,14 +31,16 @@ extension Ledger {
         try? pool.checkpoint()
     }
 
-    static func hasLegacyPlaintext(_ db: Database, caseID: Int64) throws -> Bool {
-        try db.queryOne("""
-            SELECT 1 WHERE EXISTS (SELECT 1 FROM rewards WHERE case_id = ?
+    /// Whether any old plaintext row is left, in the case or (nil) anywhere.
+    static func hasLegacyPlaintext(_ db: Database, caseID: Int64?) throws -> Bool {
+        let on = caseID == nil ? "1" : "case_id = ?"
+        return try db.queryOne("""
+            SELECT 1 WHERE EXISTS (SELECT 1 FROM rewards WHERE \(on)
                                      AND (verified_loss_fen IS NOT NULL OR exclusions IS NOT NULL OR amount_fen IS NOT NULL))
-              OR EXISTS (SELECT 1 FROM same_matter WHERE case_id = ?)
-              OR EXISTS (SELECT 1 FROM prior_knowledge WHERE case_id = ?)
-              OR EXISTS (SELECT 1 FROM identity_requests WHERE case_id = ? AND (account_id IS NOT NULL OR decided_by IS NOT NULL))
-            """, Array(repeating: .integer(caseID), count: 4)) != nil
+              OR EXISTS (SELECT 1 FROM same_matter WHERE \(on))
+              OR EXISTS (SELECT 1 FROM prior_knowledge WHERE \(on))
+              OR EXISTS (SELECT 1 FROM identity_requests WHERE \(on) AND (account_id IS NOT NULL OR decided_by IS NOT NULL))
+            """, caseID.map { Array(repeating: SQLValue.integer($0), count: 4) } ?? []) != nil
     }
 
     /// Inside the caller's transaction: every kind of legacy row of the case sealed, then cleared.
