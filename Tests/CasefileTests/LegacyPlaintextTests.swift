@@ -65,7 +65,8 @@ final class LegacyPlaintextTests: XCTestCase {
         }
     }
 
-    func testOldPlaintextRowsAreSealedAndClearedByTheNextStaffOpen() throws {
+    /// An upgraded installation: two reports whose old rows the code before issue 14 wrote.
+    func upgradedWithOldRows() throws -> (main: Receipt, earlier: Receipt, inspectorID: Int64, exclusion: String) {
         let earlierReceipt = try world.submit(Samples.draft(1))
         var draft = Samples.draft(2)
         draft.mode = .realName
@@ -77,7 +78,24 @@ final class LegacyPlaintextTests: XCTestCase {
         // The upgraded server starts on a database that holds them.
         try world.reopen()
         try world.ledger.pool.checkpoint()
-        let lossBytes = Array(withUnsafeBytes(of: loss.bigEndian, Array.init).suffix(6))
+        return (mainReceipt, earlierReceipt, inspector.id, exclusion)
+    }
+
+    var lossBytes: [UInt8] { Array(withUnsafeBytes(of: loss.bigEndian, Array.init).suffix(6)) }
+
+    func assertOldRowsCleared(file: StaticString = #filePath, line: UInt = #line) throws {
+        try world.ledger.pool.read { db in
+            XCTAssertEqual(try db.scalar("SELECT count(*) FROM rewards WHERE verified_loss_fen IS NOT NULL OR exclusions IS NOT NULL OR amount_fen IS NOT NULL",
+                                         as: Int.self), 0, file: file, line: line)
+            XCTAssertEqual(try db.scalar("SELECT count(*) FROM same_matter", as: Int.self), 0, file: file, line: line)
+            XCTAssertEqual(try db.scalar("SELECT count(*) FROM prior_knowledge", as: Int.self), 0, file: file, line: line)
+            XCTAssertEqual(try db.scalar("SELECT count(*) FROM identity_requests WHERE account_id IS NOT NULL OR decided_by IS NOT NULL", as: Int.self), 0,
+                           file: file, line: line)
+        }
+    }
+
+    func testOldPlaintextRowsAreSealedAndClearedByTheNextStaffOpen() throws {
+        let (mainReceipt, earlierReceipt, inspectorID, exclusion) = try upgradedWithOldRows()
         let before = try storedBytes()
         XCTAssertTrue(before.contains(bytes: Array(exclusion.utf8)) && before.contains(bytes: lossBytes), "the old rows are in the file")
 
@@ -86,13 +104,7 @@ final class LegacyPlaintextTests: XCTestCase {
         let after = try storedBytes()
         XCTAssertFalse(after.contains(bytes: Array(exclusion.utf8)), "the exclusion text, with the linked register number, is gone from the file")
         XCTAssertFalse(after.contains(bytes: lossBytes), "the loss is gone from the file")
-        try world.ledger.pool.read { db in
-            XCTAssertEqual(try db.scalar("SELECT count(*) FROM rewards WHERE verified_loss_fen IS NOT NULL OR exclusions IS NOT NULL OR amount_fen IS NOT NULL",
-                                         as: Int.self), 0)
-            XCTAssertEqual(try db.scalar("SELECT count(*) FROM same_matter", as: Int.self), 0)
-            XCTAssertEqual(try db.scalar("SELECT count(*) FROM prior_knowledge", as: Int.self), 0)
-            XCTAssertEqual(try db.scalar("SELECT count(*) FROM identity_requests WHERE account_id IS NOT NULL OR decided_by IS NOT NULL", as: Int.self), 0)
-        }
+        try assertOldRowsCleared()
 
         // Nothing was lost: each piece reads back, sealed now.
         let excluded = try XCTUnwrap(try world.ledger.reward(main))
@@ -105,8 +117,20 @@ final class LegacyPlaintextTests: XCTestCase {
         XCTAssertEqual(prior.first?.source, "OLD-SOURCE-5523")
         XCTAssertEqual(prior.first?.knownSince, earlier.receivedOn)
         let requests = try world.ledger.identityRequests(main)
-        XCTAssertEqual(requests.map(\.accountID), [inspector.id])
+        XCTAssertEqual(requests.map(\.accountID), [inspectorID])
         XCTAssertEqual(requests.map(\.state), ["refused"])
         XCTAssertEqual(requests.map(\.reason), ["旧的申请理由"])
+    }
+
+    /// `candor recover` opens the case key with the recovery key: the cases it restores are
+    /// sealed and cleared there too, before anyone logs in.
+    func testRecoverySealsAndClearsTheOldRowsOfTheCasesItOpens() throws {
+        let (main, earlier, _, exclusion) = try upgradedWithOldRows()
+        _ = try world.ledger.recoverAccess(recoveryKey: RecoveryPrivateKey(world.recoveryKey), to: "head", caseRefs: [main.caseRef, earlier.caseRef])
+        try assertOldRowsCleared()
+        let after = try storedBytes()
+        XCTAssertFalse(after.contains(bytes: Array(exclusion.utf8)))
+        XCTAssertFalse(after.contains(bytes: lossBytes))
+        XCTAssertEqual(try world.ledger.reward(try open(main))?.exclusions, [exclusion])
     }
 }
