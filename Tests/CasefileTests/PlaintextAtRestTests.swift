@@ -100,6 +100,7 @@ final class PlaintextAtRestTests: XCTestCase {
         XCTAssertEqual(excluded.verifiedLoss, Fen(mainLoss))
         XCTAssertTrue(excluded.exclusions.contains { $0.contains(earlier.registerNumber.description) })
         XCTAssertEqual(try world.ledger.reward(try open(earlier, .view))?.amount, Fen(amount))
+        XCTAssertEqual(try world.ledger.sameMatterLinks(earlierCase), [main.registerNumber.description])
         let prior = try XCTUnwrap(try world.ledger.priorKnowledge(mainCase).first)
         XCTAssertEqual(prior.kind, .measuresTaken)
         XCTAssertEqual(prior.sourceCase, earlier.registerNumber.description)
