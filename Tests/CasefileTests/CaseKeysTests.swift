@@ -102,7 +102,7 @@ final class CaseKeysTests: XCTestCase {
         let receipt = try caseWithInternalWork()
         let opened = try openEverything(code: try XCTUnwrap(receipt.code))
         XCTAssertEqual(opened.kinds, ["report", "accused", "message_to_reporter"], "the report as sent and the message to the reporter")
-        XCTAssertEqual(opened.refusedKinds, ["exclusions", "note", "interview", "summary", "identity_request", "investigation_report", "identity"],
+        XCTAssertEqual(opened.refusedKinds, ["exclusions", "note", "interview", "summary", "identity_request_record", "investigation_report", "identity"],
                        "every internal piece, and the identity, stays shut")
         XCTAssertEqual(opened.files, ["KEYS-REPORTER-FILE"], "the reporter's own file opens; the staff file does not")
         XCTAssertEqual(opened.refusedFiles.count, 1)

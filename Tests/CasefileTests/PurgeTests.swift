@@ -144,6 +144,23 @@ final class PurgeTests: XCTestCase {
         XCTAssertThrowsError(try world.ledger.setLegalHold(inspectorCase, on: true))
     }
 
+    /// Issue 14: the reward row (its state, seats and claim reference) outlived the purge.
+    func testAPurgeTakesTheCasesRewardAndItsSealedFigures() throws {
+        let receipt = try submit(1)
+        try close(receipt, daysAgo: 800, outcome: "substantiated")
+        let (headID, key) = try headKey()
+        guard case .granted(let c) = try world.ledger.staffCase(ref: receipt.caseRef, accountID: headID, key: key, action: .assessReward) else {
+            return XCTFail("the head holds the case")
+        }
+        try world.ledger.assessReward(c, verifiedLoss: .yuan(60_000), sameMatter: [])
+        try world.ledger.proposeReward(c, amount: .yuan(600))
+        XCTAssertEqual(try count("rewards", receipt.caseRef), 1)
+        try world.ledger.purge(caseRef: receipt.caseRef, actor: "test")
+        for table in ["rewards", "same_matter", "prior_knowledge", "blobs"] {
+            XCTAssertEqual(try count(table, receipt.caseRef), 0, table)
+        }
+    }
+
     func testNothingCanBeSealedIntoAPurgedCase() throws {
         let receipt = try submit(1)
         try close(receipt, daysAgo: 800)

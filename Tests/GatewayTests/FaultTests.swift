@@ -292,6 +292,11 @@ final class FaultTests: XCTestCase {
         _ = try ledger.createAccount(login: "head", displayName: "王建国", employeeID: "E1001", role: .head, seat: nil,
                                      password: World.password, actor: "test")
         let app = try GatewayApp(ledger: ledger, templates: templatesFolder)
+        // What step 4 frees besides the filler: the filler alone is whatever step 1 happened to
+        // leave (as little as one page, depending on the sizes of everything else), too little
+        // for a report's WAL frames.
+        let reserve = dataFolder.appendingPathComponent("reserve")
+        try Data(count: 256 * 1024).write(to: reserve)
         func call(_ method: HTTPMethod, _ target: String, form: [(String, String)]? = nil, multipart: MultipartBody? = nil,
                   cookie: String? = nil) throws -> Response {
             var headers: HTTPHeaders = ["Host": "127.0.0.1:8080"]
@@ -355,6 +360,7 @@ final class FaultTests: XCTestCase {
 
         // 4. Space freed: the next report goes through.
         try FileManager.default.removeItem(at: dataFolder.appendingPathComponent("filler"))
+        try FileManager.default.removeItem(at: reserve)
         let after = try call(.post, "/report", multipart: FaultTests.reportForm("AFTER"))
         XCTAssertEqual(after.status.code, 200)
         XCTAssertNotNil(trackingCode(in: html(after)))

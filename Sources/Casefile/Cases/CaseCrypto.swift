@@ -80,12 +80,18 @@ public enum BlobKind: String, CaseIterable, Sendable {
     case summary
     case investigationReport = "investigation_report"
     case sanction
+    /// Before issue 14: an identity request's reason alone; sealed again whole on the next staff open.
     case identityRequest = "identity_request"
     case rewardDecision = "reward_decision"
     /// An approver's internal reason for refusing (art. 11): for the case's holders, never the reporter.
     case refusalReason = "refusal_reason"
     /// A prior-knowledge fact (art. 14): what was known and where it came from.
     case priorKnowledge = "prior_knowledge"
+    /// Issue 14 (`InternalRecords`), all internal: a reward's loss, amount and exclusion reasons; the
+    /// reports linked as the same matter; an identity request whole (who asked, why, the decision).
+    case rewardFigures = "reward_figures"
+    case sameMatter = "same_matter"
+    case identityRequestRecord = "identity_request_record"
 
     static let reporterVisible: [BlobKind] = [.messageToReporter, .messageFromReporter]
 

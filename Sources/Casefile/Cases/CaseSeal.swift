@@ -53,7 +53,7 @@ enum CaseSeal {
     static let boundColumns = ["ref", "register_year", "register_seq", "channel", "category", "state", "outcome", "real_name",
                                "confidential", "received_day", "registered_day", "acceptance_notice_day", "feedback_day",
                                "closed_day", "approvals", "report_submitted_day", "sanction_recorded", "legal_hold"]
-    /// The reward's workflow columns (its figures are sealed pieces).
+    /// The reward's workflow columns (its figures are sealed pieces, `reward_figures`).
     static let rewardColumns = ["state", "approvals", "claim_ref", "checked_by", "checked_at", "paid_day"]
     static let channelFields: Set<String> = ["cases.state", "cases.outcome"]
 
@@ -68,6 +68,12 @@ enum CaseSeal {
         for name in boundColumns { fields["cases." + name] = render(try row.value(named: name)) }
         if let reward = try db.queryOne("SELECT \(rewardColumns.joined(separator: ", ")) FROM rewards WHERE case_id = ?", [.integer(caseID)]) {
             for name in rewardColumns { fields["rewards." + name] = render(try reward.value(named: name)) }
+        }
+        // An identity request's state decides whether the head may still decide it (the requester
+        // and the decision are in its sealed record).
+        for row in try db.query("SELECT id, state, reason_slot FROM identity_requests WHERE case_id = ?", [.integer(caseID)]) {
+            let r = row.reader(table: "identity_requests")
+            fields["identity_requests.\(try r.required("id", as: Int64.self))"] = "t:" + (try r.required("state", as: String.self)) + "|" + (try r.required("reason_slot", as: String.self))
         }
         let assignments = try db.query("SELECT account_id, capacity FROM assignments WHERE case_id = ?", [.integer(caseID)]).map {
             "\(try $0.required(Int64.self, "account_id", table: "assignments")):\(try $0.required(String.self, "capacity", table: "assignments"))"

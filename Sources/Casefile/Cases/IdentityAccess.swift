@@ -21,14 +21,15 @@ extension Ledger {
     public func requestIdentity(_ c: StaffCase, reason: String) throws {
         guard c.realName else { throw ActionRefused(description: "This report is anonymous: there is no identity to request.") }
         guard !reason.allSatisfy(\.isWhitespace) else { throw ActionRefused(description: "Give the reason you need the reporter's identity.") }
-        let sealed = try sealedBlob(c, .identityRequest, reason)
+        // Who asks is sealed with the reason (issue 14): the row and the blob's author name no one.
+        let sealed = try sealIdentityRequest(c, IdentityRequestRecord(requester: c.accountID, reason: reason, state: "pending", decidedBy: nil))
         let now = clock()
         let today = Int64(self.today.ordinal)
         let audit = self.audit
         try caseWrite(c) { db in
-            try Ledger.insertBlob(db, caseID: c.caseID, kind: .identityRequest, blob: sealed, author: "staff:\(c.accountID)", day: today)
-            try db.execute("INSERT INTO identity_requests(case_id, account_id, reason_slot, state) VALUES (?, ?, ?, 'pending')",
-                           [.integer(c.caseID), .integer(c.accountID), .text(sealed.slot)])
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .identityRequestRecord, blob: sealed, author: InternalRecords.anonymousAuthor, day: today)
+            try db.execute("INSERT INTO identity_requests(case_id, reason_slot, state) VALUES (?, ?, 'pending')",
+                           [.integer(c.caseID), .text(sealed.slot)])
             try audit.append(db, actor: "staff:\(c.accountID)", action: "identity_request", caseRef: c.ref, at: now)
         }
     }
@@ -36,27 +37,21 @@ extension Ledger {
     /// The case's identity requests, oldest first, their reasons opened with the case key `c`
     /// holds. Reads only.
     public func identityRequests(_ c: StaffCase) throws -> [IdentityRequest] {
-        let caseID = c.caseID
-        let rows = try pool.read { db in
-            try db.query("""
-                SELECT r.id, r.account_id, r.state, \(BlobRow.columns("b")) FROM identity_requests r
-                JOIN blobs b ON b.slot = r.reason_slot WHERE r.case_id = ? ORDER BY r.id
-                """, [.integer(caseID)])
-        }
-        return try rows.map { row in
-            let r = row.reader(table: "identity_requests")
-            let reason = try BlobRow(row: row).open(keys: c.keys, ref: c.ref)
-            return IdentityRequest(id: try r.required("id"), accountID: try r.required("account_id"),
-                                   state: try r.required("state"), reason: String(decoding: reason, as: UTF8.self))
+        // Who asked and the state are the sealed record's, not the row's: a state flipped in the
+        // clear grants nothing.
+        try identityRequestRecords(c).map { id, _, record in
+            IdentityRequest(id: id, accountID: record.requester, state: record.state, reason: record.reason)
         }
     }
 
     /// The head decides; granting seals the identity key for the requester. Refused outright for a
     /// confidential report (art. 16), whatever the head clicks.
     public func decideIdentityRequest(_ c: StaffCase, requestID: Int64, grant: Bool, headKey: StaffPrivateKey) throws {
-        guard let request = try identityRequests(c).first(where: { $0.id == requestID }), request.state == "pending" else {
+        guard let found = try identityRequestRecords(c).first(where: { $0.id == requestID }), found.record.state == "pending" else {
             throw ActionRefused(description: "No pending request with that number.")
         }
+        let (oldSlot, pending) = (found.slot, found.record)
+        let request = IdentityRequest(id: requestID, accountID: pending.requester, state: pending.state, reason: pending.reason)
         if grant && !IdentityPolicy.mayGrantRequest(confidential: c.confidential) {
             throw ActionRefused(description: "The reporter asked for strict confidentiality (art. 16): the identity cannot be disclosed to anyone but the head.")
         }
@@ -71,12 +66,19 @@ extension Ledger {
             let identityKey = try openIdentityKey(c, key: headKey)
             sealedForRequester = try Grants.seal(identityKey, ref: c.ref, for: requester, cleared: cleared)
         }
-        let now = clock()
-        let audit = self.audit
-        let sealed = sealedForRequester
+        let state = grant ? "granted" : "refused"
+        // The decision is sealed into the record again, under a new slot; the row keeps the state
+        // only, so that two heads deciding at once cannot both win.
+        var decided = pending
+        (decided.state, decided.decidedBy) = (state, c.accountID)
+        let record = try sealIdentityRequest(c, decided)
+        let (now, today, audit, sealed) = (clock(), Int64(self.today.ordinal), self.audit, sealedForRequester)
         try caseWrite(c) { db in
-            try db.execute("UPDATE identity_requests SET state = ?, decided_by = ? WHERE id = ? AND state = 'pending'",
-                           [.text(grant ? "granted" : "refused"), .integer(c.accountID), .integer(requestID)])
+            try db.execute("UPDATE identity_requests SET state = ?, reason_slot = ? WHERE id = ? AND state = 'pending'",
+                           [.text(state), .text(record.slot), .integer(requestID)])
+            guard db.changes == 1 else { throw ActionRefused(description: "The request was decided meanwhile; reload.") }
+            try db.execute("DELETE FROM blobs WHERE case_id = ? AND slot = ?", [.integer(c.caseID), .text(oldSlot)])
+            try Ledger.insertBlob(db, caseID: c.caseID, kind: .identityRequestRecord, blob: record, author: InternalRecords.anonymousAuthor, day: today)
             if let sealed {
                 try Grants.store(db, sealed, caseID: c.caseID)
             }

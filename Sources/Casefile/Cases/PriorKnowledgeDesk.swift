@@ -22,21 +22,34 @@ extension Ledger {
         public let author: String
     }
 
-    /// The sealed fact: what was known and where it came from.
+    /// The sealed record, whole (issue 14: nothing of it is in the clear): what was known, where
+    /// it came from, the day the server entered it and the source case's received day. Facts
+    /// sealed before issue 14 lack the two days until the next staff open seals them again
+    /// (`sealLegacyPlaintext`); a fact without an entered day counts for nothing.
     struct PriorKnowledgeFact: Codable, Sendable {
         var kind: String
         var what: String
         var source: String
         var sourceCase: String?
+        var enteredDay: Int?
+        var sourceReceivedDay: Int?
 
         enum CodingKeys: String, CodingKey {
             case kind, what, source
             case sourceCase = "source_case"
+            case enteredDay = "entered_day"
+            case sourceReceivedDay = "source_received_day"
+        }
+
+        /// What the art. 14 rule reads; nil for a fact that was never server-dated.
+        var record: PriorKnowledge? {
+            guard let enteredDay, let kind = PriorKnowledge.Kind(rawValue: kind) else { return nil }
+            return PriorKnowledge(kind: kind, enteredOn: Day(ordinal: enteredDay), sourceReceivedOn: sourceReceivedDay.map(Day.init(ordinal:)))
         }
     }
 
-    /// Enters a prior-knowledge record, dated today by the server, with the fact sealed under the
-    /// case key and an audit entry (no fact text in it), in one transaction. `sourceCase`, when
+    /// Enters a prior-knowledge record, dated today by the server, sealed whole in the case (fact,
+    /// kind, days, source case) with an audit entry that names none of it, in one transaction. `sourceCase`, when
     /// given, must be another case in the register: its received day becomes the known-since day.
     public func recordPriorKnowledge(_ c: StaffCase, kind: PriorKnowledge.Kind, what: String, source: String,
                                      sourceCase: RegisterNumber?) throws {
@@ -44,55 +57,41 @@ extension Ledger {
             throw ActionRefused(description: "Say what was known and where it came from.")
         }
         let caseID = c.caseID
-        let sourceID: Int64? = try sourceCase.map { number in
+        let sourceDay: Int? = try sourceCase.map { number in
             try pool.read { db in
                 guard let row = try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE register_year = ? AND register_seq = ?",
                                                 [.integer(Int64(number.year)), .integer(Int64(number.sequence))]).map(CaseRow.init(row:)) else {
                     throw ActionRefused(description: "No report is registered as \(number).")
                 }
                 guard row.id != caseID else { throw ActionRefused(description: "A case cannot be its own source of prior knowledge.") }
-                return row.id
+                return row.receivedOn.ordinal
             }
         }
-        let fact = PriorKnowledgeFact(kind: kind.rawValue, what: what, source: source, sourceCase: sourceCase?.description)
-        let sealed = try sealedBlob(c, .priorKnowledge, String(decoding: try JSONBytes.encode(fact), as: UTF8.self))
-        let (now, today, audit) = (clock(), Int64(self.today.ordinal), self.audit)
+        let (now, today, audit) = (clock(), self.today.ordinal, self.audit)
+        let fact = PriorKnowledgeFact(kind: kind.rawValue, what: what, source: source, sourceCase: sourceCase?.description,
+                                      enteredDay: today, sourceReceivedDay: sourceDay)
+        let sealed = try sealPriorKnowledge(c, fact)
         try caseWrite(c) { db in
-            try Ledger.insertBlob(db, caseID: caseID, kind: .priorKnowledge, blob: sealed, author: "staff:\(c.accountID)", day: today)
-            try db.execute("INSERT INTO prior_knowledge(case_id, kind, recorded_day, entered_day, source_case_id) VALUES (?, ?, ?, ?, ?)",
-                           [.integer(caseID), .text(kind.rawValue), .integer(today), .integer(today), sourceID.map(SQLValue.integer) ?? .null])
-            try audit.append(db, actor: "staff:\(c.accountID)", action: "prior_knowledge", caseRef: c.ref,
-                             detail: "kind=\(kind.rawValue) source_case=\(sourceID == nil ? "no" : "yes")", at: now)
+            try Ledger.insertBlob(db, caseID: caseID, kind: .priorKnowledge, blob: sealed, author: "staff:\(c.accountID)", day: Int64(today))
+            // Neither the kind nor whether a source case was named: both are sealed in the fact.
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "prior_knowledge", caseRef: c.ref, at: now)
         }
     }
 
-    /// The records the art. 14 rule reads: server days only. Rows from before records were
-    /// server-dated (no entered_day) carry a typed day and count for nothing.
-    func priorKnowledgeRecords(caseID: Int64) throws -> [PriorKnowledge] {
-        try pool.read { db in
-            try db.query("""
-                SELECT p.kind, p.entered_day, s.received_day AS source_day FROM prior_knowledge p
-                LEFT JOIN cases s ON s.id = p.source_case_id
-                WHERE p.case_id = ? AND p.entered_day IS NOT NULL ORDER BY p.id
-                """, [.integer(caseID)]).map { row in
-                let r = row.reader(table: "prior_knowledge")
-                let kind = try r.required("kind", as: PriorKnowledge.Kind.self)
-                let source: Int? = try r.optional("source_day")
-                return PriorKnowledge(kind: kind, enteredOn: Day(ordinal: try r.required("entered_day")), sourceReceivedOn: source.map(Day.init(ordinal:)))
-            }
-        }
+    /// The records the art. 14 rule reads, from the sealed facts: server days only. Facts from
+    /// before records were server-dated carry no entered day and count for nothing.
+    func priorKnowledgeRecords(_ c: StaffCase) throws -> [PriorKnowledge] {
+        try priorKnowledgeFacts(c).compactMap { $0.fact.record }
     }
 
     /// The case's prior-knowledge records with their sealed facts opened, for the case's holders;
     /// each shows the day it was entered beside the day the rule counts from.
     public func priorKnowledge(_ c: StaffCase) throws -> [PriorKnowledgeEntry] {
-        let facts = try staffRead(c, kinds: [.priorKnowledge])
-        let records = try priorKnowledgeRecords(caseID: c.caseID)
-        // Both lists are in entry order, one record per fact, written in the same transaction.
-        return try zip(facts, records).map { piece, record in
-            let fact = try JSONBytes.decode(PriorKnowledgeFact.self, Array(piece.text.utf8))
-            return PriorKnowledgeEntry(kind: record.kind, what: fact.what, source: fact.source, sourceCase: fact.sourceCase,
-                                       enteredOn: record.enteredOn, knownSince: record.knownSince, author: piece.author)
+        try priorKnowledgeFacts(c).compactMap { author, fact in
+            fact.record.map { record in
+                PriorKnowledgeEntry(kind: record.kind, what: fact.what, source: fact.source, sourceCase: fact.sourceCase,
+                                    enteredOn: record.enteredOn, knownSince: record.knownSince, author: author)
+            }
         }
     }
 }

@@ -74,9 +74,13 @@ extension Ledger {
             let files = try db.query("SELECT file FROM attachments WHERE case_id = ?", [.integer(caseID)])
                 .map { try $0.required(String.self, "file", table: AttachmentRow.table) }
             let blobs = try db.required("SELECT count(*) AS n FROM blobs WHERE case_id = ?", [.integer(caseID)], as: Int.self, column: "n", table: "blobs")
-            for table in ["identity_requests", "identity_grants", "internal_grants", "grants", "assignments", "attachments", "blobs", "prior_knowledge", "same_matter"] {
+            // Everything of the case, its reward and any row from before issue 14 included.
+            for table in ["identity_requests", "identity_grants", "internal_grants", "grants", "assignments", "attachments", "blobs", "prior_knowledge",
+                          "same_matter", "rewards"] {
                 try db.execute("DELETE FROM \(table) WHERE case_id = ?", [.integer(caseID)])
             }
+            // An old link naming this case from another one is a plaintext pair of this case too.
+            try db.execute("DELETE FROM same_matter WHERE other_case_id = ?", [.integer(caseID)])
             // real_name and confidential describe the reporter: nothing of them outlives the case.
             try db.execute("""
                 UPDATE cases SET state = 'closed', lookup_id = NULL, lookup_params = NULL, approvals = '',

@@ -74,15 +74,19 @@ extension Ledger {
         let found = try pool.read { db in
             (identityRecovery: try Grants.sealedKey(db, .identity, caseID: caseID, holder: Holder.recovery),
              assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
-             holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil,
-             identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: confidential))
+             holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil)
         }
         let caseKeys: CaseKeys
         switch try recoveryKeys(caseID: caseID, ref: ref, recoveryKey: recoveryKey, actor: actor) {
         case .success(let keys): caseKeys = keys
         case .failure(let stop): return stop.result
         }
-        let separation = try pool.read { db in try Ledger.separation(db, caseID: caseID, ref: ref, keys: caseKeys) }
+        try sealLegacyPlaintext(caseID: caseID, ref: ref, keys: caseKeys, actor: actor)
+        let (separation, entitled) = try pool.read { db in
+            (try Ledger.separation(db, caseID: caseID, ref: ref, keys: caseKeys),
+             try Ledger.entitledToIdentity(db, caseID: caseID, ref: ref, key: caseKeys, accountID: accountID, confidential: confidential))
+        }
+
         let now = clock()
         let audit = self.audit
         guard let cleared = try? separation.clear(account) else {
@@ -96,7 +100,7 @@ extension Ledger {
         guard !found.holds else { return .alreadyHeld }
         let sealed = try Grants.seal(caseKeys, ref: ref, for: account, cleared: cleared)
         var sealedIdentity: Grants.Sealed?
-        if realName, found.identity, let identityRecovery = found.identityRecovery {
+        if realName, entitled, let identityRecovery = found.identityRecovery {
             let identityKey = try Grants.openIdentityKey(identityRecovery, ref: ref, with: recoveryKey)
             sealedIdentity = try Grants.seal(identityKey, ref: ref, for: account, cleared: cleared)
         }

@@ -19,7 +19,8 @@ extension Ledger {
         let standing = try pool.read { db in
             (assigned: try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ?", [.integer(caseID), .integer(accountID)]) != nil,
              holds: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: holder) != nil,
-             identity: try Ledger.entitledToIdentity(db, caseID: caseID, accountID: accountID, confidential: c.confidential))
+             identity: try Ledger.entitledToIdentity(db, caseID: caseID, ref: ref, key: InternalRecords.key(c), accountID: accountID,
+                                                     confidential: c.confidential))
         }
         guard standing.assigned else {
             throw ActionRefused(description: "This person has no part in this case. Re-granting only restores access someone lost; to add an investigator, designate them.")
@@ -43,12 +44,11 @@ extension Ledger {
 
     /// Who held the identity key before and may hold it again: the intake head(s), and an
     /// inspector whose reasoned request was granted — never the latter on a confidential report
-    /// (art. 16).
-    static func entitledToIdentity(_ db: Database, caseID: Int64, accountID: Int64, confidential: Bool) throws -> Bool {
+    /// (art. 16). Who was granted is read from the sealed requests (issue 14), opened with `key`.
+    static func entitledToIdentity(_ db: Database, caseID: Int64, ref: String, key: CaseKeys, accountID: Int64, confidential: Bool) throws -> Bool {
         if try db.queryOne("SELECT 1 FROM assignments WHERE case_id = ? AND account_id = ? AND capacity = 'intake'",
                            [.integer(caseID), .integer(accountID)]) != nil { return true }
         guard IdentityPolicy.mayGrantRequest(confidential: confidential) else { return false }
-        return try db.queryOne("SELECT 1 FROM identity_requests WHERE case_id = ? AND account_id = ? AND state = 'granted'",
-                               [.integer(caseID), .integer(accountID)]) != nil
+        return try identityRequestGranted(db, caseID: caseID, ref: ref, caseKey: key, accountID: accountID)
     }
 }

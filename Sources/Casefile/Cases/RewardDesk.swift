@@ -40,11 +40,12 @@ extension Ledger {
     /// verified loss; nil before it is assessed.
     public func reward(_ c: StaffCase) throws -> RewardRecord? {
         let caseID = c.caseID
-        let bands = settings.rewardBands
-        return try pool.read { db in
-            guard let row = try db.queryOne("SELECT * FROM rewards WHERE case_id = ?", [.integer(caseID)]) else { return nil }
-            return try RewardRecord(row: row, bands: bands)
+        guard let row = try pool.read({ db in try db.queryOne("SELECT * FROM rewards WHERE case_id = ?", [.integer(caseID)]) }) else {
+            return nil
         }
+        // The figures are sealed (issue 14); a reward row without them was tampered with.
+        guard let figures = try rewardFigures(c) else { throw ActionRefused(description: "The reward's sealed figures are missing.") }
+        return try RewardRecord(row: row, figures: figures, bands: settings.rewardBands)
     }
 
     /// Records the verified loss and same-matter reports, and decides eligibility from the
@@ -67,7 +68,7 @@ extension Ledger {
                                              sequence: row.id))
             }
         }
-        let prior = try priorKnowledgeRecords(caseID: caseID)
+        let prior = try priorKnowledgeRecords(c)
         let mine = c.caseID  // arrival order is the row id: register numbers are random (issue 13)
         let eligibility = RewardRule.assess(outcome: c.facts.outcome, state: c.facts.state, verifiedLoss: verifiedLoss,
                                             receivedOn: c.receivedOn, sequence: mine, priorKnowledge: prior,
@@ -84,26 +85,23 @@ extension Ledger {
             notice = RewardNotice(decision: "excluded", amountFen: nil, claimRef: nil, reasons: list.map { $0.article14Reason ?? 0 })
         }
         let sealedNotice = try notice.map { try sealedBlob(c, .rewardDecision, String(decoding: try JSONBytes.encode($0), as: UTF8.self)) }
-        let now = clock()
-        let today = Int64(self.today.ordinal)
-        let audit = self.audit
-        let reasonText = reasons.joined(separator: ";")
+        let figures = try sealRewardFigures(c, RewardFigures(verifiedLossFen: verifiedLoss.value, exclusions: reasons, amountFen: nil))
+        let links = try sealSameMatter(c, SameMatterLinks(registerNumbers: others.map { $0.1.registerNumber }))
+        let (now, today, audit, author) = (clock(), Int64(self.today.ordinal), self.audit, "staff:\(c.accountID)")
         try caseWrite(c) { db in
-            try db.execute("DELETE FROM same_matter WHERE case_id = ?", [.integer(caseID)])
-            for (other, _) in others {
-                try db.execute("INSERT INTO same_matter(case_id, other_case_id) VALUES (?, ?)", [.integer(caseID), .integer(other)])
-            }
+            // Only the workflow state is in the clear; loss, reasons and links are sealed.
             try db.execute("""
-                INSERT INTO rewards(case_id, verified_loss_fen, state, exclusions) VALUES (?, ?, ?, ?)
-                ON CONFLICT(case_id) DO UPDATE SET verified_loss_fen = excluded.verified_loss_fen, state = excluded.state,
-                  exclusions = excluded.exclusions, amount_fen = NULL, approvals = ''
-                """, [.integer(caseID), .integer(verifiedLoss.value), .text(state), .text(reasonText)])
+                INSERT INTO rewards(case_id, state) VALUES (?, ?)
+                ON CONFLICT(case_id) DO UPDATE SET state = excluded.state, approvals = ''
+                """, [.integer(caseID), .text(state)])
+            try InternalRecords.replace(db, caseID: caseID, kind: .rewardFigures, blob: figures, author: author, day: today)
+            try InternalRecords.replace(db, caseID: caseID, kind: .sameMatter, blob: links, author: author, day: today)
             try db.execute("DELETE FROM blobs WHERE case_id = ? AND kind = 'reward_decision'", [.integer(caseID)])
             if let sealedNotice {
-                try Ledger.insertBlob(db, caseID: caseID, kind: .rewardDecision, blob: sealedNotice, author: "staff:\(c.accountID)", day: today)
+                try Ledger.insertBlob(db, caseID: caseID, kind: .rewardDecision, blob: sealedNotice, author: author, day: today)
             }
-            try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_assess", caseRef: c.ref,
-                             detail: "state=\(state) loss_fen=\(verifiedLoss.value) prior_records=\(prior.count)", at: now)
+            try audit.append(db, actor: author, action: "reward_assess", caseRef: c.ref,
+                             detail: "state=\(state) prior_records=\(prior.count)", at: now)
         }
         return eligibility
     }
@@ -124,13 +122,14 @@ extension Ledger {
         }
         guard let band = record.band else { throw ActionRefused(description: "No reward band covers the verified loss.") }
         do { try RewardRule.checkAmount(amount, in: band) } catch { throw ActionRefused(description: error.description) }
-        let now = clock()
-        let audit = self.audit
-        let notify = notifying
+        let figures = try sealRewardFigures(c, RewardFigures(verifiedLossFen: record.verifiedLoss.value, exclusions: record.exclusions,
+                                                             amountFen: amount.value))
+        let (now, today, audit, notify) = (clock(), Int64(self.today.ordinal), self.audit, notifying)
         try caseWrite(c) { db in
-            try db.execute("UPDATE rewards SET state = 'proposed', amount_fen = ?, approvals = '' WHERE case_id = ?",
-                           [.integer(amount.value), .integer(c.caseID)])
-            try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_propose", caseRef: c.ref, detail: "amount_fen=\(amount.value)", at: now)
+            try db.execute("UPDATE rewards SET state = 'proposed', approvals = '' WHERE case_id = ?", [.integer(c.caseID)])
+            try InternalRecords.replace(db, caseID: c.caseID, kind: .rewardFigures, blob: figures, author: "staff:\(c.accountID)", day: today)
+            // The amount is sealed in the figures, not written here (issue 14).
+            try audit.append(db, actor: "staff:\(c.accountID)", action: "reward_propose", caseRef: c.ref, at: now)
             // A reward waits for both seats' approval.
             if notify { try Outbox.enqueue(db, accounts: try Outbox.seatHolders(db, caseID: c.caseID), at: now) }
         }

@@ -101,6 +101,8 @@ extension Ledger {
             try auditTampering(ref: ref, actor: "staff:\(accountID)", checks: failed)
             return .tampered(failed)
         }
+        // Issue 14: rows from before, sealed and cleared, in a checked write that seals the case again.
+        try sealLegacyPlaintext(caseID: row.id, ref: ref, keys: keys, actor: "staff:\(accountID)")
         let facts = CaseFacts(state: row.state, outcome: row.outcome, approvals: row.approvals, designatedInspectors: inspectors,
                               reportSubmittedToLeaders: row.reportSubmittedOn != nil, sanctionRecorded: row.sanctionRecorded)
         let staffCase = StaffCase(caseID: row.id, ref: ref, keys: keys, accountID: accountID,

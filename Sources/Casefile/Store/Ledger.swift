@@ -48,6 +48,8 @@ public final class Ledger: Sendable {
     /// it (the server calls this at start-up). Idempotent; safe from any thread.
     public func prepareLookAlike() throws { _ = try lookAlike }
 
+    /// False once no row from before issue 14 is left anywhere (`sealLegacyPlaintext`): nothing writes one any more.
+    let legacyPlaintextLeft = Atomic<Bool>(true)
     let phantomFailures = PhantomFailures()
     /// Submissions' scrypt derivations, at most one per core at a time.
     let kdfGate = KDFGate()

@@ -341,6 +341,62 @@ enum Schema {
             ALTER TABLE cases ADD COLUMN channel_seal BLOB;
             """)
         }
+        m.register("0012-no-plaintext-at-rest") { db in
+            try db.execute("""
+            -- Issue 14: a reward's loss, exclusion reasons and amount are sealed in the case
+            -- (blob `reward_figures`); the row keeps the workflow state a list filters on. The three
+            -- old columns stay, nullable, only for rows from before: the next staff open seals and
+            -- empties them (Ledger.sealLegacyPlaintext). Nothing writes them any more.
+            CREATE TABLE rewards_new(
+              case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+              state TEXT NOT NULL CHECK (state IN ('assessed','excluded','proposed','approved','paid')),
+              approvals TEXT NOT NULL DEFAULT '',
+              claim_ref TEXT UNIQUE,
+              paid_day INTEGER,
+              checked_by INTEGER REFERENCES accounts(id),
+              checked_at INTEGER,
+              verified_loss_fen INTEGER,
+              exclusions TEXT,
+              amount_fen INTEGER
+            ) STRICT;
+            INSERT INTO rewards_new(case_id, state, approvals, claim_ref, paid_day, checked_by, checked_at, verified_loss_fen, exclusions, amount_fen)
+              SELECT case_id, state, approvals, claim_ref, paid_day, checked_by, checked_at, verified_loss_fen, exclusions, amount_fen FROM rewards;
+            DROP TABLE rewards;
+            ALTER TABLE rewards_new RENAME TO rewards;
+            CREATE TRIGGER rewards_paid_needs_check BEFORE UPDATE OF state ON rewards
+              WHEN NEW.state = 'paid' AND NEW.checked_by IS NULL
+              BEGIN SELECT RAISE(ABORT, 'a reward is paid only against a check of the reporter''s code'); END;
+
+            -- Who asked and who decided are sealed with the reason (blob `identity_request_record`);
+            -- the row keeps the state, so a list can show that a request waits and two heads cannot
+            -- both decide one. account_id and decided_by: only rows from before, emptied like the
+            -- reward's. Ids are named in the audit log: never reused.
+            CREATE TABLE identity_requests_new(
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+              reason_slot TEXT NOT NULL,
+              state TEXT NOT NULL CHECK (state IN ('pending','granted','refused')),
+              account_id INTEGER REFERENCES accounts(id),
+              decided_by INTEGER REFERENCES accounts(id)
+            ) STRICT;
+            INSERT INTO identity_requests_new(id, case_id, reason_slot, state, account_id, decided_by)
+              SELECT id, case_id, reason_slot, state, account_id, decided_by FROM identity_requests;
+            DROP TABLE identity_requests;
+            ALTER TABLE identity_requests_new RENAME TO identity_requests;
+            CREATE INDEX identity_requests_case ON identity_requests(case_id);
+
+            -- prior_knowledge and same_matter are no longer written at all (everything is in the
+            -- sealed blobs `prior_knowledge` and `same_matter`); their old rows wait there for the
+            -- next staff open. Nothing is sealed into a purged case, rewards included.
+            """)
+            for table in ["rewards", "identity_requests"] {
+                try db.execute("""
+                CREATE TRIGGER \(table)_not_after_purge BEFORE INSERT ON \(table)
+                  WHEN (SELECT purged_day FROM cases WHERE id = NEW.case_id) IS NOT NULL
+                  BEGIN SELECT RAISE(ABORT, 'this case was purged'); END;
+                """)
+            }
+        }
         return m
     }
 }
