@@ -207,7 +207,10 @@ extension Ledger {
         return try rows.map { c in
             let result: RecoveryOutcome.Result
             switch try recoveryKeys(caseID: c.id, ref: c.ref, recoveryKey: recoveryKey, actor: actor) {
-            case .success: result = .split
+            case .success(let keys):
+                // And the old plaintext rows of the case sealed and cleared (LegacyPlaintext.swift).
+                try sealLegacyPlaintext(caseID: c.id, ref: c.ref, keys: keys, actor: actor)
+                result = .split
             case .failure(let stop): result = stop.result
             }
             return RecoveryOutcome(ref: c.ref, registerNumber: c.registerNumber, result: result)
