@@ -68,8 +68,14 @@ extension ReporterRoutes {
             "reply_text": .text(replyText),
             "reply_error": .text(replyError ?? ""),
             "files_limits": .text(limitsText(request)),
-            "session_minutes": .text(String(max(1, sessions.lifetime / 60))),
+            "session_hint": .text(minutes("reply_session_hint", request)),
+            "end_hint": .text(minutes("end_session_hint", request)),
         ])
+    }
+
+    /// A text that names the session's length, in whole minutes (at least one).
+    func minutes(_ key: String, _ request: Request) -> String {
+        pages.text(key, request).replacingOccurrences(of: "{minutes}", with: String(max(1, sessions.lifetime / 60)))
     }
 
     func rewardValue(_ reward: ReporterView.Reward?, _ request: Request) -> TemplateValue {
