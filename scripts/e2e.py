@@ -711,7 +711,9 @@ class Run:
         self.set_width(DESKTOP)
 
     def switch_language(self, to: str) -> None:
-        self.click_and_wait(self.q(f"header a[hreflang='{to}']"))
+        # On a page with a form being filled in, the switch is a button of that form (issue 15).
+        links = self.qa(f"header a[hreflang='{to}']") or self.qa(f"header button[name=switch_language][lang='{to}']")
+        self.click_and_wait(links[0])
         check(self.lang() == to, f"the language link switches the page to {to} (html lang {self.lang()!r})")
 
     def gallery(self) -> None:

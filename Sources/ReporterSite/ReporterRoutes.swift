@@ -105,7 +105,8 @@ public struct ReporterRoutes: Sendable {
         return try render("report", request, title: pages.text("report_title", request), status: status, [
             "report_fields": form.fields(categories: ledger.settings.categories), "values": form.identity,
             "field_errors": form.fieldErrors, "errors": .list(errorList), "has_errors": .bool(!errorList.isEmpty),
-            "had_files": .bool(hadFiles), "submission": .text(token), "form_switch": .bool(true), "files_limits": .text(limitsText(request)),
+            "had_files": .bool(hadFiles), "submission": .text(token),
+            "form_switch": ["form": "report-form", "action": "/report"], "files_limits": .text(limitsText(request)),
             "accused_rows": form.accusedRows(count: ReporterRoutes.accusedRows),
             "handlers": .list(handlers), "has_handlers": .bool(!handlers.isEmpty),
             "real_name": .bool(draft.mode == .realName), "confidential": .bool(draft.confidential),

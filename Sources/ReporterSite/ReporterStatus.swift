@@ -40,8 +40,10 @@ extension ReporterRoutes {
     /// page as a hidden field, back to the status form once the code is entered; the server keeps none of it.
     func statusLogin(_ request: Request, status: HTTPStatus = .ok, error: String = "", code: String = "",
                      carried: String = "", notice: String = "") throws -> Response {
+        // With a reply carried, the language switch is a button of the code form, so the reply rides along.
         try render("status-login", request, title: pages.text("status_login_title", request), status: status,
-                   ["error": .text(error), "code": .text(code), "carried_reply": .text(carried), "notice": .text(notice)])
+                   ["error": .text(error), "code": .text(code), "carried_reply": .text(carried), "notice": .text(notice),
+                    "form_switch": carried.isEmpty ? .bool(false) : ["form": "code-form", "action": "/status"]])
     }
 
     func statusPage(_ request: Request, id: String, entry: ReporterSessions.Entry, replyText: String = "",
@@ -67,6 +69,8 @@ extension ReporterRoutes {
             "flash": .text(sessions.takeFlash(id) ?? ""),
             "reply_text": .text(replyText),
             "reply_error": .text(replyError ?? ""),
+            // The language switch posts the reply form back, so a reply being typed is kept.
+            "form_switch": ["form": "reply-form", "action": "/status/reply"],
             "files_limits": .text(limitsText(request)),
             "session_hint": .text(minutes("reply_session_hint", request)),
             "end_hint": .text(minutes("end_session_hint", request)),
@@ -90,6 +94,9 @@ extension ReporterRoutes {
         let form = try FormFields.urlencoded(request)
         let input = form.first("code") ?? ""
         let carried = form.first("carried_reply") ?? ""
+        if form.first("switch_language") != nil {
+            return try statusLogin(request, code: input, carried: carried, notice: carried.isEmpty ? "" : pages.text("session_ended_reply", request))
+        }
         // Too few or too many digits is not a typo the check digit found: say what is wrong.
         let digits = input.unicodeScalars.filter { (0x30...0x39).contains($0.value) || (0xFF10...0xFF19).contains($0.value) }.count
         if digits != TrackingCode.length, !input.allSatisfy(\.isWhitespace) {
@@ -149,6 +156,9 @@ extension ReporterRoutes {
                                    notice: pages.text(text.allSatisfy(\.isWhitespace) ? "session_ended" : "session_ended_reply", request))
         }
         let (id, entry) = try session(request, csrf: form.first("csrf"))
+        if form.first("switch_language") != nil {
+            return try whileCaseOpen(id, entry, request) { try statusPage(request, id: id, entry: entry, replyText: text) }
+        }
         return try whileCaseOpen(id, entry, request) { try reply(request, id: id, entry: entry, text: text) }
     }
 

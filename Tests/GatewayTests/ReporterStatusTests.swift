@@ -114,4 +114,29 @@ final class ReporterStatusTests: XCTestCase {
         let template = try String(contentsOf: templatesFolder.appendingPathComponent("status.html"), encoding: .utf8)
         XCTAssertTrue(template.contains("{{@reward_ends_anonymity}}"), "beside the claim instructions")
     }
+
+    // The language switch of a page with a form being filled in keeps what was typed (point 3).
+
+    func testTheStatusPagesSwitchKeepsAReplyBeingTyped() throws {
+        let (_, cookie) = try open(try reportWithFiles())
+        let page = html(try send(.get, "/status?lang=zh", cookie: cookie))
+        XCTAssertTrue(page.contains("form=\"reply-form\" formaction=\"/status/reply?lang=en\""), "a button of the reply form")
+        let switched = try send(.post, "/status/reply?lang=en", cookie: cookie,
+                                form: [("csrf", try csrf(page)), ("text", "写了一半的回复"), ("switch_language", "1")])
+        XCTAssertEqual(switched.status.code, 200)
+        XCTAssertTrue(html(switched).contains(">写了一半的回复</textarea>"))
+        XCTAssertTrue(html(switched).contains("lang=\"en\""))
+        let sent = try cw.world.ledger.pool.read { db in try db.scalar("SELECT count(*) FROM blobs WHERE kind = 'message_from_reporter'", as: Int.self) }
+        XCTAssertEqual(sent, 0, "switching the language sends nothing")
+    }
+
+    func testTheCodeFormsSwitchKeepsACarriedReply() throws {
+        let (_, cookie) = try open(try reportWithFiles())
+        cw.clock.advance(20 * 60)
+        let late = html(try send(.post, "/status/reply?lang=zh", cookie: cookie, form: [("csrf", "x"), ("text", "过期后的回复")]))
+        XCTAssertTrue(late.contains("form=\"code-form\" formaction=\"/status?lang=en\""))
+        let switched = html(try send(.post, "/status?lang=en", form: [("code", ""), ("carried_reply", "过期后的回复"), ("switch_language", "1")]))
+        XCTAssertTrue(switched.contains("name=\"carried_reply\" value=\"过期后的回复\""), switched)
+        XCTAssertFalse(switched.contains("class=\"field-error\""), "switching is not a wrong code")
+    }
 }
