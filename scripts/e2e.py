@@ -378,6 +378,7 @@ class Run:
             self.fill("input[name=accused_name_0]", "周某")
             self.fill("input[name=accused_post_0]", "采购部经理")
             self.q("input#files").send_keys(str(evidence))
+            self.check_identity_fields_follow_the_choice()
             self.q("input[name=mode][value=anonymous]").click()
             check(self.q("input[name=mode][value=anonymous]").is_selected(), "anonymous mode chosen")
             form = self.q("form[action*='/report']")
@@ -392,12 +393,15 @@ class Run:
             self.shot("receipt")
             print(f"  tracking code {raw}")
 
+        self.reporter_receipt_refreshed()
+
         with self.step("reporter: the tracking code opens the case, status received, one file"):
             self.reporter_open_status("zh")
             check(self.reporter_status() == "received", f"data-status is received (got {self.reporter_status()!r})")
             check(self.q("#case-status").text.strip() == "已收到", f"status text 已收到 ({self.q('#case-status').text!r})")
             body = self.q("main").text
             check(f"{self.t('zh', 'evidence_count')} 1" in body, "the status page counts one piece of evidence")
+            check("contracts-list.txt" in self.q("#sent-files").text, "the status page names the file sent")
             self.shot("status-received")
 
         with self.step("head: signs in with password and TOTP"):
@@ -478,6 +482,8 @@ class Run:
             check(any(self.marks["reply"] in m for m in mine), f"the reply is listed as the reporter's ({mine})")
             self.shot("status-replied")
 
+        self.reporter_reply_after_expiry()
+
         with self.step("inspector1: sees the reply and files the investigation report"):
             self.login("inspector1", "en")
             self.open_case_from_inbox("inspector1")
@@ -533,11 +539,91 @@ class Run:
             ref = self.q("code#claim-ref").text.strip()
             check(ref != "", "a claim reference is shown")
             check("3000" in self.q("#reward").text.replace(",", ""), f"the reward amount 3000 is shown ({self.q('#reward').text!r})")
+            check(self.has("#reward-anonymity"), "the page says collecting in person ends anonymity")
             self.shot("status-concluded-reward")
             print(f"  claim reference {ref}")
 
+        self.reporter_pages_for_people()
+
         self.accused_cases()
         self.gallery()
+
+    # ------------------------------------------------------------ the reporter's side as people use it (issue 15)
+
+    def head_case_count(self) -> int:
+        """Cases in the head's inbox, counted by their distinct case links."""
+        self.login("head")
+        hrefs = {a.get_attribute("href").split("?")[0] for a in self.qa("a[href*='/console/case/']")}
+        self.logout()
+        return len(hrefs)
+
+    def reporter_receipt_refreshed(self) -> None:
+        with self.step("reporter: refreshes the receipt; no second report, the code is not shown again"):
+            check(self.path().startswith("/report/receipt"), f"the receipt has an address of its own (at {self.path()})")
+            self.driver.refresh()
+            WebDriverWait(self.driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "h1"))
+            check(self.h1() == self.t("zh", "receipt_again_title"), f"the second view says the code is gone ({self.h1()!r})")
+            check(not self.has("code#tracking-code"), "the code is shown once")
+            check(self.has("#lost-code"), "the second view says what to do if the code was lost")
+            self.shot("receipt-refreshed")
+            check(self.head_case_count() == 1, "the refresh made no second case")
+
+    def check_identity_fields_follow_the_choice(self) -> None:
+        """Without JavaScript the identity fields show only for a real-name report (CSS :checked)."""
+        self.q("label[for=mode_real_name]").click()
+        check(self.q("input#identity_name_input").is_displayed(), "real name: the name field shows")
+        check(self.q(".real-name-note").is_displayed(), "real name: who sees the name is said")
+        self.q("label[for=mode_anonymous]").click()
+        check(not self.q("input#identity_name_input").is_displayed(), "anonymous: the name field is hidden")
+
+    def reporter_reply_after_expiry(self) -> None:
+        late = "E2E 会话过期后写完的补充：第三份合同的经办人是采购部副经理。"
+        with self.step("reporter: the session runs out while writing; the reply comes back after the code"):
+            self.reporter_open_status("zh")
+            form = self.q("form[action*='/status/reply']")
+            self.fill("textarea#reply", late, within=form)
+            seconds = int(os.environ.get("CANDOR_REPORTER_SESSION_SECONDS", "30"))
+            print(f"  (waiting {seconds + 2} s for the reporter's session to run out)", flush=True)
+            time.sleep(seconds + 2)
+            self.submit(form)
+            check(self.has("#session-notice"), "the code form says the session ended and the reply is kept")
+            self.shot("status-session-ended")
+            self.fill("input#code", self.code)
+            self.submit(self.q("form[action*='/status']"))
+            check(self.q("textarea#reply").get_attribute("value") == late, "the reply is back in its box")
+            self.shot("status-reply-carried")
+            self.submit(self.q("form[action*='/status/reply']"))
+            mine = [m.text for m in self.qa("#messages article.from-reporter")]
+            check(any(late in m for m in mine), "the carried reply was sent")
+
+    def reporter_pages_for_people(self) -> None:
+        with self.step("reporter: a short code is called short; the form's language switch keeps the text"):
+            self.driver.delete_all_cookies()
+            self.go("/status?lang=zh")
+            self.fill("input#code", self.code[:17])
+            self.submit(self.q("form[action*='/status']"))
+            error = " ".join(self.errors())
+            check("21位" in error and "17" in error and "输错" not in error, f"a too-short code is said as such ({error!r})")
+            self.go("/report?lang=zh")
+            self.fill("textarea#narrative", "E2E 切换语言前写的内容")
+            self.click_and_wait(self.q("header button[name=switch_language]"))
+            check(self.lang() == "en", "the switch button shows the form in English")
+            check(self.q("textarea#narrative").get_attribute("value") == "E2E 切换语言前写的内容", "what was typed is kept")
+        with self.step("reporter: inside WeChat's browser the page says so at the top"):
+            agent = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                     "Mobile/15E148 MicroMessenger/8.0.44 NetType/4G Language/zh_CN")
+            self.driver.execute_cdp_cmd("Network.setUserAgentOverride", {"userAgent": agent})
+            try:
+                self.set_width(PHONE)
+                self.go("/?lang=zh")
+                check(self.has("#in-app") and "微信" in self.q("#in-app").text, "the WeChat warning is shown")
+                self.shot("landing-in-wechat")
+            finally:
+                self.driver.execute_cdp_cmd("Network.setUserAgentOverride", {"userAgent": self.driver.execute_cdp_cmd(
+                    "Browser.getVersion", {})["userAgent"]})
+                self.set_width(DESKTOP)
+            self.go("/?lang=zh")
+            check(not self.has("#in-app"), "an ordinary browser gets no warning")
 
     # ------------------------------------------------------------ the accused (issue 13)
 
@@ -625,7 +711,9 @@ class Run:
         self.set_width(DESKTOP)
 
     def switch_language(self, to: str) -> None:
-        self.click_and_wait(self.q(f"header a[hreflang='{to}']"))
+        # On a page with a form being filled in, the switch is a button of that form (issue 15).
+        links = self.qa(f"header a[hreflang='{to}']") or self.qa(f"header button[name=switch_language][lang='{to}']")
+        self.click_and_wait(links[0])
         check(self.lang() == to, f"the language link switches the page to {to} (html lang {self.lang()!r})")
 
     def gallery(self) -> None:

@@ -57,6 +57,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$TMP/data" "$TMP/keys"
+# A reporter's session that runs out within the run, so that e2e.py can find a late reply kept.
+export CANDOR_REPORTER_SESSION_SECONDS=${CANDOR_REPORTER_SESSION_SECONDS:-30}
 echo "== starting candor demo on a free loopback port (data and keys in $TMP)"
 # --port 0: the kernel picks a free port and the server prints the one it got.
 "$BIN" demo --data "$TMP/data" --keys "$TMP/keys" --templates Templates --host 127.0.0.1 --port 0 \

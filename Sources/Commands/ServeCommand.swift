@@ -29,6 +29,10 @@ extension CandorCLI {
         options.demo = demo
         options.secureCookies = tls != nil
         options.settingsFile = folders(args).settings
+        // Tests only: the end-to-end run lets a reporter's session run out within its time.
+        if let seconds = ProcessInfo.processInfo.environment["CANDOR_REPORTER_SESSION_SECONDS"].flatMap(Int64.init), seconds > 0 {
+            options.reporterIdleSeconds = seconds
+        }
         // The API's contract sits in docs/ beside the templates folder unless named.
         let openAPI = args.value("openapi") ?? templates.deletingLastPathComponent().appendingPathComponent("docs/openapi.json").path
         options.openAPIPath = FileManager.default.fileExists(atPath: openAPI) || args.value("openapi") != nil ? openAPI : nil

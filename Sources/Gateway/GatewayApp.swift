@@ -12,6 +12,8 @@ public final class GatewayApp: Sendable {
     public let ledger: Ledger
     public let pages: Pages
     public let reporterSessions: ReporterSessions
+    /// Submission tokens and receipts not yet shown (post-redirect-get of the report form).
+    public let submissions: SubmissionDesk
     public let staffSessions: StaffSessions
     public let apiReporterSessions: APIReporterSessions
     /// Every route registered under `/api/v1`, as the OpenAPI document names them.
@@ -28,6 +30,9 @@ public final class GatewayApp: Sendable {
         /// Seconds a lookup refused as busy waits before its answer (see `LookupGate`).
         public var lookupTarpit: Double = 1
         public var staffIdleSeconds: Int64 = 30 * 60
+        /// Seconds a reporter's status session lasts without a request (sliding). Only tests and
+        /// the end-to-end run shorten it (`CANDOR_REPORTER_SESSION_SECONDS`).
+        public var reporterIdleSeconds: Int64 = 15 * 60
         /// The settings file the server loaded; the admin's changes are written back to it.
         public var settingsFile: URL?
         /// `docs/openapi.json`, served at `/api/v1/openapi.json`; nil answers that route 404.
@@ -40,7 +45,9 @@ public final class GatewayApp: Sendable {
         let library = try TemplateLibrary(directory: templates)
         pages = Pages(library: library, demo: options.demo, settings: { [ledger] in ledger.settings },
                       settingsVersion: { [ledger] in ledger.settingsVersion })
-        reporterSessions = ReporterSessions(secureCookie: options.secureCookies, clock: ledger.clock)
+        reporterSessions = ReporterSessions(lifetime: options.reporterIdleSeconds, secureCookie: options.secureCookies,
+                                            clock: ledger.clock)
+        submissions = SubmissionDesk(secureCookie: options.secureCookies, clock: ledger.clock)
         lookupGate = LookupGateHandle(slots: options.lookupSlots, queue: options.lookupQueue, tarpit: options.lookupTarpit)
         staffSessions = StaffSessions(idle: options.staffIdleSeconds, secureCookie: options.secureCookies, clock: ledger.clock)
         apiReporterSessions = APIReporterSessions(clock: ledger.clock)
@@ -51,7 +58,7 @@ public final class GatewayApp: Sendable {
         router.get("/static/*", handler: try StaticFiles(root: templates.appendingPathComponent("static").path,
                                                           cacheControl: "public, max-age=3600"))
         ReporterRoutes(ledger: ledger, pages: pages, sessions: reporterSessions, gate: lookupGate,
-                       limits: options.uploads).register(on: router)
+                       limits: options.uploads, submissions: submissions).register(on: router)
         ConsoleAuthRoutes(ledger: ledger, pages: pages, sessions: staffSessions).register(on: router.group("/console"))
         let console = router.group("/console", middleware: [ConsoleAuthRoutes.requireStaff(staffSessions, pages)])
         ConsoleAdminRoutes(ledger: ledger, pages: pages, sessions: staffSessions, settingsFile: options.settingsFile).register(on: console)

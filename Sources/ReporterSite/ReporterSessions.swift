@@ -36,6 +36,12 @@ public final class ReporterSessions: Sendable {
         return (id, entry)
     }
 
+    /// The live entry under a session id just handed out (`create`'s cookie value).
+    func entry(_ id: String) -> (id: String, entry: Entry)? { table.touch(id).map { (id, $0) } }
+
+    /// Seconds of inactivity a session lasts; each request pushes its end forward.
+    public var lifetime: Int64 { table.idle }
+
     func setFlash(_ id: String, _ text: String?) { table.update(id) { $0.flash = text } }
 
     func takeFlash(_ id: String) -> String? {

@@ -41,8 +41,10 @@ public enum ErrorPages {
                 return page(error, pages, request)
             } catch let error as FormError {
                 // A body that does not parse or is over a limit: what to fix, on the form's page.
+                // Said for a person in the page's language; the parser's own text is for developers.
                 return pages.error(request, status: HTTPStatus(error.status), title: pages.text("form_has_errors", request),
-                                   message: error.message, back: back(request))
+                                   message: pages.text(error.status == 413 ? "form_too_large" : "form_unreadable", request),
+                                   back: back(request))
             } catch where Ledger.isStorageFull(error) {
                 // The database could not grow (SQLITE_FULL) or the files folder is full: a 503
                 // that says so and when to retry, not a bare 500. Nothing was committed.

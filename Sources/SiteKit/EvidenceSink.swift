@@ -1,6 +1,7 @@
 import Casefile
 import HTTPCore
 import Presentation
+import Synchronization
 
 /// Streams one uploaded file into sealed storage. JPEG and PNG pass through a metadata
 /// stripper; the original is sealed alongside until the stripper has seen the whole file, so a
@@ -11,6 +12,11 @@ public struct EvidenceSink: FilePartSink {
     let fileName: String
     let contentType: String
     let maxFiles: Int
+    /// With a box to tell: a file over the limits is skipped (its bytes read and dropped) and
+    /// named there, so the form comes back whole; without one, it fails the request.
+    let refusals: UploadRefusals?
+    let maxFileBytes: Int64
+    private var refused: UploadRefusals.Reason?
 
     private var sniffed: [UInt8] = []
     private var decided = false
@@ -20,19 +26,32 @@ public struct EvidenceSink: FilePartSink {
     private var original: FileStore.Writer?
     private var size: Int64 = 0
 
-    public init(staging: IntakeStaging, store: FileStore, headers: MultipartPartHeaders, maxFiles: Int) throws {
+    public init(staging: IntakeStaging, store: FileStore, headers: MultipartPartHeaders, maxFiles: Int,
+                maxFileBytes: Int = .max, refusals: UploadRefusals? = nil) throws {
         self.staging = staging
         self.store = store
         fileName = headers.filename ?? "file"
         contentType = headers.contentType
         self.maxFiles = maxFiles
-        guard staging.fileCount < maxFiles else {
-            throw HTTPError(.contentTooLarge, "At most \(maxFiles) files per report.")
+        self.maxFileBytes = Int64(maxFileBytes)
+        self.refusals = refusals
+        guard (refusals?.accepted ?? staging.fileCount) < maxFiles else {
+            guard refusals != nil else { throw HTTPError(.contentTooLarge, "At most \(maxFiles) files per report.") }
+            refused = .tooMany
+            return
         }
+        refusals?.accept()
     }
 
     public mutating func write(_ bytes: [UInt8]) throws {
         size += Int64(bytes.count)
+        if refused != nil { return }
+        if size > maxFileBytes {
+            refused = .tooBig
+            refusals?.unaccept()
+            abort()
+            return
+        }
         if !decided {
             sniffed += bytes
             guard sniffed.count >= MetadataStripping.sniffLength else { return }
@@ -68,10 +87,17 @@ public struct EvidenceSink: FilePartSink {
     }
 
     public mutating func finish() throws {
+        if let refused {
+            if size > 0 { refusals?.add(.init(name: fileName, size: size, reason: refused)) }
+            return
+        }
         if !decided {
             // Fewer bytes than a signature: an empty or tiny file. An empty part is what a browser
             // sends when no file was chosen; nothing is stored for it.
-            guard !sniffed.isEmpty else { return }
+            guard !sniffed.isEmpty else {
+                refusals?.unaccept()
+                return
+            }
             try decide()
             let pending = sniffed
             sniffed = []
@@ -99,9 +125,31 @@ public struct EvidenceSink: FilePartSink {
     public mutating func abort() {
         cleaned?.discard()
         original?.discard()
+        cleaned = nil
+        original = nil
     }
 
     private func meta(stripped: Bool?, size: Int64) -> AttachmentMeta {
         AttachmentMeta(fileName: fileName, contentType: contentType, size: size, metadataStripped: stripped)
     }
+}
+
+/// Files a form's reading skipped, named so the page can say which and why.
+public final class UploadRefusals: Sendable {
+    public enum Reason: Sendable { case tooBig, tooMany }
+    public struct Refused: Sendable, Equatable {
+        public let name: String
+        public let size: Int64
+        public let reason: Reason
+    }
+
+    private let state = Mutex<(accepted: Int, refused: [Refused])>((0, []))
+
+    public init() {}
+
+    public var refused: [Refused] { state.withLock { $0.refused } }
+    var accepted: Int { state.withLock { $0.accepted } }
+    func accept() { state.withLock { $0.accepted += 1 } }
+    func unaccept() { state.withLock { $0.accepted -= 1 } }
+    func add(_ r: Refused) { state.withLock { $0.refused.append(r) } }
 }

@@ -24,7 +24,11 @@ public struct FormFields {
         }
     }
 
-    public static func read(_ request: Request, staging: IntakeStaging, store: FileStore, limits: UploadLimits) throws -> FormFields {
+    /// With `refusals`, a file over the per-file limit or past the file count is skipped and
+    /// named there instead of failing the whole form (the reporter's forms, which come back
+    /// filled in); only the request's total limit still fails it.
+    public static func read(_ request: Request, staging: IntakeStaging, store: FileStore, limits: UploadLimits,
+                            refusals: UploadRefusals? = nil) throws -> FormFields {
         let type = request.headers["Content-Type"] ?? ""
         if type.lowercased().hasPrefix("application/x-www-form-urlencoded") {
             return try urlencoded(request)
@@ -33,11 +37,14 @@ public struct FormFields {
             throw FormError(status: 415, message: "Send this form as multipart/form-data.")
         }
         var multipartLimits = MultipartLimits()
-        multipartLimits.maxFileBytes = limits.maxFileBytes
+        multipartLimits.maxFileBytes = refusals == nil ? limits.maxFileBytes : limits.maxRequestBytes
         multipartLimits.maxTotalBytes = limits.maxRequestBytes
         let result = try MultipartParser.collectFields(
             contentType: type, limits: multipartLimits, read: { try request.body.next() },
-            openFile: { headers in try EvidenceSink(staging: staging, store: store, headers: headers, maxFiles: limits.maxFiles) })
+            openFile: { headers in
+                try EvidenceSink(staging: staging, store: store, headers: headers, maxFiles: limits.maxFiles,
+                                 maxFileBytes: limits.maxFileBytes, refusals: refusals)
+            })
         return FormFields(pairs: result.fields)
     }
 

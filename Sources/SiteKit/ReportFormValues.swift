@@ -20,6 +20,20 @@ public struct ReportFormValues {
         self.text = text
     }
 
+    /// The errors for the box above the form: each field once, each text once, in the order found.
+    public static func summary(_ errors: [ReportDraft.FieldError], language: Language) -> [(field: String, text: String)] {
+        var fields = Set<String>(), texts = Set<String>()
+        var out: [(field: String, text: String)] = []
+        for e in errors {
+            let text = language == .zh ? e.zh : e.en
+            guard !fields.contains(e.field), !texts.contains(text) else { continue }
+            fields.insert(e.field)
+            texts.insert(text)
+            out.append((e.field, text))
+        }
+        return out
+    }
+
     /// The first error of each field, for the line above it.
     public var fieldErrors: TemplateValue { .object(errors.mapValues(TemplateValue.text)) }
 

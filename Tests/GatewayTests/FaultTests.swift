@@ -226,8 +226,9 @@ final class FaultTests: XCTestCase {
                     let file = uploader == 0 ? nil : try? Random.bytes(Int.random(in: 64 * 1024...768 * 1024))
                     let form = FaultTests.reportForm(tag, file: file)
                     do {
-                        let r = try SlowWire.send(port: port, method: "POST", path: "/report",
-                                                  headers: [("Content-Type", form.contentType)], body: form.finished())
+                        let posted = try SlowWire.send(port: port, method: "POST", path: "/report",
+                                                       headers: [("Content-Type", form.contentType)], body: form.finished())
+                        let r = try followReceipt(posted, port: port)
                         guard r.status == 200, let code = trackingCode(in: r.text) else {
                             cutOff.append("HTTP \(r.status)")
                             continue
@@ -309,7 +310,9 @@ final class FaultTests: XCTestCase {
                 headers.add("Content-Type", multipart.contentType)
                 body = multipart.finished()
             }
-            return try app.handler.handle(try Request(method: method, target: target, headers: headers, body: body))
+            return try followReceipt(try app.handler.handle(try Request(method: method, target: target, headers: headers, body: body))) {
+                try app.handler.handle($0)
+            }
         }
         func assertDiskFullPage(_ r: Response, _ what: String) {
             XCTAssertEqual(r.status.code, 503, "\(what): \(html(r).prefix(300))")

@@ -30,8 +30,10 @@ final class GatewayAppTests: XCTestCase {
         form.field("mode", "anonymous")
         form.file("files", filename: "合同.pdf", type: "application/pdf", Array("%PDF-1.4 LOOPBACK-FILE-ONE".utf8))
         form.file("files", filename: "收据.txt", type: "text/plain", Array("LOOPBACK-FILE-TWO".utf8))
-        let receipt = try WireClient.send(port: port, method: "POST", path: "/report",
-                                          headers: [("Content-Type", form.contentType)], body: form.finished())
+        let posted = try WireClient.send(port: port, method: "POST", path: "/report",
+                                         headers: [("Content-Type", form.contentType)], body: form.finished())
+        XCTAssertEqual(posted.status, 303, "post-redirect-get: the receipt is a page of its own")
+        let receipt = try followReceipt(posted, port: port)
         XCTAssertEqual(receipt.status, 200)
         let code = try XCTUnwrap(trackingCode(in: receipt.text))
         XCTAssertEqual(receipt.header("Cache-Control"), "no-store")

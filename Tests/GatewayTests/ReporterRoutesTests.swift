@@ -20,7 +20,9 @@ final class ReporterRoutesTests: AppTestCase {
     func submit(_ fields: [(String, String)], lang: String = "zh") throws -> Response {
         var form = MultipartBody()
         for (n, v) in fields { form.field(n, v) }
-        return try call(.post, "/report?lang=\(lang)", headers: ["Content-Type": form.contentType], body: form.finished())
+        return try followReceipt(try call(.post, "/report?lang=\(lang)", headers: ["Content-Type": form.contentType], body: form.finished())) {
+            try app.handler.handle($0)
+        }
     }
 
     func testLandingShowsChannelsInBothLanguages() throws {
@@ -73,7 +75,7 @@ final class ReporterRoutesTests: AppTestCase {
         XCTAssertEqual(r.status.code, 200)
         let code = try XCTUnwrap(trackingCode(in: html(r)))
         XCTAssertNoThrow(try TrackingCode(parsing: code))
-        XCTAssertTrue(html(r).contains("Write the code down"))
+        XCTAssertTrue(html(r).contains("Copy it now with a pen on paper"))
     }
 
     func testMistypedWrongAndUnknownCodes() throws {

@@ -25,7 +25,9 @@ final class SecretHygieneTests: AppTestCase {
     func openSession() throws -> (ref: String, opened: Response, cookie: String, csrf: String) {
         var form = MultipartBody()
         for (n, v) in [("category", "bribery"), ("narrative", "收费员私收入网费")] { form.field(n, v) }
-        let receipt = try call(.post, "/report?lang=en", headers: ["Content-Type": form.contentType], body: form.finished())
+        let receipt = try followReceipt(try call(.post, "/report?lang=en", headers: ["Content-Type": form.contentType], body: form.finished())) {
+            try app.handler.handle($0)
+        }
         let code = try XCTUnwrap(trackingCode(in: html(receipt)))
         let opened = try call(.post, "/status?lang=en", headers: ["Content-Type": formType], body: URLEncodedForm.serialize([("code", code)]))
         let cookie = try XCTUnwrap(cookieValue(opened.headers["Set-Cookie"], ReporterSessions.cookieName))

@@ -19,6 +19,16 @@ public struct ReporterView: Sendable {
     public var messages: [Message]
     public var evidenceCount: Int
     public var reward: Reward?
+    /// The files the reporter sent, by the names and sizes they had, from the sealed metadata
+    /// the case key opens; staff files (internal) are not listed.
+    public var files: [File] = []
+
+    /// One file as the reporter sent it.
+    public struct File: Sendable, Equatable {
+        public var name: String
+        public var size: Int64
+        public var day: Day
+    }
 
     /// The reward decision as the reporter may see it (arts. 13–14).
     public struct Reward: Sendable, Equatable {
@@ -37,18 +47,18 @@ extension Ledger {
     public func reporterView(_ reporter: ReporterCase) throws -> ReporterView {
         let caseID = reporter.caseID
         let visible = BlobKind.reporterVisible.map(\.rawValue) + [BlobKind.rewardDecision.rawValue]
-        let read = { [pool] in try pool.read { db -> (CaseRow?, [BlobRow], Int) in
+        let read = { [pool] in try pool.read { db -> (CaseRow?, [BlobRow], [AttachmentRow]) in
             _ = try CaseSeal.checkChannel(db, caseID: caseID, ref: reporter.ref, channel: reporter.channelKey, required: reporter.split)
             let c = try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE id = ?", [.integer(caseID)]).map(CaseRow.init(row:))
             let placeholders = visible.map { _ in "?" }.joined(separator: ", ")
             let b = try db.query("SELECT \(BlobRow.columns()) FROM blobs WHERE case_id = ? AND kind IN (\(placeholders)) ORDER BY id",
                                  [.integer(caseID)] + visible.map(SQLValue.text)).map(BlobRow.init(row:))
-            let n = try db.required("SELECT count(*) AS n FROM attachments WHERE case_id = ? AND internal = 0", [.integer(caseID)], as: Int.self,
-                                   column: "n", table: "attachments")
-            return (c, b, n)
+            let f = try db.query("SELECT \(AttachmentRow.columns) FROM attachments WHERE case_id = ? AND internal = 0 ORDER BY id",
+                                 [.integer(caseID)]).map(AttachmentRow.init(row:))
+            return (c, b, f)
         } }
-        let caseRow: CaseRow?, blobRows: [BlobRow], evidence: Int
-        do { (caseRow, blobRows, evidence) = try read() } catch let tampered as CaseTampered {
+        let caseRow: CaseRow?, blobRows: [BlobRow], fileRows: [AttachmentRow]
+        do { (caseRow, blobRows, fileRows) = try read() } catch let tampered as CaseTampered {
             try auditTampering(ref: reporter.ref, actor: "reporter", checks: tampered.checks)
             throw tampered
         }
@@ -69,8 +79,13 @@ extension Ledger {
                 }
             }
         }
+        let files = try fileRows.map { row -> ReporterView.File in
+            let plain = try CaseCrypto.openMeta(row.metaSealed, keys: reporter.channelKey, ref: reporter.ref, file: row.file, internal: false)
+            let meta = try JSONBytes.decode(AttachmentMeta.self, plain)
+            return .init(name: meta.fileName, size: meta.size, day: row.day)
+        }
         return ReporterView(status: ReporterStatus(state: caseRow.state, outcome: caseRow.outcome), receivedOn: caseRow.receivedOn,
-                            messages: messages, evidenceCount: evidence, reward: reward)
+                            messages: messages, evidenceCount: fileRows.count, reward: reward, files: files)
     }
 
     /// A reporter's text over the limit the form states, to be refused whole rather than cut. Nothing in

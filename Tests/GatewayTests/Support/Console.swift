@@ -62,7 +62,8 @@ final class ConsoleWorld {
             headers.add("Content-Type", multipart.contentType)
             body = multipart.finished()
         }
-        return try app.handler.handle(try Request(method: method, target: target, headers: headers, body: body))
+        let r = try app.handler.handle(try Request(method: method, target: target, headers: headers, body: body))
+        return try followReceipt(r) { try app.handler.handle($0) }
     }
 
     struct Session {

@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import HTTPCore
+@testable import ReporterSite
 
 /// A minimal HTTP/1.1 client over a real loopback socket, for the one live test per flow.
 struct WireResponse {
@@ -51,10 +53,12 @@ enum WireClient {
     }
 }
 
-/// A multipart/form-data body as a browser builds it.
+/// A multipart/form-data body as a browser builds it. Like the report form, it carries a
+/// one-time submission token (any 32 hex digits do; set nil to send none).
 struct MultipartBody {
     let boundary = "----CandorTestBoundary\(UInt32.random(in: 0...UInt32.max))"
     var bytes: [UInt8] = []
+    var submission: String? = (0..<32).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
 
     var contentType: String { "multipart/form-data; boundary=\(boundary)" }
 
@@ -67,16 +71,45 @@ struct MultipartBody {
         bytes += content + Array("\r\n".utf8)
     }
 
-    func finished() -> [UInt8] { bytes + Array("--\(boundary)--\r\n".utf8) }
+    func finished() -> [UInt8] {
+        var out = bytes
+        if let submission {
+            out += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"submission\"\r\n\r\n\(submission)\r\n".utf8)
+        }
+        return out + Array("--\(boundary)--\r\n".utf8)
+    }
 }
 
 /// The repository's `Templates/`, found from this file's path.
 let templatesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Templates")
 
+/// The tracking code on a receipt, its groups joined by spaces (the markup around them dropped).
 func trackingCode(in html: String) -> String? {
-    guard let r = html.range(of: "<code id=\"tracking-code\">"), let end = html[r.upperBound...].range(of: "</code>") else { return nil }
-    return String(html[r.upperBound..<end.lowerBound])
+    guard let r = html.range(of: "<code id=\"tracking-code\""), let open = html[r.upperBound...].firstIndex(of: ">"),
+          let end = html[open...].range(of: "</code>") else { return nil }
+    var text = "", inTag = false
+    for c in html[html.index(after: open)..<end.lowerBound] {
+        if c == "<" { inTag = true } else if c == ">" { inTag = false } else if !inTag { text.append(c) }
+    }
+    let code = text.split(separator: " ").joined(separator: " ")
+    return code.isEmpty ? nil : code
+}
+
+/// After the report form's 303 to its receipt, the receipt, as a browser follows it (the
+/// receipt cookie sent back); any other response as it is.
+func followReceipt(_ r: Response, _ send: (Request) throws -> Response) throws -> Response {
+    guard r.status.code == 303, r.headers["Location"]?.hasPrefix("/report/receipt") == true,
+          let id = cookieValue(r.headers["Set-Cookie"], SubmissionDesk.cookieName) else { return r }
+    return try send(try Request(method: .get, target: r.headers["Location"]!,
+                                headers: ["Host": "127.0.0.1:8080", "Cookie": "\(SubmissionDesk.cookieName)=\(id)"]))
+}
+
+/// The same over the wire.
+func followReceipt(_ r: WireResponse, port: Int) throws -> WireResponse {
+    guard r.status == 303, let location = r.header("Location"), location.hasPrefix("/report/receipt"),
+          let id = cookieValue(r.header("Set-Cookie"), SubmissionDesk.cookieName) else { return r }
+    return try WireClient.send(port: port, method: "GET", path: location, headers: [("Cookie", "\(SubmissionDesk.cookieName)=\(id)")])
 }
 
 func cookieValue(_ setCookie: String?, _ name: String) -> String? {
