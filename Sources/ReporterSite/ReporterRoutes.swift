@@ -107,6 +107,7 @@ public struct ReporterRoutes: Sendable {
             "code": .text(receipt.code?.grouped ?? ""),
             "received_on": .text(receipt.receivedOn.description),
             "files_unclean": .bool(staging.filesWithMetadataKept > 0),
+            "unclean_formats": .text(keptFormats(staging, request)),
         ])
     }
 
@@ -252,8 +253,20 @@ public struct ReporterRoutes: Sendable {
         try ledger.reporterAddEvidence(entry.reporter, staging: staging)
         keep = true
         let unclean = staging.filesWithMetadataKept > 0
-        sessions.setFlash(id, pages.text(unclean ? "evidence_added_unclean" : "evidence_added", request))
+        sessions.setFlash(id, unclean
+            ? [pages.text("evidence_added_unclean", request), keptFormats(staging, request), pages.text("metadata_risk", request)].joined(separator: " ")
+            : pages.text("evidence_added", request))
         return Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")
+    }
+
+    /// "MOV, PDF" (zh: "MOV、PDF"): the formats of the files kept with their metadata, once each.
+    private func keptFormats(_ staging: IntakeStaging, _ request: Request) -> String {
+        var names: [String] = []
+        for format in staging.keptFormats {
+            let name = format ?? pages.text("format_unknown", request)
+            if !names.contains(name) { names.append(name) }
+        }
+        return names.joined(separator: pages.language(request) == .zh ? "、" : ", ")
     }
 
     func endSession(_ request: Request) throws -> Response {

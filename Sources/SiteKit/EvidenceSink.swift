@@ -2,8 +2,8 @@ import Casefile
 import HTTPCore
 import Presentation
 
-/// Streams one uploaded file into sealed storage. JPEG and PNG pass through a metadata
-/// stripper; the original is sealed alongside until the stripper has seen the whole file, so a
+/// Streams one uploaded file into sealed storage. JPEG, PNG and ISO base media files (MP4, MOV,
+/// HEIC) pass through a metadata stripper; the original is sealed alongside until the stripper has seen the whole file, so a
 /// photo the stripper cannot parse is kept as sent (and the reporter told) instead of lost.
 public struct EvidenceSink: FilePartSink {
     let staging: IntakeStaging
@@ -19,6 +19,7 @@ public struct EvidenceSink: FilePartSink {
     private var cleaned: FileStore.Writer?
     private var original: FileStore.Writer?
     private var size: Int64 = 0
+    private var formatName: String?
 
     public init(staging: IntakeStaging, store: FileStore, headers: MultipartPartHeaders, maxFiles: Int) throws {
         self.staging = staging
@@ -48,6 +49,7 @@ public struct EvidenceSink: FilePartSink {
     private mutating func decide() throws {
         decided = true
         stripper = MetadataStripping.stripper(firstBytes: sniffed)
+        formatName = MetadataStripping.formatName(firstBytes: sniffed, fileName: fileName)
         original = try staging.beginFile(in: store)
         if stripper != nil { cleaned = try staging.beginFile(in: store) }
     }
@@ -94,6 +96,7 @@ public struct EvidenceSink: FilePartSink {
         }
         guard let originalWriter = original else { return }
         try staging.finishFile(originalWriter, meta: meta(stripped: metadataStripped, size: size))
+        staging.noteMetadataKept(format: formatName)
     }
 
     public mutating func abort() {
