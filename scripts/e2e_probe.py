@@ -33,13 +33,14 @@ ALWAYS_FAILING = {"region", "duplicate-id", "duplicate-id-active", "duplicate-id
 
 
 def fingerprint(html: str) -> str:
-    """The page's structure without its text: tags with id, name, type and class. Two visits to a
-    case page in the same state are one state; the same page with a new form is another."""
-    parts = []
+    """The page's structure without its text: the set of tags with their id, name, type, class,
+    role and aria attributes. Two visits to a case page in the same state are one state, and so
+    is the page with one message more; the same page with a new form is another."""
+    parts = set()
     for tag, attrs in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)([^>]*)>", html):
         keep = re.findall(r'\b(id|name|type|class|role|aria-[a-z]+)="([^"]*)"', attrs)
-        parts.append(tag + "".join(f" {k}={v}" for k, v in keep if k != "name" or not v.startswith("csrf")))
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+        parts.add(tag + "".join(f" {k}={v}" for k, v in keep if k != "name" or not v.startswith("csrf")))
+    return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
 
 
 def page_name(path: str) -> str:
@@ -91,20 +92,18 @@ class Probe:
         html = main.page_source
         lang = "en" if re.search(r'<html[^>]*\blang="en"', html) else "zh"
         path = url[len(self.base):]
-        key = (page_name(path), lang, fingerprint(html))
-        if key not in self.seen:
-            self.seen.add(key)
+        structure = fingerprint(html)
+        if (page_name(path), lang, structure) not in self.seen:
+            self.seen.add((page_name(path), lang, structure))
             self._load_html(html)
             self._check(f"{page_name(path)} ({lang})")
-        if get_able:
-            other = "zh" if lang == "en" else "en"
+        # The other language has the same structure (only the text differs): fetched once per state.
+        other = "zh" if lang == "en" else "en"
+        if get_able and (page_name(path), other, structure) not in self.seen:
+            self.seen.add((page_name(path), other, structure))
             self._copy_cookies(main)
             self.driver.get(self._with_lang(url, other))
-            other_html = self.driver.page_source
-            other_key = (page_name(path), other, fingerprint(other_html))
-            if other_key not in self.seen:
-                self.seen.add(other_key)
-                self._check(f"{page_name(path)} ({other})")
+            self._check(f"{page_name(path)} ({other})")
         self.seconds += time.time() - started
 
     # ------------------------------------------------------------ loading
@@ -177,6 +176,8 @@ class Probe:
 
     def summary(self) -> list[str]:
         lines = [f"probe: {self.states} page states, axe-core {self.axe_version}, {self.seconds:.0f} s"]
+        lines += [f"  axe violation: {v}" for v in self.violations]
+        lines += [f"  too wide: {w}" for w in self.too_wide]
         for rule, pages in sorted(self.minor.items()):
             lines.append(f"  axe (not failing, read it): {rule} on {len(pages)} states, e.g. {sorted(pages)[0]}")
         for rule, pages in sorted(self.review.items()):
