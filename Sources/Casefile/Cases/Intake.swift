@@ -20,8 +20,9 @@ public final class IntakeStaging {
         var meta: AttachmentMeta
     }
 
-    /// How many of the files staged so far keep their metadata: another format than JPEG or
-    /// PNG, kept as sent, or a cleaning that failed. The reporter is told, so as to know.
+    /// How many of the files staged so far keep their metadata: a format not cleaned (other than
+    /// JPEG, PNG, MP4/MOV, HEIC), kept as sent, or a cleaning that failed. The reporter is told,
+    /// so as to know.
     public var filesWithMetadataKept: Int { files.filter { $0.meta.metadataStripped != true }.count }
 
     /// The formats of those files ("MOV", "PDF"; nil: unknown), in memory for the reply that
