@@ -58,6 +58,7 @@ class Probe:
         self.violations: list[str] = []
         self.minor: dict[str, set[str]] = {}
         self.review: dict[str, set[str]] = {}
+        self.review_example: dict[str, str] = {}
         self.too_wide: list[str] = []
         self.states = 0
         self.seconds = 0.0
@@ -167,8 +168,7 @@ class Probe:
         results = self.axe.run(options=AXE_OPTIONS)
         self.axe_version = results.get("testEngine", {}).get("version", self.axe_version)
         for v in results["violations"]:
-            targets = ", ".join(" ".join(n["target"]) if isinstance(n["target"][0], str) else str(n["target"])
-                                for n in v["nodes"][:4])
+            targets = self._targets(v)
             line = f"{where}: {v['id']} ({v['impact']}): {v['help']} [{targets}]"
             if v["impact"] in FAILING_IMPACTS or v["id"] in ALWAYS_FAILING:
                 self.violations.append(line)
@@ -178,7 +178,13 @@ class Probe:
             if item["id"] in ALWAYS_FAILING:  # axe 4.10 reports duplicate ids as "needs review"
                 self.violations.append(f"{where}: {item['id']} (needs review, failing here): {item['help']}")
                 continue
-            self.review.setdefault(f"{item['id']} ({item.get('impact')}): {item['help']}", set()).add(where)
+            rule = f"{item['id']} ({item.get('impact')}): {item['help']}"
+            self.review.setdefault(rule, set()).add(where)
+            self.review_example.setdefault(rule, f"{where} [{self._targets(item)}]")
+
+    @staticmethod
+    def _targets(result: dict) -> str:
+        return ", ".join(" ".join(map(str, n["target"])) for n in result["nodes"][:4])
 
     def summary(self) -> list[str]:
         lines = [f"probe: {self.states} page states, axe-core {self.axe_version}, {self.seconds:.0f} s"]
@@ -187,7 +193,7 @@ class Probe:
         for rule, pages in sorted(self.minor.items()):
             lines.append(f"  axe (not failing, read it): {rule} on {len(pages)} states, e.g. {sorted(pages)[0]}")
         for rule, pages in sorted(self.review.items()):
-            lines.append(f"  axe needs review: {rule} on {len(pages)} states, e.g. {sorted(pages)[0]}")
+            lines.append(f"  axe needs review: {rule} on {len(pages)} states, e.g. {self.review_example[rule]}")
         return lines
 
 
