@@ -48,6 +48,17 @@ final class ConsoleCaseRoutesTests: XCTestCase {
         XCTAssertTrue(page.contains("<li>\(PersonPart.all.map { draft.accused[0][$0] }.joined(separator: " — "))</li>"))
     }
 
+    /// Ids are unique on the case page: with two elements called "files", the file input took
+    /// the section's name and a screen reader announced the browser's "Choose Files".
+    func testTheCasePageHasNoDuplicateIds() throws {
+        let receipt = try newCase()
+        let page = html(try cw.call(.get, "/console/case/\(receipt.caseRef)?lang=en", cookie: try cw.signIn("head").cookie))
+        XCTAssertTrue(page.contains("<input id=\"internal-files\" name=\"files\" type=\"file\""))
+        let ids = page.matches(of: /\sid="([^"]+)"/).map { String($0.1) }
+        XCTAssertFalse(ids.isEmpty)
+        XCTAssertEqual(Set(ids).count, ids.count, "duplicated: \(Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted())")
+    }
+
     func testExcludedInspectorGetsNothingFromAnyRoute() throws {
         // 李娜 (inspector1) is named as the accused.
         let receipt = try newCase(accused: [AccusedPerson(name: "李娜", post: "调查人员")])
