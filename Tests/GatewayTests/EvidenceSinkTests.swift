@@ -16,7 +16,8 @@ final class EvidenceSinkTests: AppTestCase {
         for (name, type, bytes) in files { form.file("files", filename: name, type: type, bytes) }
         var h: HTTPHeaders = ["Content-Type": form.contentType]
         h.add("Host", "127.0.0.1:8080")
-        let r = try app.handler.handle(try Request(method: .post, target: "/report?lang=\(lang)", headers: h, body: form.finished()))
+        let posted = try app.handler.handle(try Request(method: .post, target: "/report?lang=\(lang)", headers: h, body: form.finished()))
+        let r = try followReceipt(posted) { try app.handler.handle($0) }
         XCTAssertEqual(r.status.code, 200)
         return html(r)
     }
