@@ -113,7 +113,7 @@ final class ConsoleCaseRoutesTests: XCTestCase {
         let head = try cw.signIn("head")
         XCTAssertEqual(try cw.act(head, receipt.caseRef, "legal-hold", [("on", "1")]).status.code, 303)
         XCTAssertEqual(try cw.ledger.pool.read { db in try db.scalar("SELECT legal_hold FROM cases", as: Int.self) }, 1)
-        XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie)).contains("解除法律保全"))
+        XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie)).contains("解除暂停销毁"))
         XCTAssertEqual(try cw.act(head, receipt.caseRef, "legal-hold", [("on", "0")]).status.code, 303)
         XCTAssertEqual(try cw.ledger.pool.read { db in try db.scalar("SELECT legal_hold FROM cases", as: Int.self) }, 0)
     }
