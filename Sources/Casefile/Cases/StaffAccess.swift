@@ -132,9 +132,8 @@ extension Ledger {
     }
 
     /// A message to the reporter (art. 9, 11: kept apart from internal notes; the reporter sees
-    /// only these). Meets the feedback deadline the first time.
-    /// Art. 9's feedback counts as given only when the message says it is feedback on the
-    /// handling (`feedback`); a routine "received" message leaves the feedback deadline open.
+    /// only these). Meets art. 9's feedback deadline the first time only when `feedback` says it
+    /// is feedback on the handling; a routine "received" message leaves the deadline open.
     public func messageReporter(_ c: StaffCase, text: String, feedback: Bool = false) throws {
         let now = clock()
         let today = Int64(self.today.ordinal)
