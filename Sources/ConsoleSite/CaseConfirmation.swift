@@ -45,7 +45,8 @@ extension ConsoleCaseRoutes {
         return try pages.render("console-case-confirm", request, title: label, [
             "staff": ConsoleAuthRoutes.staffValue(staff.account, pages.language(request)), "csrf": .text(staff.session.csrf),
             "ref": .text(c.ref), "register": .text(c.registerNumber.description), "action": .text(name), "label": .text(label),
-            "consequence": .text(pages.text(CaseConfirmation.consequenceKey(name), request)),
+            "consequence": .text(pages.text(CaseConfirmation.consequenceKey(name), request)
+                + (name == "recuse" && c.seat != nil ? pages.text("confirm_what_recuse_seat", request) : "")),
             "carried": .list(hidden.map { ["name": .text($0.name), "value": .text($0.value)] }),
             "typed": .text(typed),
             // The recusal's reason is asked here when the page is reached by its link.
