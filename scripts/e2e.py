@@ -254,8 +254,8 @@ class Run:
     def expect_flash_done(self, what: str) -> None:
         self.expect_no_error(what)
         flash = self.qa("p.flash")
-        check(bool(flash) and flash[0].text.strip() == self.t(self.lang(), "done"),
-              f"{what}: flash says {self.t(self.lang(), 'done')!r} (got {flash[0].text.strip() if flash else None!r})")
+        said = flash[0].text.strip() if flash else ""
+        check(said not in ("", self.t(self.lang(), "done")), f"{what}: the flash says what changed (got {said!r})")
 
     def page_width(self) -> int:
         metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
@@ -441,12 +441,14 @@ class Run:
             check("周某" in self.q("#report").text, "the head sees the person reported")
             check("contracts-list.txt" in self.q("#files").text, "the head sees the uploaded file")
             self.shot("case-received")
+            self.next_step_comes_first()
 
         with self.step("head: registers the report"):
             form = self.form("/act/register")
             Select(self.q("select#reg-category", form)).select_by_value(CATEGORY)
             self.act("register", {"textarea#reg-text": "您的举报已登记，我们将按规定办理。"})
             self.state_is("state_registered")
+            self.flash_is("done_register", register=self.h1().split()[-1])
             h1 = self.h1()
             check(re.search(r"JB-\d{4}-\d{6}", h1) is not None, f"the case page shows its register number ({h1!r})")
 
@@ -491,7 +493,9 @@ class Run:
             self.login("inspector1", "en")
             self.open_case_from_inbox("inspector1")
             self.state_is("state_investigating")
+            self.q("input#message-feedback").click()
             self.act("message", {"textarea#message": self.marks["message"]}, shot="case-message-sent")
+            self.flash_is("done_message_feedback")
             check(self.marks["message"] in self.q("#messages").text, "the message is on the case page")
             self.logout()
 
@@ -551,6 +555,7 @@ class Run:
         for login, lang, last in (("chairman", "zh", False), ("secretary", "en", True)):
             with self.step(f"{login}: approves the reward ({lang})"):
                 self.login(login, lang)
+                self.awaiting_me_lists_the_case(login)
                 self.open_case_from_inbox(login)
                 self.act("reward-approve", shot=f"case-reward-approved-{login}")
                 text = self.q("#reward").text
@@ -576,6 +581,8 @@ class Run:
 
         self.accused_cases()
         self.gallery()
+        self.charts_on_a_phone()
+        self.recusal_asks_first()
         self.keyboard_only()
         self.probe_findings()
 
@@ -711,6 +718,56 @@ class Run:
                 self.set_width(DESKTOP)
             self.go("/?lang=zh")
             check(not self.has("#in-app"), "an ordinary browser gets no warning")
+
+    # ------------------------------------------------------------ the console as a newcomer uses it (issue 15)
+
+    def flash_is(self, key: str, **fills: str) -> None:
+        want = self.t(self.lang(), key)
+        for slot, value in fills.items():
+            want = want.replace("{" + slot + "}", value)
+        said = self.q("p.flash").text.strip()
+        check(said == want, f"the flash says {want!r} (got {said!r})")
+
+    def next_step_comes_first(self) -> None:
+        with self.step("head: the case page starts with the next step, its deadline and its actions"):
+            check(self.q("#next-step").text.strip() == self.t("zh", "next_register"), f"next step ({self.q('#next-step').text!r})")
+            check("later" in self.q("#next-deadline").get_attribute("class"), "the registration deadline shows, not yet urgent")
+            source = self.driver.page_source
+            check(source.index("/act/register") < source.index("/act/message") < source.index("/act/note"),
+                  "the step's form comes before the message and note forms")
+
+    def awaiting_me_lists_the_case(self, login: str) -> None:
+        hrefs = [a.get_attribute("href").split("?")[0] for a in self.qa("#awaiting_me a[href*='/console/case/']")]
+        check(self.base + self.case_url in hrefs, f"{login}'s 'awaiting me' lists the reward to approve ({hrefs})")
+        check(not self.has("header a[href*='/console/tokens']"), f"{login}'s menu has no API tokens")
+
+    def charts_on_a_phone(self) -> None:
+        with self.step("statistics: on a phone the charts give way to their tables"):
+            self.login("head", "zh")
+            self.go("/console/stats?lang=zh")
+            self.set_width(PHONE)
+            check(not any(f.is_displayed() for f in self.qa("figure.chart")), "no chart shrunk to a phone's width")
+            check(self.q("#by-category table.stats").is_displayed(), "the category table is shown")
+            self.set_width(DESKTOP)
+            check(all(f.is_displayed() for f in self.qa("figure.chart")), "the charts show at desk width")
+            self.both_widths("gallery-stats")
+            self.logout()
+
+    def recusal_asks_first(self) -> None:
+        with self.step("inspector1: 回避 asks on a second page; going back changes nothing, confirming takes effect"):
+            self.login("inspector1", "zh")
+            self.open_case_from_inbox("inspector1")
+            self.click_and_wait(self.q("#recuse a.button"))
+            check(self.q("#consequence").text.strip() == self.t("zh", "confirm_what_recuse"), "the page says what will happen")
+            self.both_widths("gallery-confirm-recuse")
+            self.click_and_wait(self.q("form.confirm a.button"))
+            check(self.path().split("?")[0] == self.case_url, "going back returns to the case, still held")
+            self.click_and_wait(self.q("#recuse a.button"))
+            self.submit(self.q("form.confirm"))
+            self.flash_is("recused")
+            check(self.base + self.case_url not in [a.get_attribute("href").split("?")[0] for a in self.qa("a[href*='/console/case/']")],
+                  "the case is gone from the inbox")
+            self.logout()
 
     # ------------------------------------------------------------ the accused (issue 13)
 
