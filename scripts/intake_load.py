@@ -8,7 +8,8 @@ Subcommands:
              well-formed code (expects 404): checks the client's form and Damm digit.
   load       C reporters submitting a ~2 KB multipart report over keep-alive connections for a
              fixed time after a warm-up; optionally F more clients flooding POST /status with
-             wrong (well-formed) codes from a separate process.
+             wrong (well-formed) codes from a separate process, while one genuine reporter
+             opens their own case every 0.1 s (its first-try rate and p99).
   report     the table and the RESULT line, from the JSON the other subcommands wrote.
 
 Every subcommand that measures writes one JSON object to --out.
@@ -279,6 +280,39 @@ def flood_process(a, start_wall, end_wall, q):
     q.put({"counts": counts, "cpu_s": t.user + t.system})
 
 
+def genuine_code(a):
+    """A report of its own, so that the genuine reporter holds a real code before the flood starts."""
+    body, ctype = multipart_body("genuine")
+    status, _, data = Connection(a.host, a.port, a.timeout).request(
+        "POST", "/report", body, {"Content-Type": ctype, "Content-Length": str(len(body))})
+    m = TRACKING_RE.search(data)
+    if status != 200 or not m:
+        sys.exit(f"load: the genuine reporter's report answered {status} without a tracking code")
+    return m.group(1).decode().replace(" ", "")
+
+
+def genuine_reporter(a, code, warm_end, end, rec):
+    """One reporter opening their own case, again and again, while the flood runs: every attempt
+    counts, and only an immediate 303 (the case opened on the first try) is a success; a 503
+    ("busy, try again") or anything else is a failure. A short pause between attempts, as a
+    person would not hammer the form, and so that it does not add to the flood."""
+    b = f"code={code}".encode()
+    h = {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": str(len(b))}
+    c = Connection(a.host, a.port, a.timeout)
+    while time.perf_counter() < warm_end:
+        time.sleep(0.01)
+    while time.perf_counter() < end:
+        t0 = time.perf_counter()
+        try:
+            status, _, _ = c.request("POST", "/status", b, h)
+            k = str(status)
+        except Exception as e:  # noqa: BLE001
+            k = type(e).__name__
+        rec["lat"].append((time.perf_counter() - t0) * 1000)
+        rec["answers"][k] = rec["answers"].get(k, 0) + 1
+        time.sleep(0.1)
+
+
 def pct(values, p):
     if not values:
         return None
@@ -296,7 +330,14 @@ def cmd_load(a):
     lead = 0.3
     start, warm_end, end = now + lead, now + lead + a.warmup, now + lead + a.warmup + a.duration
     flood_proc = q = None
+    genuine = {"lat": [], "answers": {}}
+    genuine_thread = None
     if a.flood:
+        code = genuine_code(a)
+        now_wall, now = time.time(), time.perf_counter()
+        start, warm_end, end = now + lead, now + lead + a.warmup, now + lead + a.warmup + a.duration
+        genuine_thread = threading.Thread(target=genuine_reporter, args=(a, code, warm_end, end, genuine), daemon=True)
+        genuine_thread.start()
         q = multiprocessing.Queue()
         flood_proc = multiprocessing.Process(
             target=flood_process, args=(a, now_wall + lead, now_wall + lead + a.warmup + a.duration, q))
@@ -329,6 +370,8 @@ def cmd_load(a):
     self1 = os.times()
     for t in threads:
         t.join(a.timeout + 5)
+    if genuine_thread:
+        genuine_thread.join(a.timeout + 5)
     rss_kb = proc_status(a.server_pid, "VmRSS") if a.server_pid else None
     hwm_kb = proc_status(a.server_pid, "VmHWM") if a.server_pid else None
     flood = None
@@ -358,6 +401,11 @@ def cmd_load(a):
         out["flood_counts"] = flood["counts"]
         out["flood_rps"] = total / window
         out["flood_client_cores"] = flood["cpu_s"] / window
+        attempts = sum(genuine["answers"].values())
+        out["genuine_answers"] = genuine["answers"]
+        out["genuine_attempts"] = attempts
+        out["genuine_first_try_rate"] = genuine["answers"].get("303", 0) / attempts if attempts else 0.0
+        out["genuine_p99_ms"] = pct(genuine["lat"], 99)
     # What neither the server nor this client used: other work on the machine (builds, tests).
     if out["server_cores"] is not None:
         out["other_cores"] = max(0.0, out["machine_busy_cores"] - out["server_cores"] - out["client_cores"]
@@ -371,6 +419,8 @@ def cmd_load(a):
             f"{f(out['server_rss_mb_after'])} MiB, VmHWM {f(out['server_hwm_mb_after'])} MiB")
     if flood:
         line += f"; flood {out['flood_rps']:.0f} req/s {json.dumps(flood['counts'])} (flood client {out['flood_client_cores']:.2f} cores)"
+        line += (f"; genuine reporter: {out['genuine_attempts']} lookups {json.dumps(genuine['answers'])}, "
+                 f"first-try rate {out['genuine_first_try_rate']:.3f}, p99 {f(out['genuine_p99_ms'])} ms")
     print(line)
 
 
@@ -452,6 +502,7 @@ def cmd_report(a):
     flood_bad = {k: v for k, v in fl.get("flood_counts", {}).items() if k not in ("404", "503")}
     flood_unexpected = sum(flood_bad.values())
     te, slack, share = a.target_efficiency, a.target_p99_slack_ms, a.target_flood_share
+    genuine_rate, genuine_p99 = fl.get("genuine_first_try_rate", 0.0), fl.get("genuine_p99_ms") or 0.0
     rows = [
         (f"efficiency = submit_rps_c32 / kdf_limit = {rps32:.2f} / {kdf_limit:.2f}", f"{eff:.2f}", f">= {te:.2f}",
          eff >= te),
@@ -461,6 +512,8 @@ def cmd_report(a):
         ("submit p99 at 1 reporter", f"{p99_1:.1f} ms", f"<= kdf_ms + {slack:g} = {kdf_ms + slack:.1f} ms", p99_1 <= kdf_ms + slack),
         ("submit rps at 32 under flood", f"{flood_rps:.2f}/s", f">= {share:g} x {rps32:.2f} = {share * rps32:.2f}/s",
          flood_rps >= share * rps32),
+        (f"genuine lookup first try under flood ({fl.get('genuine_attempts', 0)} lookups)", f"{genuine_rate:.3f}",
+         f">= {a.target_genuine_rate:g}", genuine_rate >= a.target_genuine_rate),
         ("idle RSS", f"{idle:.1f} MiB", f"<= {a.target_idle_rss_mb:g} MiB", idle <= a.target_idle_rss_mb),
         ("peak RSS", f"{peak:.1f} MiB", f"<= {a.target_peak_rss_mb:g} MiB", peak <= a.target_peak_rss_mb),
     ]
@@ -468,10 +521,12 @@ def cmd_report(a):
         print(f"  {mark(ok)} {what:<58} {value:>12}   target {target}")
     print(f"TARGETS efficiency ≥ {te:g}; 0 errors (submissions, and flood answers other than 404/503); "
           f"p99 at 1 reporter ≤ one derivation + {slack:g} ms; ≥ {share:g} × c32 under flood; "
+          f"genuine lookup first try ≥ {a.target_genuine_rate:g} under flood; "
           f"idle ≤ {a.target_idle_rss_mb:g} MiB; peak ≤ {a.target_peak_rss_mb:g} MiB")
     print(f"RESULT kdf_limit_per_s={kdf_limit:.2f} submit_rps_c32={rps32:.2f} efficiency={eff:.2f} "
           f"submit_p99_ms_c1={p99_1:.1f} kdf_ms={kdf_ms:.1f} flood_submit_rps_c32={flood_rps:.2f} "
-          f"errors={errors} flood_unexpected={flood_unexpected} idle_rss_mb={idle:.1f} peak_rss_mb={peak:.1f}")
+          f"errors={errors} flood_unexpected={flood_unexpected} idle_rss_mb={idle:.1f} peak_rss_mb={peak:.1f} "
+          f"genuine_lookup_first_try_rate={genuine_rate:.3f} genuine_lookup_p99_ms={genuine_p99:.1f}")
     missed = [f"{what} = {value}, target {target}" for what, value, target, ok in rows if not ok]
     if missed:
         print("bench-intake FAILED:", file=sys.stderr)
@@ -513,6 +568,7 @@ def main():
     r.add_argument("--target-flood-share", type=float, default=0.5)
     r.add_argument("--target-idle-rss-mb", type=float, default=30)
     r.add_argument("--target-peak-rss-mb", type=float, default=100)
+    r.add_argument("--target-genuine-rate", type=float, default=0.99)
     r.add_argument("runs", nargs="+", help="NAME=FILE for c1, c8, c32, flood")
     a = p.parse_args()
     {"kdf": cmd_kdf, "load": cmd_load, "preflight": cmd_preflight, "report": cmd_report}[a.cmd](a)

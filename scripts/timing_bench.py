@@ -76,6 +76,13 @@ DAMM = [
 ]
 
 
+# Since issue 16's prefilter a missing code is answered after one HMAC and an existing one after a
+# scrypt derivation: they differ by design, and the answer (303 against 404) already tells them
+# apart. The comparison is printed so that the difference stays visible; only the logins, whose
+# answers are all the same 401, are judged.
+INFORMATIONAL = {"code_existing_vs_missing"}
+
+
 def missing_code(rng):
     """20 random digits and their Damm digit: well-formed, passes the check, (almost surely) unknown."""
     digits = [rng.randrange(10) for _ in range(20)]
@@ -432,6 +439,9 @@ def main():
         r = results[name]
         u = yuen_welch(*pairs[name], a.trim, a.alpha, a.power)
         verdict = ""
+        if name in INFORMATIONAL:
+            print(f"{name:<28}{r['n']:>6}{r['diff_pct']:>+9.2f}{r['p']:>10.2g}{r['mde_pct']:>8.2f}   printed, not judged (see INFORMATIONAL)")
+            continue
         if r["p"] < a.alpha and abs(r["diff_pct"]) > limit(a, name):
             verdict = "DIFFERENT"
             failures.append(f"{x} differs from {y} by {r['diff_pct']:+.2f} % (p = {r['p']:.2g})")
@@ -449,6 +459,8 @@ def main():
             print(f"{kind:<18}{trimmed(xs, a.trim)[0] * 1000:>17.2f}")
         for name, x, y in comparisons:
             xs, ys = cpu_pairs[name]
+            if name in INFORMATIONAL:
+                continue
             if min(xs + ys) <= 0:
                 print(f"{name:<28}a request took no measurable server CPU; not tested")
                 continue
@@ -459,7 +471,7 @@ def main():
                 failures.append(f"server CPU: {x} differs from {y} by {r['diff_pct']:+.2f} % (p = {r['p']:.2g})")
             print(f"{name:<28}{r['n']:>6}{r['diff_pct']:>+9.2f}{r['p']:>10.2g}{r['mde_pct']:>8.2f}   {verdict}")
 
-    mde = max(r["mde_pct"] for r in results.values())
+    mde = max(r["mde_pct"] for name, r in results.items() if name not in INFORMATIONAL)
     verdict = "FAIL" if failures else "PASS"
     if a.out:
         json.dump({"samples": samples, "pairs": pairs, "results": results, "cpu_samples": cpu_samples,

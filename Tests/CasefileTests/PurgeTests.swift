@@ -80,6 +80,7 @@ final class PurgeTests: XCTestCase {
         XCTAssertEqual(try tombstone.int("register_seq"), old.registerNumber.sequence)
         XCTAssertEqual(try tombstone.string("category"), "private_contracting")
         XCTAssertTrue(try tombstone.isNull("lookup_id"))
+        XCTAssertTrue(try tombstone.isNull("lookup_tag"), "the code's tag goes with its lookup id")
         XCTAssertEqual(try tombstone.int("purged_day"), world.ledger.today.ordinal)
 
         guard case .failure(.notFound) = try world.ledger.openCase(code: try XCTUnwrap(old.code).grouped, gate: LookupGateHandle()) else {

@@ -191,18 +191,18 @@ final class APIReporterRoutesTests: AppTestCase {
             holderDone.signal()
         }
         XCTAssertEqual(running.wait(timeout: .now() + 10), .success)
-        func lookup() throws -> Response {
-            let code = TrackingCode.generate { _ in (0..<32).map { _ in UInt8.random(in: 0...249) } }
-            return try post("/api/v1/reporter/session", ["code": code.grouped])
-        }
+        // A real code: a wrong one is answered by the prefilter without the gate (issue 16).
+        let code = try XCTUnwrap(try world.submit(ReportDraft(category: "private_contracting", narrative: "某换热站私自接管", when: "2026年10月",
+                                                              whereText: "城东", people: "", accused: [], estimatedLoss: "")).code)
+        func lookup() throws -> Response { try post("/api/v1/reporter/session", ["code": code.grouped]) }
         let busy = try lookup()
         XCTAssertEqual(busy.status.code, 503)
         XCTAssertEqual(busy.headers["Retry-After"], "5")
         release.signal()
         XCTAssertEqual(holderDone.wait(timeout: .now() + 10), .success)
-        // With the slot free again the same kind of lookup is admitted and simply finds nothing.
+        // With the slot free again the same lookup is admitted and opens the case.
         let admitted = try lookup()
-        XCTAssertEqual(admitted.status.code, 404)
+        XCTAssertEqual(admitted.status.code, 201)
         XCTAssertNil(admitted.headers["Retry-After"])
     }
 

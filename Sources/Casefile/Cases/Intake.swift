@@ -115,17 +115,18 @@ extension Ledger {
                        registeredBy: Int64? = nil, issueCode: Bool = true) throws -> Receipt {
         let today = self.today
         let intake = try intakeHolders(for: draft)
-        var tracking: (code: TrackingCode, keys: TrackingKeys)?
+        var tracking: (code: TrackingCode, keys: TrackingKeys, tag: Int64)?
         let cost = try TrackingKeys.parameters(settings.trackingCodeCost)
         if issueCode {
             let code = try TrackingCode.generate(randomBytes: Random.bytes)
-            tracking = (code, try kdfGate.run { try TrackingKeys.derive(code: code, pepper: keys.pepper, parameters: cost) })
+            tracking = (code, try kdfGate.run { try TrackingKeys.derive(code: code, pepper: keys.pepper, parameters: cost) },
+                        try LookupPrefilter.of(code: code, pepper: keys.pepper).tag)
         }
         let sealed = try seal(draft, staging: staging, exclusions: intake.exclusions, intake: intake.accounts,
                               reporterKey: tracking?.keys.reporterKey)
         let row = NewCase(ref: staging.ref, year: today.year, channel: channel, category: draft.category,
                           realName: draft.mode == .realName, confidential: draft.confidential, day: today,
-                          lookup: tracking.map { ($0.keys.lookupID, cost.encoded) },
+                          lookup: tracking.map { ($0.keys.lookupID, cost.encoded, $0.tag) },
                           author: registeredBy.map { "staff:\($0)" } ?? "reporter", registeredBy: registeredBy,
                           intakeIDs: intake.accounts.map(\.id))
         let notify = settings.notifications.enabled
@@ -195,7 +196,7 @@ extension Ledger {
         let realName: Bool
         let confidential: Bool
         let day: Day
-        let lookup: (id: [UInt8], params: String)?
+        let lookup: (id: [UInt8], params: String, tag: Int64)?
         let author: String
         let registeredBy: Int64?
         let intakeIDs: [Int64]
@@ -245,11 +246,12 @@ extension Ledger {
         let day = Int64(c.day.ordinal)
         try db.execute("""
             INSERT INTO cases(ref, register_year, register_seq, channel, category, state, real_name, confidential,
-                              received_day, lookup_id, lookup_params)
-            VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?)
+                              received_day, lookup_id, lookup_params, lookup_tag)
+            VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)
             """, [.text(c.ref), .integer(Int64(c.year)), .integer(seq), .text(c.channel.rawValue), .text(c.category),
                   .integer(c.realName ? 1 : 0), .integer(c.confidential ? 1 : 0), .integer(day),
-                  c.lookup.map { .blob($0.id) } ?? .null, c.lookup.map { .text($0.params) } ?? .null])
+                  c.lookup.map { .blob($0.id) } ?? .null, c.lookup.map { .text($0.params) } ?? .null,
+                  c.lookup.map { .integer($0.tag) } ?? .null])
         let caseID = db.lastInsertRowID
         for blob in sealed.blobs {
             try db.execute("INSERT INTO blobs(case_id, kind, slot, author, day, sealed) VALUES (?, ?, ?, ?, ?, ?)",

@@ -83,7 +83,7 @@ extension Ledger {
             try db.execute("DELETE FROM same_matter WHERE other_case_id = ?", [.integer(caseID)])
             // real_name and confidential describe the reporter: nothing of them outlives the case.
             try db.execute("""
-                UPDATE cases SET state = 'closed', lookup_id = NULL, lookup_params = NULL, approvals = '',
+                UPDATE cases SET state = 'closed', lookup_id = NULL, lookup_params = NULL, lookup_tag = NULL, approvals = '',
                                  real_name = 0, confidential = 0, purged_day = ?, state_seal = NULL, channel_seal = NULL WHERE id = ?
                 """, [.integer(Int64(today.ordinal)), .integer(caseID)])
             try audit.append(db, actor: actor, action: "purge", caseRef: candidate.ref,

@@ -105,14 +105,21 @@ public enum LookupFailure: Error, Equatable, Sendable {
 }
 
 extension Ledger {
-    /// Opens a case with a tracking code. Every well-formed code costs the same derivations (one
-    /// per tracking-code cost in use, `lookupCosts`) and the same indexed lookups whether or not it
-    /// exists, and a miss runs a dummy unwrap, so a wrong code and an unknown code cannot be told
-    /// apart by answer or by time. A code made before the cost was raised still opens its case.
+    /// Opens a case with a tracking code. A wrong code costs one HMAC and one indexed query
+    /// (`LookupPrefilter`): only a code whose 32-bit tag matches a case's, or any code while
+    /// cases from before the prefilter remain, goes through the scrypt gate, one derivation per
+    /// cost those cases were made with (`lookupCosts(for:)`). So a flood of wrong codes leaves the
+    /// gate to the codes that may open something, and a right code gets through. A wrong code
+    /// and an unknown code get the same answer; by time, a lookup tells only whether its code
+    /// passed the prefilter. A code made before the cost was raised still opens its case.
     public func openCase(code input: String, gate: LookupGateHandle) throws -> Result<ReporterCase, LookupFailure> {
         let code: TrackingCode
         do { code = try TrackingCode(parsing: input) } catch { return .failure(.mistyped) }
-        let costs = try lookupCosts()
+        let filter = try LookupPrefilter.of(code: code, pepper: keys.pepper)
+        let candidates = try pool.read { db in try filter.candidates(db) }
+        // Almost every wrong code ends here, before the gate: no derivation, no queue.
+        guard !candidates.isEmpty, !gate.misses.isKnown(filter.key, candidates: candidates) else { return .failure(.notFound) }
+        let costs = try lookupCosts(for: candidates)
         let derived: [TrackingKeys]
         do {
             let pepper = keys.pepper
@@ -130,11 +137,13 @@ extension Ledger {
         let rows = try pool.read { db in try lookupIDs.map { try Grants.reporterGrant(db, lookupID: $0) } }
         guard let index = rows.firstIndex(where: { $0 != nil }), let (caseID, ref, sealed) = rows[index] else {
             _ = try? Grants.openChannelKey(Ledger.dummyGrant, ref: "0", reporterKey: derived[0].reporterKey)
+            gate.misses.record(filter.key, candidates: candidates)
             return .failure(.notFound)
         }
         guard let opened = try? Grants.openChannelKey(sealed, ref: ref, reporterKey: derived[index].reporterKey) else {
             return .failure(.notFound)
         }
+        if candidates.contains(where: { $0.caseID == caseID && !$0.tagged }) { try storeLookupTag(filter.tag, caseID: caseID) }
         return .success(ReporterCase(caseID: caseID, ref: ref, channelKey: opened.key, split: opened.split))
     }
 
@@ -152,7 +161,7 @@ extension Ledger {
     static let maximumLookupCosts = 4
 
     /// The cost new codes get (the settings') and every cost a live code was made with, in a
-    /// fixed order. A stored cost that does not parse, or more than `maximumLookupCosts`, refuses
+    /// fixed order (a lookup derives only its candidates' costs: `lookupCosts(for:)`). A stored cost that does not parse, or more than `maximumLookupCosts`, refuses
     /// every lookup loudly rather than orphaning codes silently.
     func lookupCosts() throws -> [ScryptParameters] {
         var costs = [try TrackingKeys.parameters(settings.trackingCodeCost)]
@@ -173,8 +182,9 @@ extension Ledger {
     static let dummyGrant = [UInt8](repeating: 1, count: 1 + 12 + 32 + 16)
 }
 
-/// The gate as the server holds it: one per process.
+/// The gate as the server holds it, with the codes known to open nothing: one per process.
 public final class LookupGateHandle: Sendable {
     let gate: LookupGate
+    let misses = LookupMisses()
     public init(slots: Int = 1, queue: Int = 8, tarpit: Double = 0) { gate = LookupGate(slots: slots, queue: queue, tarpit: tarpit) }
 }

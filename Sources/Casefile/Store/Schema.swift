@@ -397,6 +397,17 @@ enum Schema {
                 """)
             }
         }
+        m.register("0013-lookup-prefilter") { db in
+            try db.execute("""
+            -- Issue 16: a 32-bit tag of the case's tracking code, an HMAC under the pepper
+            -- (LookupPrefilter), so that a wrong code is answered without scrypt. Like lookup_id
+            -- it is outside the case's seal; without the pepper it tests no code. Cases from
+            -- before have none: every lookup derives for them until their reporter opens them
+            -- once and the tag is stored. A purge clears it with the lookup id.
+            ALTER TABLE cases ADD COLUMN lookup_tag INTEGER;
+            CREATE INDEX cases_lookup_tag ON cases(lookup_tag) WHERE lookup_id IS NOT NULL;
+            """)
+        }
         return m
     }
 }
