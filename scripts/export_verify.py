@@ -37,7 +37,10 @@ class Failure(Exception):
 
 def read_public_key(path):
     lines = [l.strip() for l in open(path, encoding="utf-8") if l.strip() and not l.strip().startswith("#")]
-    raw = bytes.fromhex(lines[0]) if len(lines) == 1 else b""
+    try:
+        raw = bytes.fromhex(lines[0]) if len(lines) == 1 else b""
+    except ValueError:
+        raw = b""
     if len(raw) != 32:
         sys.exit(f"{path} is not a public key file (64 hex digits)")
     return raw
