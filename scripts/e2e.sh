@@ -18,7 +18,8 @@ scripts/need-packages.sh \
   /usr/bin/python3 python3 \
   /usr/bin/chromium chromium \
   /usr/bin/chromedriver chromium-driver \
-  /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-fallback
+  /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-fallback \
+  /usr/bin/pdftoppm poppler-utils
 
 PYTHON=${PYTHON:-python3}
 # Debian's python3 has no ensurepip (so no venv) without python3-venv; other Pythons bring it.
