@@ -25,7 +25,8 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
-# First the module graph (scripts/check-layers.py: a forbidden import or dependency fails the run),
+# The venv for scripts/export_verify.py (cryptography from PyPI; ExportCommandTests runs it), then
+# first the module graph (scripts/check-layers.py: a forbidden import or dependency fails the run),
 # then every test: fails on a failed test and on a skip Tests/allowed-skips.txt does not allow
 # (scripts/test.sh).
 test: deps
@@ -33,6 +34,7 @@ test: deps
 	scripts/check-layers.py
 	scripts/check-functions.py
 	scripts/ledger-surface.py --check
+	scripts/export-venv.sh
 	SWIFT=$(SWIFT) scripts/test.sh
 
 run: deps

@@ -578,6 +578,7 @@ class Run:
             print(f"  claim reference {ref}")
 
         self.reporter_pages_for_people()
+        self.print_views()
 
         self.accused_cases()
         self.gallery()
@@ -767,6 +768,33 @@ class Run:
             self.flash_is("recused")
             check(self.base + self.case_url not in [a.get_attribute("href").split("?")[0] for a in self.qa("a[href*='/console/case/']")],
                   "the case is gone from the inbox")
+            self.logout()
+
+    # ------------------------------------------------------------ paper for the leaders (issue 17)
+
+    def print_views(self) -> None:
+        """The four print sheets of the case, each a screenshot; the approval sheet also as
+        Chromium's print-to-PDF, turned into a PNG (pdftoppm) among the screenshots."""
+        with self.step("head: prints the register entry, the approval sheet, the report and the reward"):
+            self.login("head")
+            for kind in ("register", "approval", "report", "reward"):
+                self.go(f"{self.case_url}/print/{kind}?lang=zh")
+                check(self.path().startswith(f"{self.case_url}/print/{kind}"), f"the {kind} sheet opens (at {self.path()})")
+                text = self.q("body").text
+                check("机密" in text, f"the {kind} sheet is marked 机密")
+                check(self.t("zh", f"print_title_{kind}") in text, f"the {kind} sheet has its title")
+                check(not self.qa("script"), f"the {kind} sheet has no script")
+                self.shot(f"print-{kind}")
+            self.go(f"{self.case_url}/print/approval?lang=zh")
+            pdf = base64.b64decode(self.driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"])
+            check(pdf.startswith(b"%PDF"), "the approval sheet prints to a PDF")
+            self.shot_no += 1
+            stem = self.shots / f"{self.shot_no:02d}-print-approval-pdf"
+            stem.with_suffix(".pdf").write_bytes(pdf)
+            if shutil.which("pdftoppm"):
+                os.system(f"pdftoppm -png -r 60 -f 1 -l 1 -singlefile '{stem}.pdf' '{stem}'")
+                check(stem.with_suffix(".png").exists(), "the approval sheet's PDF became a PNG")
+            self.go(self.case_url + "?lang=zh")
             self.logout()
 
     # ------------------------------------------------------------ the accused (issue 13)

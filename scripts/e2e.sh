@@ -19,7 +19,8 @@ scripts/need-packages.sh \
   /usr/bin/python3 python3 \
   /usr/bin/chromium chromium \
   /usr/bin/chromedriver chromium-driver \
-  /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-fallback
+  /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-fallback \
+  /usr/bin/pdftoppm poppler-utils
 
 # axe-selenium-python 3 (axe-core 4.10) needs Python >= 3.12; an older Python gets 2.1.6, whose
 # axe-core dates from 2018 (scripts/e2e_requirements.txt chooses by version). Take a 3.12 or later

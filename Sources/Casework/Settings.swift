@@ -53,6 +53,8 @@ public struct Settings: Equatable, Sendable, Codable {
     /// The scrypt cost of new tracking codes. Each case stores the cost its code was made with
     /// and a lookup tries every cost in use, so raising this orphans no code.
     public var trackingCodeCost: TrackingCodeCost = TrackingCodeCost()
+    /// Issue 17: the bodies a case may be handed over to, with their public keys.
+    public var escalationRecipients: [EscalationRecipient] = []
 
     enum CodingKeys: String, CodingKey {
         case organisation, channels, categories, deadlines, calendar
@@ -60,6 +62,7 @@ public struct Settings: Equatable, Sendable, Codable {
         case utcOffsetMinutes = "utc_offset_minutes"
         case notifications
         case trackingCodeCost = "tracking_code_cost"
+        case escalationRecipients = "escalation_recipients"
     }
 
     public static let defaultCategories: [Category] = [

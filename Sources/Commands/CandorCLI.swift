@@ -25,6 +25,8 @@ public enum CandorCLI {
             Command(name: "backup", summary: "backup DIR: a consistent copy of the data while the server runs (not the key folder)", run: backupCommand),
             Command(name: "restore", summary: "restore DIR: verify a backup and copy it into an empty --data folder, checked against --keys", run: restoreCommand),
             Command(name: "purge", summary: "purge --dry-run|--yes: crypto-shred closed cases past their retention period", run: purgeCommand),
+            Command(name: "keys", summary: "keys signing-init: make the department's Ed25519 signing key (an installation from before it); keys signing-public: print its public half", run: keysCommand),
+            Command(name: "export", summary: "export CASE: one file sealed to a recipient and signed by the department; export verify|open|keygen (docs/export-format.md)", run: exportCommand),
             Command(name: "bench-http-server", summary: "serve a fixed page on --port for `make bench-http` (no data, no keys)", run: benchServerCommand),
         ]
     }
@@ -79,6 +81,10 @@ public enum CandorCLI {
             "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
             "restore: restore DIR --data NEW_DATA_DIR --keys KEYS_DIR",
             "purge:  purge --dry-run | purge --yes   (cases under legal hold are never purged)",
+            "keys:   keys signing-init | keys signing-public",
+            "export: export CASE --to RECIPIENT.pub --out FILE --recovery-key FILE [--with-identity]",
+            "        export verify FILE --signer DEPT.pub | export open FILE --key RECIPIENT.key --out DIR [--signer DEPT.pub]",
+            "        export keygen --out NAME   (NAME.pub and NAME.key: a recipient's key pair)",
             "serve:  [--templates DIR (./Templates)] [--openapi FILE (DIR/../docs/openapi.json)] [--host 127.0.0.1] [--port 8080] [--tls-cert PEM --tls-key PEM]",
             "demo:   the same options; loopback only; accounts in DATA/demo-accounts.json",
         ]
@@ -153,6 +159,7 @@ public enum CandorCLI {
         } else {
             Terminal.say("The recovery private key follows. It is shown ONCE and never kept by the server. Store it offline:\n\n\(text)")
         }
+        Terminal.say("The department's signing key is in \(keysURL.path)/signing.key. Its public half, for the bodies that will receive exports (`candor keys signing-public` prints it again): \(hex(try keys.signingPublicKey().rawRepresentation))")
         Terminal.say("Initialised: data in \(dataURL.path), keys in \(keysURL.path), settings in \(settingsURL.path).")
         Terminal.say("Now create, from this machine, the head and the two seat holders and the alternates named in the settings (`candor user add`): the first head is in force at once, every later reader waits for a head or a seat holder to confirm it in the console. `candor serve` refuses to start until every alternate names such an account.")
         return 0

@@ -63,6 +63,7 @@ public final class GatewayApp: Sendable {
         let console = router.group("/console", middleware: [ConsoleAuthRoutes.requireStaff(staffSessions, pages)])
         ConsoleAdminRoutes(ledger: ledger, pages: pages, sessions: staffSessions, settingsFile: options.settingsFile).register(on: console)
         ConsoleAuditRoutes(ledger: ledger, pages: pages).register(on: console)
+        ConsolePrintRoutes(ledger: ledger, pages: pages).register(on: console)
         ConsoleCaseRoutes(ledger: ledger, pages: pages, sessions: staffSessions, limits: options.uploads,
                           gate: lookupGate).register(on: console)
         ConsoleOfflineRoutes(ledger: ledger, pages: pages, limits: options.uploads).register(on: console)

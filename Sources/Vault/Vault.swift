@@ -6,6 +6,7 @@
 //   AESGCM, CipherContext         one-shot AES-256-GCM; the owner of EVP_CIPHER_CTX
 //   StreamCipher, StreamFiles     chunked AES-256-GCM for large files, in constant memory
 //   X25519, SealedBox             key agreement; public-key encryption for grants
+//   Ed25519                       signatures (the department signing key, exports)
 //   EncryptedPrivateKey           staff private keys under a password (scrypt)
 //   HKDF, Scrypt, PasswordHash    key derivation; staff login hashes
 //   HMAC, SHA256, TOTP, Base32    MACs, digests, second factor

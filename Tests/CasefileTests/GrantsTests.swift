@@ -131,6 +131,9 @@ final class GrantsTests: XCTestCase {
             ("Accounts/Login.swift", "candor/totp/v1"),
             ("Accounts/AccountStore.swift", "candor/totp/v1"),
             ("Store/Schema.swift", "sealed_key BLOB NOT NULL"),
+            // Issue 17: an export's one-time content key, sealed to the receiving body's key under
+            // the export's own context — no case key, no holder, nothing stored in `grants`.
+            ("Export/ExportFile.swift", "boxContext(exportID:"),
         ]
         var found: [String] = []
         let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!

@@ -36,7 +36,8 @@ final class CandorCLITests: XCTestCase {
         let folder = try KeyFolder(url: root.appendingPathComponent("keys"))
         XCTAssertEqual(key.publicKey, folder.recoveryPublicKey)
         let keyFiles = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("keys").path).sorted()
-        XCTAssertEqual(keyFiles, ["audit.key", "pepper", "recovery.pub"], "the private half is never kept")
+        // Issue 17 added the department signing key pair; the recovery private half is still never kept.
+        XCTAssertEqual(keyFiles, ["audit.key", "pepper", "recovery.pub", "signing.key", "signing.pub"], "the private half is never kept")
         XCTAssertEqual(CandorCLI.main(["init", "--admin", "root", "--password-file", root.appendingPathComponent("pw").path] + common), 1)
     }
 

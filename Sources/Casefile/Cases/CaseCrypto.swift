@@ -92,6 +92,9 @@ public enum BlobKind: String, CaseIterable, Sendable {
     case rewardFigures = "reward_figures"
     case sameMatter = "same_matter"
     case identityRequestRecord = "identity_request_record"
+    /// Issue 17 (`Escalation`), internal: a hand-over of the case, whole — to whom (name and
+    /// public key), when, the export's SHA-256, whether the identity went with it.
+    case handOver = "hand_over"
 
     static let reporterVisible: [BlobKind] = [.messageToReporter, .messageFromReporter]
 

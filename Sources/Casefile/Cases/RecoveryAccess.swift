@@ -219,7 +219,7 @@ extension Ledger {
 
     /// Both keys of a case from the recovery key's grants, the case split first if it is old, and
     /// its seals checked; or the outcome that stops the recovery of this case.
-    private func recoveryKeys(caseID: Int64, ref: String, recoveryKey: RecoveryPrivateKey,
+    func recoveryKeys(caseID: Int64, ref: String, recoveryKey: RecoveryPrivateKey,
                               actor: String) throws -> Result<CaseKeys, RecoveryOutcome.ResultError> {
         let sealed = try pool.read { db in
             (channel: try Grants.sealedKey(db, .caseKey, caseID: caseID, holder: Holder.recovery),

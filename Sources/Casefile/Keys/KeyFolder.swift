@@ -47,7 +47,9 @@ public final class KeyFolder: Sendable {
         try writeNew(url, pepperFile, try Random.bytes(32))
         try writeNew(url, auditKeyFile, try Random.bytes(32))
         try writeNew(url, recoveryPublicFile, Array((hex(recovery.publicKey.rawRepresentation) + "\n").utf8))
-        return (try KeyFolder(url: url), recovery)
+        let folder = try KeyFolder(url: url)
+        _ = try folder.createSigningKey()
+        return (folder, recovery)
     }
 
     /// A value that identifies this key folder without revealing it, stored in the database so
@@ -64,7 +66,7 @@ public final class KeyFolder: Sendable {
         return Array(data)
     }
 
-    private static func readSecret(_ url: URL, _ name: String) throws -> SecureBytes {
+    static func readSecret(_ url: URL, _ name: String) throws -> SecureBytes {
         let path = url.appendingPathComponent(name).path
         var st = stat()
         if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
@@ -78,7 +80,7 @@ public final class KeyFolder: Sendable {
         return SecureBytes(bytes)
     }
 
-    private static func writeNew(_ url: URL, _ name: String, _ bytes: [UInt8]) throws {
+    static func writeNew(_ url: URL, _ name: String, _ bytes: [UInt8]) throws {
         let path = url.appendingPathComponent(name).path
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Problem(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
