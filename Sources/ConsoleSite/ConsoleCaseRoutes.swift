@@ -32,6 +32,7 @@ public struct ConsoleCaseRoutes: Sendable {
         group.post("/case/:ref/act/:action") { try self.act($0) }
         group.post("/case/:ref/evidence", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.addEvidence($0) }
         group.get("/case/:ref/file/:file") { try self.download($0) }
+        registerHandOver(on: group)
     }
 
     // MARK: inbox
@@ -221,6 +222,7 @@ public struct ConsoleCaseRoutes: Sendable {
         context.merge(try peopleValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         context.merge(try priorAndRefusalValues(c, request)) { mine, _ in mine }
         context.merge(try exclusionValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
+        context.merge(try handOverValues(c, request)) { mine, _ in mine }
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
     }
 
