@@ -79,7 +79,7 @@ public enum CandorCLI {
             "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
             "restore: restore DIR --data NEW_DATA_DIR --keys KEYS_DIR",
             "purge:  purge --dry-run | purge --yes   (cases under legal hold are never purged)",
-            "serve:  [--templates DIR (./Templates)] [--openapi FILE (DIR/../docs/openapi.json)] [--host 127.0.0.1] [--port 8080] [--tls-cert PEM --tls-key PEM]",
+            "serve:  [--templates DIR (./Templates)] [--openapi FILE (DIR/../docs/openapi.json)] [--host 127.0.0.1] [--port 8080] [--tls-cert PEM --tls-key PEM [--hsts-preload]] [--onion-location http://ADDRESS.onion]",
             "demo:   the same options; loopback only; accounts in DATA/demo-accounts.json",
         ]
         return lines.joined(separator: "\n")

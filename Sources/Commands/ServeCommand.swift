@@ -7,7 +7,7 @@ import HTTPCore
 import Vault
 
 extension CandorCLI {
-    static let serveOptions: Set<String> = commonOptions.union(["templates", "openapi", "host", "port", "tls-cert", "tls-key"])
+    static let serveOptions: Set<String> = commonOptions.union(["templates", "openapi", "host", "port", "tls-cert", "tls-key", "hsts-preload", "onion-location"])
 
     static func serveCommand(_ args: Arguments) throws -> Int32 {
         try args.rejectUnknown(serveOptions)
@@ -29,6 +29,7 @@ extension CandorCLI {
         options.demo = demo
         options.secureCookies = tls != nil
         options.settingsFile = folders(args).settings
+        options.onionLocation = args.value("onion-location")
         // The API's contract sits in docs/ beside the templates folder unless named.
         let openAPI = args.value("openapi") ?? templates.deletingLastPathComponent().appendingPathComponent("docs/openapi.json").path
         options.openAPIPath = FileManager.default.fileExists(atPath: openAPI) || args.value("openapi") != nil ? openAPI : nil
@@ -37,7 +38,9 @@ extension CandorCLI {
         limits.maxStreamedBody = options.uploads.maxRequestBytes
         let host = args.value("host", default: "127.0.0.1")
         let port = try args.int("port", default: 8080)
-        let server = Server(configuration: ServerConfiguration(host: host, port: port, limits: limits, tls: tls), handler: app.handler)
+        var configuration = ServerConfiguration(host: host, port: port, limits: limits, tls: tls)
+        if args.flag("hsts-preload") { configuration.strictTransportSecurity = ServerConfiguration.strictTransportDefault + "; preload" }
+        let server = Server(configuration: configuration, handler: app.handler)
         // Notices go from their own thread; requests only queue them. Made before the server
         // starts, so an unreadable password file stops start-up with its reason.
         let worker = try MailTransports.make(ledger.settings.notifications).map { NotificationWorker(ledger: ledger, transport: $0) }

@@ -10,6 +10,8 @@ private let signalWake = Atomic<Int32>(-1)
 public final class Server: Sendable {
     public let configuration: ServerConfiguration
     private let handler: any HTTPHandler
+    /// `configuration.effectiveSecurityHeaders`, computed once.
+    private let security: SecurityHeaders
     private let state = Mutex(State())
     private let active = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
@@ -29,6 +31,7 @@ public final class Server: Sendable {
     public init(configuration: ServerConfiguration, handler: any HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
+        security = configuration.effectiveSecurityHeaders
     }
 
     /// Serves the routes of `router` as they are now (later additions are not seen).
@@ -126,7 +129,7 @@ public final class Server: Sendable {
         var linger = false
         if let transport {
             let connection = Connection(transport: transport, handler: handler, limits: limits,
-                                        security: configuration.securityHeaders, peer: peer, acceptedAt: acceptedAt,
+                                        security: security, peer: peer, acceptedAt: acceptedAt,
                                         isStopping: { [self] in stopping.load(ordering: .relaxed) })
             linger = connection.run()
         }
@@ -140,7 +143,7 @@ public final class Server: Sendable {
     /// accept loop, then a half-close so the page is not lost to a reset.
     private func refuse(_ fd: Int32) {
         let memory = MemoryTransport()
-        let writer = ResponseWriter(transport: memory, security: configuration.securityHeaders)
+        let writer = ResponseWriter(transport: memory, security: security)
         var keepAlive = false
         var page = ErrorPage.response(.serviceUnavailable, "Too many connections; try again shortly.")
         page.headers.add("Retry-After", "1")

@@ -128,4 +128,29 @@ final class TLSTransportTests: XCTestCase {
         c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertTrue(c.isClosedByPeer())
     }
+
+    /// Issue 18: with TLS on, every response carries Strict-Transport-Security — a route that
+    /// opts out of the security headers and a 404 included — and over plain HTTP none does (a
+    /// browser ignores it there, and an onion service has no certificate).
+    func testStrictTransportSecurityOnEveryTLSResponseAndNeverOverPlainHTTP() throws {
+        let router = Router()
+        router.get("/page") { _ in .text("page") }
+        router.get("/bare", options: RouteOptions(securityHeaders: false)) { _ in .text("bare") }
+        let tls = TLSConfiguration(certificatePath: dir + "/cert.pem", privateKeyPath: dir + "/key.pem")
+        let server = try startServer(tls: tls, handler: router.makeHandler())
+        defer { server.shutdown() }
+        for path in ["/page", "/bare", "/missing"] {
+            let (reply, _) = tlsRequest(port: server.port, maxVersion: candor_tls1_3_version(),
+                                        request: "GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            XCTAssertTrue(reply?.contains("\r\nStrict-Transport-Security: max-age=63072000; includeSubDomains\r\n") ?? false,
+                          "\(path): \(reply ?? "no reply")")
+        }
+        let plain = try startServer(handler: router.makeHandler())
+        defer { plain.shutdown() }
+        let c = try TestClient(port: plain.port)
+        c.send("GET /page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let response = try XCTUnwrap(c.readResponse())
+        XCTAssertEqual(response.status, 200)
+        XCTAssertNil(response.header("Strict-Transport-Security"))
+    }
 }
