@@ -18,6 +18,7 @@ public enum CandorCLI {
         [
             Command(name: "init", summary: "create the data folder, the database, the keys (pepper, audit key, recovery key pair) and the first admin", run: initCommand),
             Command(name: "serve", summary: "run the gateway (--templates, --host 127.0.0.1, --port 8080, --tls-cert/--tls-key)", run: serveCommand),
+            Command(name: "check", summary: "check the installation (settings, alternates, modes, keys, TLS files, clock, disk); exits 1 on any failure", run: checkCommand),
             Command(name: "demo", summary: "build a demo organisation in the data folder if there is none, print its logins, serve on 127.0.0.1", run: demoCommand),
             Command(name: "user", summary: "user add|list|disable|enable|reset|email: manage staff accounts and where their notices go", run: userCommand),
             Command(name: "recover", summary: "re-seal cases for a staff member with the offline recovery key", run: recoverCommand),
@@ -81,6 +82,7 @@ public enum CandorCLI {
             "purge:  purge --dry-run | purge --yes   (cases under legal hold are never purged)",
             "serve:  [--templates DIR (./Templates)] [--openapi FILE (DIR/../docs/openapi.json)] [--host 127.0.0.1] [--port 8080] [--tls-cert PEM --tls-key PEM [--hsts-preload]] [--onion-location http://ADDRESS.onion]",
             "demo:   the same options; loopback only; accounts in DATA/demo-accounts.json",
+            "check:  [--tls-cert PEM --tls-key PEM]   (the data, key and settings options as every command)",
         ]
         return lines.joined(separator: "\n")
     }
