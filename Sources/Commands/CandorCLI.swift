@@ -25,6 +25,7 @@ public enum CandorCLI {
             Command(name: "audit", summary: "audit verify [--checkpoint FILE]: check the audit log's hash chain (and that it still reaches a checkpoint); audit checkpoint [--out FILE]: a line to keep outside the server; exits 1 on any break", run: auditCommand),
             Command(name: "backup", summary: "backup DIR: a consistent copy of the data while the server runs (not the key folder)", run: backupCommand),
             Command(name: "restore", summary: "restore DIR: verify a backup and copy it into an empty --data folder, checked against --keys", run: restoreCommand),
+            Command(name: "migrate", summary: "migrate [--dry-run]: run (or list) the schema migrations the next start would run; back up first", run: migrateCommand),
             Command(name: "purge", summary: "purge --dry-run|--yes: crypto-shred closed cases past their retention period", run: purgeCommand),
             Command(name: "bench-http-server", summary: "serve a fixed page on --port for `make bench-http` (no data, no keys)", run: benchServerCommand),
         ]
