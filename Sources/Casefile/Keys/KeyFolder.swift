@@ -52,8 +52,30 @@ public final class KeyFolder: Sendable {
 
     /// A value that identifies this key folder without revealing it, stored in the database so
     /// that the server refuses to run a database with another organisation's keys.
-    func fingerprint() throws -> String {
-        hex(try HMAC.sha256(key: pepper, message: Array("candor/key-folder-check/v1".utf8) + recoveryPublicKey.rawRepresentation))
+    func fingerprint() throws -> String { try fingerprint(recovery: recoveryPublicKey) }
+
+    /// The fingerprint this folder will have once `recovery` replaces its recovery public key.
+    func fingerprint(recovery: X25519PublicKey) throws -> String {
+        hex(try HMAC.sha256(key: pepper, message: Array("candor/key-folder-check/v1".utf8) + recovery.rawRepresentation))
+    }
+
+    /// Writes the new recovery public key beside the old one (`recovery.pub.new`), synced, for
+    /// `commitStagedRecoveryPublicKey` to rename over it once the database has changed. A crash
+    /// in between leaves the database on the new key and this file to rename by hand: the
+    /// server's refusal (fingerprint differs) says to look here.
+    func stageRecoveryPublicKey(_ key: X25519PublicKey) throws -> URL {
+        let name = KeyFolder.recoveryPublicFile + ".new"
+        let staged = url.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: staged)
+        try KeyFolder.writeNew(url, name, Array((hex(key.rawRepresentation) + "\n").utf8))
+        return staged
+    }
+
+    func commitStagedRecoveryPublicKey(_ staged: URL) throws {
+        let target = url.appendingPathComponent(KeyFolder.recoveryPublicFile)
+        guard rename(staged.path, target.path) == 0 else {
+            throw Problem(description: "the database now uses the new recovery key, but \(staged.path) could not be renamed to \(target.path) (\(String(cString: strerror(errno)))): rename it by hand before starting the server")
+        }
     }
 
     private static func read(_ url: URL, _ name: String) throws -> [UInt8] {

@@ -97,7 +97,7 @@ public final class Ledger: Sendable {
             return nil
         }
         if let stored, stored != fingerprint {
-            throw Problem(description: "The key folder \(keys.url.path) does not belong to the data in \(dataFolder.path): its pepper or recovery key differs from the ones this database was created with. Point --keys at this installation's own key folder.")
+            throw Problem(description: "The key folder \(keys.url.path) does not belong to the data in \(dataFolder.path): its pepper or recovery key differs from the ones this database was created with. Point --keys at this installation's own key folder. (After an interrupted `candor recovery rotate`, rename its recovery.pub.new to recovery.pub.)")
         }
         let known = Set(try pool.read { db in try db.query("SELECT file FROM attachments").map { try $0.required(String.self, "file", table: AttachmentRow.table) } })
         _ = try files.sweep(keeping: known)
