@@ -59,7 +59,13 @@ extension CandorCLI {
             try? ledger.prepareLookAlike()
             lookAlikeMade.signal()
         }
-        server.installSignalHandlers()
+        server.installSignalHandlers { failure in
+            if let failure {
+                log.emit("tls_reload_failed", level: .error, [("reason", String(describing: failure)), ("serving", "the previous certificate")])
+            } else {
+                log.emit("tls_reloaded")
+            }
+        }
         worker?.start()
         if worker != nil { Terminal.say("Sending staff notices by \(ledger.settings.notifications.transport.rawValue).") }
         Terminal.say("Candor\(demo ? " demo" : "") serving on \(tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ (SIGTERM or Ctrl-C to stop)")
