@@ -79,7 +79,7 @@ public enum CandorCLI {
             "        user email LOGIN ADDRESS [--notify immediate|digest|none]   (ADDRESS - removes it)",
             "recover: --recovery-key FILE --to LOGIN (--case REF | --all-assigned | --unheld)",
             "recovery: recovery rotate --old-key FILE --out NEWFILE   (NEWFILE must not exist; stop the server first)",
-            "audit:  audit verify [--checkpoint FILE] | audit checkpoint [--out FILE]",
+            "audit:  audit verify [--checkpoint FILE] | audit checkpoint [--out FILE] | audit rotate (a new audit key; stop the server first)",
             "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
             "restore: restore DIR --data NEW_DATA_DIR --keys KEYS_DIR",
             "purge:  purge --dry-run | purge --yes   (cases under legal hold are never purged)",

@@ -77,7 +77,7 @@ public final class Ledger: Sendable {
         currentSettings = Mutex(settings)
         try PrivateFiles.createFolder(dataFolder)
         pool = try DatabasePool(path: dataFolder.appendingPathComponent(Ledger.databaseName).path, readerCount: 2)
-        audit = AuditLog(key: keys.auditKey)
+        audit = AuditLog(key: keys.auditKey, retired: keys.retiredAuditKeys)
         files = try FileStore(folder: dataFolder.appendingPathComponent("files"))
         let fingerprint = try keys.fingerprint()
         let applied = try pool.writeWithoutTransaction { db in try Schema.migrator.migrate(db) }
