@@ -14,7 +14,7 @@ TEST_PACKAGES = /usr/bin/rsvg-convert librsvg2-bin \
                 /usr/bin/zbarimg zbar-tools \
                 /usr/bin/python3 python3
 
-.PHONY: deps build release test run fuzz bench-http bench-intake bench-timing measure e2e soak api-fuzz clean
+.PHONY: deps build release deb test run fuzz bench-http bench-intake bench-timing measure e2e soak api-fuzz clean
 
 deps:
 	@scripts/need-packages.sh $(BUILD_PACKAGES)
@@ -25,6 +25,10 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
+# The Debian package of the release binary (dpkg-deb only): .build/deb/candor_VERSION_ARCH.deb.
+deb: release
+	scripts/make-deb.sh
+
 # First the module graph (scripts/check-layers.py: a forbidden import or dependency fails the run),
 # then every test: fails on a failed test and on a skip Tests/allowed-skips.txt does not allow
 # (scripts/test.sh).
@@ -34,6 +38,7 @@ test: deps
 	scripts/check-functions.py
 	scripts/ledger-surface.py --check
 	SWIFT=$(SWIFT) scripts/test.sh
+	scripts/deb-test.sh
 
 run: deps
 	$(SWIFT) build -c release --static-swift-stdlib

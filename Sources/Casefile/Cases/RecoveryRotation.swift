@@ -8,6 +8,7 @@ import Vault
 /// key in one transaction, so there is never a database half on each key; the key folder's
 /// `recovery.pub` and the database's `key_fingerprint` change with it.
 extension Ledger {
+    /// What `rotateRecoveryKey` re-sealed.
     public struct RecoveryRotation: Sendable, Equatable {
         /// Grants re-sealed (each case has two, a real-name case three).
         public let grants: Int

@@ -32,6 +32,7 @@ extension AuditLog {
 }
 
 extension Ledger {
+    /// What `rotateAuditKey` did: the entry that carries the chain over, and the seals re-made.
     public struct AuditRotation: Sendable, Equatable {
         /// The rotation entry's id: the last entry under the old key.
         public let entry: Int64
