@@ -47,7 +47,7 @@ public final class GatewayApp: Sendable {
         staffSessions = StaffSessions(idle: options.staffIdleSeconds, secureCookie: options.secureCookies, clock: ledger.clock)
         apiReporterSessions = APIReporterSessions(clock: ledger.clock)
         let router = Router()
-        if let onion = options.onionLocation { router.use(Health.onionLocation(onion)) }
+        if let onion = options.onionLocation { router.use(OnionLocation.middleware(onion)) }
         router.use(APIJSON.errors)
         router.use(SameOrigin.posts)
         router.use(ErrorPages.middleware(pages))

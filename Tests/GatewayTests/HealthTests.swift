@@ -45,19 +45,6 @@ final class HealthTests: XCTestCase {
         XCTAssertEqual(answer.status, .serviceUnavailable)
         XCTAssertEqual(answer.bodyText, "clock\n")
     }
-
-    /// `Onion-Location` only when configured, with the path and never the query.
-    func testOnionLocationOnlyWhenConfigured() throws {
-        let world = try World()
-        try world.standardRoster()
-        let plain = try GatewayApp(ledger: world.ledger, templates: templatesFolder)
-        XCTAssertNil(try get(plain, "/").headers["Onion-Location"])
-        var options = GatewayApp.Options()
-        options.onionLocation = "http://candorexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion/"
-        let onion = try GatewayApp(ledger: world.ledger, templates: templatesFolder, options: options)
-        XCTAssertEqual(try get(onion, "/status?lang=en").headers["Onion-Location"],
-                       "http://candorexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion/status")
-    }
 }
 
 extension Response {

@@ -109,10 +109,12 @@ public struct SelfCheck: Sendable, Equatable, CustomStringConvertible {
         out.append(settings.calendar.holidays.contains { $0.year == year }
                    ? SelfCheck("holidays", .ok, "holidays for \(year) configured")
                    : SelfCheck("holidays", .warn, "no holiday configured for \(year): working-day deadlines count public holidays as working days (calendar.holidays)"))
-        let d = settings.deadlines
-        out.append(d.registerWithinDays <= 7 && d.acceptanceNoticeWithinWorkingDays <= 15 && d.feedbackWithinMonths <= 3
-                   ? SelfCheck("deadlines", .ok, "register \(d.registerWithinDays) d, notice \(d.acceptanceNoticeWithinWorkingDays) working d, feedback \(d.feedbackWithinMonths) months")
-                   : SelfCheck("deadlines", .warn, "longer than the rules' defaults (7 d, 15 working d, 3 months): check they are what your policy says"))
+        let (d, rules) = (settings.deadlines, DeadlineRules())
+        let text = { (r: DeadlineRules) in "register \(r.registerWithinDays) d, notice \(r.acceptanceNoticeWithinWorkingDays) working d, feedback \(r.feedbackWithinMonths) months" }
+        out.append(d.registerWithinDays <= rules.registerWithinDays && d.acceptanceNoticeWithinWorkingDays <= rules.acceptanceNoticeWithinWorkingDays
+                   && d.feedbackWithinMonths <= rules.feedbackWithinMonths
+                   ? SelfCheck("deadlines", .ok, text(d))
+                   : SelfCheck("deadlines", .warn, "\(text(d)): longer than the rules' (\(text(rules))); check they are what your policy says"))
         return out
     }
 }
