@@ -14,7 +14,7 @@ TEST_PACKAGES = /usr/bin/rsvg-convert librsvg2-bin \
                 /usr/bin/zbarimg zbar-tools \
                 /usr/bin/python3 python3
 
-.PHONY: deps build release test run fuzz bench-http bench-intake bench-timing measure e2e soak api-fuzz clean
+.PHONY: deps build release deb test run fuzz bench-http bench-intake bench-timing measure e2e soak api-fuzz clean
 
 deps:
 	@scripts/need-packages.sh $(BUILD_PACKAGES)
@@ -24,6 +24,10 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
+
+# The Debian package of the release binary (dpkg-deb only): .build/deb/candor_VERSION_ARCH.deb.
+deb: release
+	scripts/make-deb.sh
 
 # The venv for scripts/export_verify.py (cryptography from PyPI; ExportCommandTests runs it), then
 # first the module graph (scripts/check-layers.py: a forbidden import or dependency fails the run),
@@ -36,6 +40,7 @@ test: deps
 	scripts/ledger-surface.py --check
 	scripts/export-venv.sh
 	SWIFT=$(SWIFT) scripts/test.sh
+	scripts/deb-test.sh
 
 run: deps
 	$(SWIFT) build -c release --static-swift-stdlib

@@ -10,7 +10,7 @@ public struct Arguments: Sendable {
     }
 
     /// - Parameter flagNames: options that take no value.
-    public init(_ words: [String], flagNames: Set<String> = ["help", "dry-run", "yes", "all-assigned", "unheld", "with-identity", "split-keys"]) throws {
+    public init(_ words: [String], flagNames: Set<String> = ["help", "dry-run", "yes", "all-assigned", "unheld", "with-identity", "split-keys", "hsts-preload"]) throws {
         var i = 0
         while i < words.count {
             let word = words[i]

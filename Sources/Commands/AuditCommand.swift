@@ -10,7 +10,7 @@ import Foundation
 /// takes a checkpoint to compare by machine.
 extension CandorCLI {
     static func auditCommand(_ args: Arguments) throws -> Int32 {
-        let usage = "usage: candor audit verify [--checkpoint FILE] | candor audit checkpoint [--out FILE]"
+        let usage = "usage: candor audit verify [--checkpoint FILE] | candor audit checkpoint [--out FILE] | candor audit rotate"
         switch args.positional {
         case ["verify"]:
             try args.rejectUnknown(commonOptions.union(["checkpoint"]))
@@ -18,6 +18,9 @@ extension CandorCLI {
         case ["checkpoint"]:
             try args.rejectUnknown(commonOptions.union(["out"]))
             return try auditCheckpoint(args)
+        case ["rotate"]:
+            try args.rejectUnknown(commonOptions)
+            return try auditRotate(args)
         default:
             throw Arguments.Invalid(description: usage)
         }
@@ -85,6 +88,19 @@ extension CandorCLI {
             try Data((checkpoint.line + "\n").utf8).write(to: URL(fileURLWithPath: out), options: .withoutOverwriting)
         }
         Terminal.say(checkpoint.line)
+        return 0
+    }
+
+    /// `candor audit rotate` (AuditKeyRotation.swift): with the server stopped.
+    static func auditRotate(_ args: Arguments) throws -> Int32 {
+        let ledger = try openLedger(args)
+        defer { try? ledger.close() }
+        let done = try ledger.rotateAuditKey()
+        Terminal.say("""
+            Audit key rotated at entry \(done.entry) (audit_key_rotated next_key=\(done.newKeyID)); \(done.accountsResealed) accounts' roster seals re-made under the new key.
+            The old key is kept as \(folders(args).keys.path)/audit.key.retired-N: verify needs it for the entries before the rotation. Back up Keys/ now,
+            and take a new checkpoint (candor audit checkpoint): older checkpoints still verify.
+            """)
         return 0
     }
 }

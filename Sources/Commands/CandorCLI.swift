@@ -18,12 +18,15 @@ public enum CandorCLI {
         [
             Command(name: "init", summary: "create the data folder, the database, the keys (pepper, audit key, recovery key pair) and the first admin", run: initCommand),
             Command(name: "serve", summary: "run the gateway (--templates, --host 127.0.0.1, --port 8080, --tls-cert/--tls-key)", run: serveCommand),
+            Command(name: "check", summary: "check the installation (settings, alternates, modes, keys, TLS files, clock, disk); exits 1 on any failure", run: checkCommand),
             Command(name: "demo", summary: "build a demo organisation in the data folder if there is none, print its logins, serve on 127.0.0.1", run: demoCommand),
             Command(name: "user", summary: "user add|list|disable|enable|reset|email: manage staff accounts and where their notices go", run: userCommand),
             Command(name: "recover", summary: "re-seal cases for a staff member with the offline recovery key", run: recoverCommand),
+            Command(name: "recovery", summary: "recovery rotate --old-key FILE --out NEWFILE: a new recovery key pair; every recovery grant re-sealed to it (stop the server first)", run: recoveryCommand),
             Command(name: "audit", summary: "audit verify [--checkpoint FILE]: check the audit log's hash chain (and that it still reaches a checkpoint); audit checkpoint [--out FILE]: a line to keep outside the server; exits 1 on any break", run: auditCommand),
             Command(name: "backup", summary: "backup DIR: a consistent copy of the data while the server runs (not the key folder)", run: backupCommand),
             Command(name: "restore", summary: "restore DIR: verify a backup and copy it into an empty --data folder, checked against --keys", run: restoreCommand),
+            Command(name: "migrate", summary: "migrate [--dry-run]: run (or list) the schema migrations the next start would run; back up first", run: migrateCommand),
             Command(name: "purge", summary: "purge --dry-run|--yes: crypto-shred closed cases past their retention period", run: purgeCommand),
             Command(name: "keys", summary: "keys signing-init: make the department's Ed25519 signing key (an installation from before it); keys signing-public: print its public half", run: keysCommand),
             Command(name: "export", summary: "export CASE: one file sealed to a recipient and signed by the department; export verify|open|keygen (docs/export-format.md)", run: exportCommand),
@@ -77,7 +80,8 @@ public enum CandorCLI {
             "        user list | user disable LOGIN | user enable LOGIN | user reset LOGIN [--password-file FILE]",
             "        user email LOGIN ADDRESS [--notify immediate|digest|none]   (ADDRESS - removes it)",
             "recover: --recovery-key FILE --to LOGIN (--case REF | --all-assigned | --unheld)",
-            "audit:  audit verify [--checkpoint FILE] | audit checkpoint [--out FILE]",
+            "recovery: recovery rotate --old-key FILE --out NEWFILE   (NEWFILE must not exist; stop the server first)",
+            "audit:  audit verify [--checkpoint FILE] | audit checkpoint [--out FILE] | audit rotate (a new audit key; stop the server first)",
             "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
             "restore: restore DIR --data NEW_DATA_DIR --keys KEYS_DIR",
             "purge:  purge --dry-run | purge --yes   (cases under legal hold are never purged)",
@@ -85,8 +89,9 @@ public enum CandorCLI {
             "export: export CASE --to RECIPIENT.pub --out FILE --recovery-key FILE [--with-identity]",
             "        export verify FILE --signer DEPT.pub | export open FILE --key RECIPIENT.key --out DIR [--signer DEPT.pub]",
             "        export keygen --out NAME   (NAME.pub and NAME.key: a recipient's key pair)",
-            "serve:  [--templates DIR (./Templates)] [--openapi FILE (DIR/../docs/openapi.json)] [--host 127.0.0.1] [--port 8080] [--tls-cert PEM --tls-key PEM]",
+            "serve:  [--templates DIR (./Templates)] [--openapi FILE (DIR/../docs/openapi.json)] [--host 127.0.0.1] [--port 8080] [--tls-cert PEM --tls-key PEM [--hsts-preload]] [--onion-location http://ADDRESS.onion]",
             "demo:   the same options; loopback only; accounts in DATA/demo-accounts.json",
+            "check:  [--tls-cert PEM --tls-key PEM]   (the data, key and settings options as every command)",
         ]
         return lines.joined(separator: "\n")
     }

@@ -7,17 +7,23 @@ import HTTPCore
 import Vault
 
 extension CandorCLI {
-    static let serveOptions: Set<String> = commonOptions.union(["templates", "openapi", "host", "port", "tls-cert", "tls-key"])
+    static let serveOptions: Set<String> = commonOptions.union(["templates", "openapi", "host", "port", "tls-cert", "tls-key", "hsts-preload", "onion-location"])
 
     static func serveCommand(_ args: Arguments) throws -> Int32 {
         try args.rejectUnknown(serveOptions)
-        let ledger = try openLedger(args)
-        return try serve(ledger, args, demo: false)
+        do {
+            let ledger = try openLedger(args)
+            return try serve(ledger, args, demo: false)
+        } catch {
+            // The one line journald keeps of why the service is down (the full text goes to the terminal too).
+            EventLog.standardError.emit("fatal", level: .error, [("reason", String(describing: error))])
+            throw error
+        }
     }
 
     /// Runs the gateway until SIGTERM or SIGINT, then finishes requests in flight.
-    static func serve(_ ledger: Ledger, _ args: Arguments, demo: Bool) throws -> Int32 {
-        try checkAlternates(ledger)
+    static func serve(_ ledger: Ledger, _ args: Arguments, demo: Bool, log: EventLog = .standardError) throws -> Int32 {
+        try startChecks(ledger, args, log: log)
         let templates = URL(fileURLWithPath: args.value("templates", default: "./Templates"))
         var tls: TLSConfiguration?
         switch (args.value("tls-cert"), args.value("tls-key")) {
@@ -33,6 +39,7 @@ extension CandorCLI {
         if let seconds = ProcessInfo.processInfo.environment["CANDOR_REPORTER_SESSION_SECONDS"].flatMap(Int64.init), seconds > 0 {
             options.reporterIdleSeconds = seconds
         }
+        options.onionLocation = args.value("onion-location")
         // The API's contract sits in docs/ beside the templates folder unless named.
         let openAPI = args.value("openapi") ?? templates.deletingLastPathComponent().appendingPathComponent("docs/openapi.json").path
         options.openAPIPath = FileManager.default.fileExists(atPath: openAPI) || args.value("openapi") != nil ? openAPI : nil
@@ -41,10 +48,12 @@ extension CandorCLI {
         limits.maxStreamedBody = options.uploads.maxRequestBytes
         let host = args.value("host", default: "127.0.0.1")
         let port = try args.int("port", default: 8080)
-        let server = Server(configuration: ServerConfiguration(host: host, port: port, limits: limits, tls: tls), handler: app.handler)
+        var configuration = ServerConfiguration(host: host, port: port, limits: limits, tls: tls)
+        if args.flag("hsts-preload") { configuration.strictTransportSecurity = ServerConfiguration.strictTransportDefault + "; preload" }
+        let server = Server(configuration: configuration, handler: app.handler)
         // Notices go from their own thread; requests only queue them. Made before the server
         // starts, so an unreadable password file stops start-up with its reason.
-        let worker = try MailTransports.make(ledger.settings.notifications).map { NotificationWorker(ledger: ledger, transport: $0) }
+        let worker = try MailTransports.make(ledger.settings.notifications).map { NotificationWorker(ledger: ledger, transport: $0, log: log) }
         try server.start()
         // The look-alike account for unknown logins, made now so no first login pays for it.
         // Waited for before the ledger closes: a process that exits while this thread is inside
@@ -54,14 +63,23 @@ extension CandorCLI {
             try? ledger.prepareLookAlike()
             lookAlikeMade.signal()
         }
-        server.installSignalHandlers()
+        server.installSignalHandlers { failure in
+            if let failure {
+                log.emit("tls_reload_failed", level: .error, [("reason", String(describing: failure)), ("serving", "the previous certificate")])
+            } else {
+                log.emit("tls_reloaded")
+            }
+        }
         worker?.start()
         if worker != nil { Terminal.say("Sending staff notices by \(ledger.settings.notifications.transport.rawValue).") }
         Terminal.say("Candor\(demo ? " demo" : "") serving on \(tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/ (SIGTERM or Ctrl-C to stop)")
+        log.emit("start", [("demo", String(demo)), ("listen", "\(host):\(server.port)"), ("tls", tls == nil ? "off" : "on"),
+                           ("mail", worker == nil ? "off" : ledger.settings.notifications.transport.rawValue)])
         server.waitUntilStopped()
         worker?.stop()
         lookAlikeMade.wait()
         try ledger.close()
+        log.emit("stop")
         Terminal.say("stopped")
         return 0
     }

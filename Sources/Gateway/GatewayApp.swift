@@ -37,6 +37,8 @@ public final class GatewayApp: Sendable {
         public var settingsFile: URL?
         /// `docs/openapi.json`, served at `/api/v1/openapi.json`; nil answers that route 404.
         public var openAPIPath: String?
+        /// The onion service's address (http://….onion), sent as `Onion-Location`; nil sends none.
+        public var onionLocation: String?
         public init() {}
     }
 
@@ -52,9 +54,11 @@ public final class GatewayApp: Sendable {
         staffSessions = StaffSessions(idle: options.staffIdleSeconds, secureCookie: options.secureCookies, clock: ledger.clock)
         apiReporterSessions = APIReporterSessions(clock: ledger.clock)
         let router = Router()
+        if let onion = options.onionLocation { router.use(OnionLocation.middleware(onion)) }
         router.use(APIJSON.errors)
         router.use(SameOrigin.posts)
         router.use(ErrorPages.middleware(pages))
+        Health.register(on: router, ledger: ledger)
         router.get("/static/*", handler: try StaticFiles(root: templates.appendingPathComponent("static").path,
                                                           cacheControl: "public, max-age=3600"))
         ReporterRoutes(ledger: ledger, pages: pages, sessions: reporterSessions, gate: lookupGate,

@@ -91,6 +91,7 @@ final class ResponseWriter {
         if response.includesSecurityHeaders {
             for f in security.fields.fields where !response.headers.contains(f.name) { appendField(f.name, f.value) }
         }
+        for f in security.always.fields where !response.headers.contains(f.name) { appendField(f.name, f.value) }
         if !hasCacheControl, let cc = security.defaultCacheControl { appendField("Cache-Control", cc) }
         appendDate()
         if let contentLength = framing.contentLength {

@@ -4,6 +4,10 @@ public struct SecurityHeaders: Sendable {
     public var fields: HTTPHeaders
     /// Added when a response sets no Cache-Control: dynamic pages must not linger in caches.
     public var defaultCacheControl: String?
+    /// Added to every response, even one whose route opts out of `fields` (a static file, an
+    /// error page): what the connection itself promises, such as Strict-Transport-Security,
+    /// must not depend on which route answered.
+    public var always: HTTPHeaders = [:]
 
     public init(fields: HTTPHeaders, defaultCacheControl: String? = "no-store") {
         self.fields = fields

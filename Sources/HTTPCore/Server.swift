@@ -10,11 +10,16 @@ private let signalWake = Atomic<Int32>(-1)
 public final class Server: Sendable {
     public let configuration: ServerConfiguration
     private let handler: any HTTPHandler
+    /// `configuration.effectiveSecurityHeaders`, computed once.
+    private let security: SecurityHeaders
     private let state = Mutex(State())
     private let active = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
     private let acceptFinished = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
+    /// The TLS context new connections are served with; `reloadTLS` replaces it while
+    /// connections already open keep the one they began with.
+    private let tlsContext = Mutex<TLSContext?>(nil)
 
     struct State {
         var listenFD: Int32 = -1
@@ -29,6 +34,7 @@ public final class Server: Sendable {
     public init(configuration: ServerConfiguration, handler: any HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
+        security = configuration.effectiveSecurityHeaders
     }
 
     /// Serves the routes of `router` as they are now (later additions are not seen).
@@ -50,6 +56,7 @@ public final class Server: Sendable {
         // Writes to a peer that went away must fail with EPIPE, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         let tls = try configuration.tls.map { try TLSContext(configuration: $0) }
+        tlsContext.withLock { $0 = tls }
         let (fd, port) = try ListeningSocket.open(host: configuration.host, port: configuration.port,
                                                   backlog: configuration.backlog)
         var pipeFDs: [Int32] = [-1, -1]
@@ -66,12 +73,21 @@ public final class Server: Sendable {
             $0.started = true
         }
         let wake = pipeFDs[0]
-        guard ThreadSpawner.spawn(stackSize: 256 * 1024, { [self] in acceptLoop(listenFD: fd, wakeFD: wake, tls: tls) }) else {
+        guard ThreadSpawner.spawn(stackSize: 256 * 1024, { [self] in acceptLoop(listenFD: fd, wakeFD: wake) }) else {
             throw ServerError(message: "cannot start the accept thread")
         }
     }
 
-    private func acceptLoop(listenFD: Int32, wakeFD: Int32, tls: TLSContext?) {
+    /// Reads the certificate and key files again (a renewed certificate) and serves new
+    /// connections with them; connections already open are not touched. A file that does not
+    /// load throws and leaves the old certificate in use.
+    public func reloadTLS() throws {
+        guard let configuration = configuration.tls else { return }
+        let fresh = try TLSContext(configuration: configuration)
+        tlsContext.withLock { $0 = fresh }
+    }
+
+    private func acceptLoop(listenFD: Int32, wakeFD: Int32) {
         let limits = configuration.limits
         var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
         while !stopping.load(ordering: .relaxed) {
@@ -100,6 +116,7 @@ public final class Server: Sendable {
             active.add(1, ordering: .relaxed)
             state.withLock { _ = $0.connections.insert(fd) }
             let peer = PeerAddress(storage: addr)
+            let tls = tlsContext.withLock { $0 }
             let spawned = ThreadSpawner.spawn(stackSize: configuration.threadStackSize) { [self] in
                 serve(fd: fd, wakeFD: wakeFD, peer: peer, acceptedAt: acceptedAt, tls: tls)
             }
@@ -126,7 +143,7 @@ public final class Server: Sendable {
         var linger = false
         if let transport {
             let connection = Connection(transport: transport, handler: handler, limits: limits,
-                                        security: configuration.securityHeaders, peer: peer, acceptedAt: acceptedAt,
+                                        security: security, peer: peer, acceptedAt: acceptedAt,
                                         isStopping: { [self] in stopping.load(ordering: .relaxed) })
             linger = connection.run()
         }
@@ -140,7 +157,7 @@ public final class Server: Sendable {
     /// accept loop, then a half-close so the page is not lost to a reset.
     private func refuse(_ fd: Int32) {
         let memory = MemoryTransport()
-        let writer = ResponseWriter(transport: memory, security: configuration.securityHeaders)
+        let writer = ResponseWriter(transport: memory, security: security)
         var keepAlive = false
         var page = ErrorPage.response(.serviceUnavailable, "Too many connections; try again shortly.")
         page.headers.add("Retry-After", "1")
@@ -190,11 +207,12 @@ public final class Server: Sendable {
         stopped.signal()
     }
 
-    /// SIGTERM and SIGINT start a graceful shutdown. The handler is live when this returns
+    /// SIGTERM and SIGINT start a graceful shutdown; SIGHUP re-reads the TLS files
+    /// (`reloadTLS`) and tells `onReload` how it went. The handler is live when this returns
     /// (`sigaction`, not a Dispatch signal source, which registers later on another thread and
     /// drops a signal that arrives in between); it only writes a byte to a pipe, and a thread of
     /// its own reads it and shuts down. One server per process installs them.
-    public func installSignalHandlers() {
+    public func installSignalHandlers(onReload: @escaping @Sendable ((any Error)?) -> Void = { _ in }) {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -202,20 +220,30 @@ public final class Server: Sendable {
         let readEnd = fds[0]
         let spawned = ThreadSpawner.spawn(stackSize: 256 * 1024) { [self] in
             var byte: UInt8 = 0
-            while read(readEnd, &byte, 1) < 0 && errno == EINTR {}
+            while true {
+                let n = read(readEnd, &byte, 1)
+                if n < 0 && errno == EINTR { continue }
+                guard n == 1, byte == 2 else { break }
+                do {
+                    try reloadTLS()
+                    onReload(nil)
+                } catch {
+                    onReload(error)
+                }
+            }
             shutdown()
         }
         guard spawned else { return }
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in
+        action.__sigaction_handler.sa_handler = { sig in
             // Only async-signal-safe calls here; errno is the interrupted code's.
             let saved = errno
-            var byte: UInt8 = 1
+            var byte: UInt8 = sig == SIGHUP ? 2 : 1
             _ = write(signalWake.load(ordering: .acquiring), &byte, 1)
             errno = saved
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
-        for sig in [SIGTERM, SIGINT] { sigaction(sig, &action, nil) }
+        for sig in [SIGTERM, SIGINT, SIGHUP] { sigaction(sig, &action, nil) }
     }
 }

@@ -30,6 +30,14 @@ public struct Migrator: Sendable {
         return try db.query("SELECT name FROM schema_migrations ORDER BY rowid").map { try $0.string(0) ?? "" }
     }
 
+    /// The names `migrate` would apply to `db`, in order, without applying any; throws as
+    /// `migrate` does for a database newer than the code.
+    public func pendingMigrations(_ db: Database) throws -> [String] {
+        try checkKnown(db)
+        let applied = Set(try appliedMigrations(db))
+        return migrations.map(\.name).filter { !applied.contains($0) }
+    }
+
     /// Applies every pending migration in order and returns the names it applied.
     ///
     /// Throws `MigrationError.unknownMigration` if the database records a migration this code does

@@ -77,6 +77,13 @@ final class RecoverCommandTests: XCTestCase {
         }
     }
 
+    /// The README's form, `--split-keys` last: a flag, not an option waiting for a value.
+    func testSplitKeysAsTheReadmeWritesIt() throws {
+        _ = try installation()
+        XCTAssertEqual(CandorCLI.main(["recover"] + common + ["--recovery-key", path("recovery.key").path, "--split-keys"]), 0)
+        XCTAssertEqual(CandorCLI.main(["recover", "--recovery-key", path("recovery.key").path, "--split-keys"] + common), 0)
+    }
+
     func testHelpListsRecoverAndReset() {
         XCTAssertTrue(CandorCLI.usage.contains("\n  recover "))
         XCTAssertTrue(CandorCLI.usage.contains("user reset LOGIN"))

@@ -16,7 +16,7 @@ final class TLSTransportTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
 
-    func makeSelfSigned(certPath: String, keyPath: String) throws {
+    func makeSelfSigned(certPath: String, keyPath: String, commonName: String = "localhost") throws {
         let kctx = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nil)
         defer { EVP_PKEY_CTX_free(kctx) }
         XCTAssertEqual(EVP_PKEY_keygen_init(kctx), 1)
@@ -32,7 +32,7 @@ final class TLSTransportTests: XCTestCase {
         X509_gmtime_adj(X509_getm_notAfter(x509), 3600)
         X509_set_pubkey(x509, pkey)
         let name = X509_get_subject_name(x509)
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, "localhost", -1, -1, 0)
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, commonName, -1, -1, 0)
         X509_set_issuer_name(x509, name)
         XCTAssertGreaterThan(X509_sign(x509, pkey, EVP_sha256()), 0)
         let cf = fopen(certPath, "w")
@@ -127,5 +127,104 @@ final class TLSTransportTests: XCTestCase {
         let c = try TestClient(port: server.port)
         c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertTrue(c.isClosedByPeer())
+    }
+
+    /// Issue 18: with TLS on, every response carries Strict-Transport-Security — a route that
+    /// opts out of the security headers and a 404 included — and over plain HTTP none does (a
+    /// browser ignores it there, and an onion service has no certificate).
+    func testStrictTransportSecurityOnEveryTLSResponseAndNeverOverPlainHTTP() throws {
+        let router = Router()
+        router.get("/page") { _ in .text("page") }
+        router.get("/bare", options: RouteOptions(securityHeaders: false)) { _ in .text("bare") }
+        let tls = TLSConfiguration(certificatePath: dir + "/cert.pem", privateKeyPath: dir + "/key.pem")
+        let server = try startServer(tls: tls, handler: router.makeHandler())
+        defer { server.shutdown() }
+        for path in ["/page", "/bare", "/missing"] {
+            let (reply, _) = tlsRequest(port: server.port, maxVersion: candor_tls1_3_version(),
+                                        request: "GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            XCTAssertTrue(reply?.contains("\r\nStrict-Transport-Security: max-age=63072000; includeSubDomains\r\n") ?? false,
+                          "\(path): \(reply ?? "no reply")")
+        }
+        let plain = try startServer(handler: router.makeHandler())
+        defer { plain.shutdown() }
+        let c = try TestClient(port: plain.port)
+        c.send("GET /page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let response = try XCTUnwrap(c.readResponse())
+        XCTAssertEqual(response.status, 200)
+        XCTAssertNil(response.header("Strict-Transport-Security"))
+    }
+
+    /// A TLS connection kept open, for tests that act between its requests.
+    final class KeptConnection {
+        let ctx: OpaquePointer
+        let ssl: OpaquePointer
+        let client: TestClient
+        init(port: Int) throws {
+            ctx = SSL_CTX_new(TLS_client_method())
+            client = try TestClient(port: port)
+            ssl = SSL_new(ctx)
+            SSL_set_fd(ssl, client.fd)
+            guard SSL_connect(ssl) == 1 else { throw ServerError(message: "handshake") }
+        }
+        deinit {
+            SSL_free(ssl)
+            SSL_CTX_free(ctx)
+        }
+        /// The subject CN of the certificate the server presented.
+        var peerCommonName: String {
+            guard let cert = SSL_get1_peer_certificate(ssl) else { return "" }
+            defer { X509_free(cert) }
+            var buf = [CChar](repeating: 0, count: 256)
+            X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, &buf, Int32(buf.count))
+            return String(cString: buf)
+        }
+        /// Sends one request and reads until `until` appears in the reply (or the peer closes).
+        func request(_ text: String, until: String) -> String {
+            _ = text.withCString { SSL_write(ssl, $0, Int32(strlen($0))) }
+            var reply = [UInt8]()
+            var buf = [UInt8](repeating: 0, count: 16384)
+            while !String(decoding: reply, as: UTF8.self).contains(until) {
+                let n = buf.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+                if n <= 0 { break }
+                reply += buf[0..<Int(n)]
+            }
+            return String(decoding: reply, as: UTF8.self)
+        }
+    }
+
+    /// Issue 18: SIGHUP re-reads a renewed certificate; new connections get it, and a
+    /// connection open across the reload goes on being served.
+    func testSIGHUPReloadsTheCertificateWithoutDroppingConnections() throws {
+        let server = try startServer(tls: TLSConfiguration(certificatePath: dir + "/cert.pem", privateKeyPath: dir + "/key.pem"),
+                                     handler: HandlerClosure { req in .text("served \(req.path)") })
+        defer { server.shutdown() }
+        let reloaded = DispatchSemaphore(value: 0)
+        server.installSignalHandlers { error in
+            XCTAssertNil(error)
+            reloaded.signal()
+        }
+        let before = try KeptConnection(port: server.port)
+        XCTAssertEqual(before.peerCommonName, "localhost")
+        XCTAssertTrue(before.request("GET /first HTTP/1.1\r\nHost: x\r\n\r\n", until: "served /first").contains("served /first"))
+
+        try makeSelfSigned(certPath: dir + "/cert.pem", keyPath: dir + "/key.pem", commonName: "renewed.localhost")
+        kill(getpid(), SIGHUP)
+        XCTAssertEqual(reloaded.wait(timeout: .now() + 10), .success, "the reload ran")
+
+        let after = try KeptConnection(port: server.port)
+        XCTAssertEqual(after.peerCommonName, "renewed.localhost")
+        XCTAssertTrue(after.request("GET /new HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", until: "served /new").contains("served /new"))
+        let second = before.request("GET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", until: "served /second")
+        XCTAssertTrue(second.contains("served /second"), "the connection open across the reload: \(second)")
+    }
+
+    /// A renewed file that does not load leaves the old certificate serving.
+    func testAReloadOfABrokenFileKeepsTheOldCertificate() throws {
+        let server = try startServer(tls: TLSConfiguration(certificatePath: dir + "/cert.pem", privateKeyPath: dir + "/key.pem"),
+                                     handler: HandlerClosure { _ in .text("yes") })
+        defer { server.shutdown() }
+        try Data("not a certificate".utf8).write(to: URL(fileURLWithPath: dir + "/cert.pem"))
+        XCTAssertThrowsError(try server.reloadTLS())
+        XCTAssertEqual(try KeptConnection(port: server.port).peerCommonName, "localhost")
     }
 }

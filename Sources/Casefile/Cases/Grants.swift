@@ -229,3 +229,47 @@ extension Grants {
         try db.execute("DELETE FROM \(table.rawValue) WHERE case_id = ? AND holder = ?", [.integer(caseID), .text(holder)])
     }
 }
+
+extension Grants {
+    /// One of the recovery key's grants, as stored.
+    struct RecoveryGrant: Sendable {
+        let table: Table
+        let caseID: Int64
+        let ref: String
+        let bytes: [UInt8]
+    }
+
+    /// Every grant the recovery key holds, in the three tables (`candor recovery rotate`).
+    static func recoveryGrants(_ db: Database) throws -> [RecoveryGrant] {
+        var out: [RecoveryGrant] = []
+        for table in [Table.caseKey, .internalKey, .identity] {
+            for row in try db.query("""
+                SELECT g.case_id, c.ref, g.sealed_key FROM \(table.rawValue) g JOIN cases c ON c.id = g.case_id
+                WHERE g.holder = ? ORDER BY g.case_id
+                """, [.text(Holder.recovery)]) {
+                out.append(RecoveryGrant(table: table, caseID: try row.required(Int64.self, "case_id", table: table.rawValue),
+                                         ref: try row.required(String.self, "ref", table: CaseRow.table),
+                                         bytes: try row.required([UInt8].self, "sealed_key", table: table.rawValue)))
+            }
+        }
+        return out
+    }
+
+    /// A recovery grant opened with the old recovery key under the context it was sealed with
+    /// (a channel grant is `v2`, or `v1` for a case not split yet) and sealed to the new public
+    /// key under the same context: the case's split state, and so what its grants promise, stay
+    /// as they were. Throws when the old key does not open it.
+    static func resealRecovery(_ grant: RecoveryGrant, from old: RecoveryPrivateKey, to new: X25519PublicKey) throws -> Sealed {
+        let holder = Holder.recovery
+        let contexts: [[UInt8]] = switch grant.table {
+        case .caseKey: [channelContext(ref: grant.ref, holder: holder), caseContext(ref: grant.ref, holder: holder)]
+        case .internalKey: [internalContext(ref: grant.ref, holder: holder)]
+        case .identity: [identityContext(ref: grant.ref, holder: holder)]
+        }
+        for context in contexts {
+            guard let secret = try? SealedBox.openSecret(grant.bytes, with: old.key, context: context) else { continue }
+            return Sealed(table: grant.table, holder: holder, accountID: nil, bytes: try SealedBox.seal(secret, to: new, context: context))
+        }
+        throw Ledger.Problem(description: "the recovery grant (\(grant.table.rawValue)) of case \(grant.ref) does not open with the old recovery key")
+    }
+}

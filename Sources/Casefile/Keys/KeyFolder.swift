@@ -11,6 +11,9 @@ public final class KeyFolder: Sendable {
     let pepper: SecureBytes
     /// Keys the audit chain's MACs: without it an edited log cannot be re-chained.
     let auditKey: SecureBytes
+    /// Audit keys retired by `candor audit rotate` (`audit.key.retired-1`, -2 …), oldest first:
+    /// `verify` checks the entries before each rotation with them.
+    let retiredAuditKeys: [SecureBytes]
     /// Every case key and identity key is also sealed for this; its private half is offline.
     public let recoveryPublicKey: X25519PublicKey
 
@@ -26,7 +29,15 @@ public final class KeyFolder: Sendable {
     public init(url: URL) throws {
         self.url = url
         pepper = try KeyFolder.readSecret(url, KeyFolder.pepperFile)
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent(KeyFolder.auditKeyFile + ".new").path) {
+            throw Problem(description: "\(url.appendingPathComponent(KeyFolder.auditKeyFile + ".new").path) exists: a `candor audit rotate` was interrupted. If `candor audit verify` fails with the current audit.key, move audit.key to the next audit.key.retired-N and audit.key.new to audit.key; otherwise delete audit.key.new.")
+        }
         auditKey = try KeyFolder.readSecret(url, KeyFolder.auditKeyFile)
+        var retired: [SecureBytes] = []
+        while FileManager.default.fileExists(atPath: url.appendingPathComponent(KeyFolder.retiredAuditKeyFile(retired.count + 1)).path) {
+            retired.append(try KeyFolder.readSecret(url, KeyFolder.retiredAuditKeyFile(retired.count + 1)))
+        }
+        retiredAuditKeys = retired
         let pub = try KeyFolder.read(url, KeyFolder.recoveryPublicFile)
         guard let raw = KeyFolder.decodeHex(String(decoding: pub, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
               let key = try? X25519PublicKey(rawRepresentation: raw) else {
@@ -54,8 +65,51 @@ public final class KeyFolder: Sendable {
 
     /// A value that identifies this key folder without revealing it, stored in the database so
     /// that the server refuses to run a database with another organisation's keys.
-    func fingerprint() throws -> String {
-        hex(try HMAC.sha256(key: pepper, message: Array("candor/key-folder-check/v1".utf8) + recoveryPublicKey.rawRepresentation))
+    func fingerprint() throws -> String { try fingerprint(recovery: recoveryPublicKey) }
+
+    /// The fingerprint this folder will have once `recovery` replaces its recovery public key.
+    func fingerprint(recovery: X25519PublicKey) throws -> String {
+        hex(try HMAC.sha256(key: pepper, message: Array("candor/key-folder-check/v1".utf8) + recovery.rawRepresentation))
+    }
+
+    /// Writes the new recovery public key beside the old one (`recovery.pub.new`), synced, for
+    /// `commitStagedRecoveryPublicKey` to rename over it once the database has changed. A crash
+    /// in between leaves the database on the new key and this file to rename by hand: the
+    /// server's refusal (fingerprint differs) says to look here.
+    func stageRecoveryPublicKey(_ key: X25519PublicKey) throws -> URL {
+        let name = KeyFolder.recoveryPublicFile + ".new"
+        let staged = url.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: staged)
+        try KeyFolder.writeNew(url, name, Array((hex(key.rawRepresentation) + "\n").utf8))
+        return staged
+    }
+
+    static func retiredAuditKeyFile(_ n: Int) -> String { "\(auditKeyFile).retired-\(n)" }
+
+    /// Writes a new audit key beside the current one (`audit.key.new`), for `commitStagedAuditKey`.
+    func stageAuditKey(_ key: SecureBytes) throws -> URL {
+        let name = KeyFolder.auditKeyFile + ".new"
+        try? FileManager.default.removeItem(at: url.appendingPathComponent(name))
+        var bytes = key.unsafeCopyToArray()
+        defer { wipe(&bytes) }
+        try KeyFolder.writeNew(url, name, bytes)
+        return url.appendingPathComponent(name)
+    }
+
+    /// The current audit key becomes the next `audit.key.retired-N`, the staged one `audit.key`.
+    func commitStagedAuditKey(_ staged: URL) throws {
+        let current = url.appendingPathComponent(KeyFolder.auditKeyFile)
+        let retired = url.appendingPathComponent(KeyFolder.retiredAuditKeyFile(retiredAuditKeys.count + 1))
+        guard link(current.path, retired.path) == 0, rename(staged.path, current.path) == 0 else {
+            throw Problem(description: "the database now uses the new audit key, but \(staged.path) could not be moved into place (\(String(cString: strerror(errno)))): move \(current.path) to \(retired.path) and \(staged.path) to \(current.path) by hand")
+        }
+    }
+
+    func commitStagedRecoveryPublicKey(_ staged: URL) throws {
+        let target = url.appendingPathComponent(KeyFolder.recoveryPublicFile)
+        guard rename(staged.path, target.path) == 0 else {
+            throw Problem(description: "the database now uses the new recovery key, but \(staged.path) could not be renamed to \(target.path) (\(String(cString: strerror(errno)))): rename it by hand before starting the server")
+        }
     }
 
     private static func read(_ url: URL, _ name: String) throws -> [UInt8] {

@@ -144,6 +144,8 @@ extension AuditLog {
     func walk(_ db: Database, marking mark: Int64? = nil) throws -> Result<Walk, Break> {
         var walk = Walk()
         if mark == 0 { walk.marked = AuditLog.genesis }
+        // The oldest key first; a rotation entry hands the chain to the next (AuditKeyRotation.swift).
+        var macKey = retired.first ?? key
         let statement = try db.prepare("SELECT id, at, actor, action, case_ref, detail, mac FROM audit_log ORDER BY id")
         for row in try statement.rows() {
             let entry = try Entry(row: row)
@@ -153,9 +155,15 @@ extension AuditLog {
             }
             let mac = try row.required([UInt8].self, "mac", table: "audit_log")
             let expected = try self.mac(previous: walk.head, id: entry.id, at: entry.at, actor: entry.actor, action: entry.action,
-                                        caseRef: entry.caseRef, detail: entry.detail)
+                                        caseRef: entry.caseRef, detail: entry.detail, under: macKey)
             guard ConstantTime.equals(mac, expected) else {
                 return .failure(Break(entryID: entry.id, reason: "the entry was altered, or an entry before it was"))
+            }
+            if entry.action == AuditLog.rotationAction {
+                guard let next = try nextKey(after: entry) else {
+                    return .failure(Break(entryID: entry.id, reason: "the audit key was rotated here to a key that is not in Keys/ (audit.key or audit.key.retired-N)"))
+                }
+                macKey = next
             }
             walk.head = mac
             walk.count = entry.id
@@ -208,7 +216,11 @@ extension Ledger {
     /// Reads a checkpoint line, plain or sealed (pasted or from a file); throws `AuditCheckpoint.Damaged` unless
     /// it is well formed and its MAC under this server's audit key matches.
     public func readAuditCheckpoint(_ text: String) throws -> AuditCheckpoint {
-        try AuditCheckpoint.read(text, key: audit.key)
+        // A checkpoint taken before a rotation carries the MAC of the key then in force.
+        for retired in audit.retired.reversed() {
+            if let read = try? AuditCheckpoint.read(text, key: retired) { return read }
+        }
+        return try AuditCheckpoint.read(text, key: audit.key)
     }
 
     /// Verifies the whole chain and that entry `checkpoint.count` exists with the checkpoint's

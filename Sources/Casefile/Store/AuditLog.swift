@@ -11,9 +11,16 @@ import Vault
 /// edited log. Details never hold report content, identity or tracking codes: callers pass
 /// machine words and ids.
 public struct AuditLog: Sendable {
+    /// The key in force: new entries, checkpoints and the roster seal use it.
     let key: SecureBytes
+    /// Keys retired by `candor audit rotate`, oldest first: the entries before each rotation
+    /// are checked with them (AuditKeyRotation.swift).
+    let retired: [SecureBytes]
 
-    init(key: SecureBytes) { self.key = key }
+    init(key: SecureBytes, retired: [SecureBytes] = []) {
+        self.key = key
+        self.retired = retired
+    }
 
     public struct Entry: Sendable, Equatable {
         public var id: Int64
@@ -26,14 +33,15 @@ public struct AuditLog: Sendable {
 
     static let genesis = [UInt8](repeating: 0, count: 32)
 
-    func mac(previous: [UInt8], id: Int64, at: Int64, actor: String, action: String, caseRef: String?, detail: String) throws -> [UInt8] {
+    func mac(previous: [UInt8], id: Int64, at: Int64, actor: String, action: String, caseRef: String?, detail: String,
+             under macKey: SecureBytes? = nil) throws -> [UInt8] {
         // Length-prefixed fields: no two different entries serialise to the same bytes.
         var message = Array("candor/audit/v1".utf8) + previous
         for field in [String(id), String(at), actor, action, caseRef ?? "\u{0}", detail] {
             let bytes = Array(field.utf8)
             message += withUnsafeBytes(of: UInt32(bytes.count).bigEndian, Array.init) + bytes
         }
-        return try HMAC.sha256(key: key, message: message)
+        return try HMAC.sha256(key: macKey ?? key, message: message)
     }
 
     /// Appends inside the caller's transaction, so that an action and its entry commit together.

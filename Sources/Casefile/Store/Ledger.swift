@@ -77,7 +77,7 @@ public final class Ledger: Sendable {
         currentSettings = Mutex(settings)
         try PrivateFiles.createFolder(dataFolder)
         pool = try DatabasePool(path: dataFolder.appendingPathComponent(Ledger.databaseName).path, readerCount: 2)
-        audit = AuditLog(key: keys.auditKey)
+        audit = AuditLog(key: keys.auditKey, retired: keys.retiredAuditKeys)
         files = try FileStore(folder: dataFolder.appendingPathComponent("files"))
         let fingerprint = try keys.fingerprint()
         let applied = try pool.writeWithoutTransaction { db in try Schema.migrator.migrate(db) }
@@ -97,7 +97,7 @@ public final class Ledger: Sendable {
             return nil
         }
         if let stored, stored != fingerprint {
-            throw Problem(description: "The key folder \(keys.url.path) does not belong to the data in \(dataFolder.path): its pepper or recovery key differs from the ones this database was created with. Point --keys at this installation's own key folder.")
+            throw Problem(description: "The key folder \(keys.url.path) does not belong to the data in \(dataFolder.path): its pepper or recovery key differs from the ones this database was created with. Point --keys at this installation's own key folder. (After an interrupted `candor recovery rotate`, rename its recovery.pub.new to recovery.pub.)")
         }
         let known = Set(try pool.read { db in try db.query("SELECT file FROM attachments").map { try $0.required(String.self, "file", table: AttachmentRow.table) } })
         _ = try files.sweep(keeping: known)

@@ -12,6 +12,7 @@ public final class NotificationWorker: Sendable {
     let transport: MailTransport
     let interval: Double
     let deadlineScanEvery: Int64
+    let log: EventLog
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -25,8 +26,10 @@ public final class NotificationWorker: Sendable {
         var checkpointTriedAt: Int64 = .min
     }
 
-    public init(ledger: Ledger, transport: MailTransport, interval: Double = 30, deadlineScanEvery: Int64 = 3600) {
+    public init(ledger: Ledger, transport: MailTransport, interval: Double = 30, deadlineScanEvery: Int64 = 3600,
+                log: EventLog = .standardError) {
         self.ledger = ledger
+        self.log = log
         self.transport = transport
         self.interval = interval
         self.deadlineScanEvery = deadlineScanEvery
@@ -44,6 +47,11 @@ public final class NotificationWorker: Sendable {
         }
         if scan { try ledger.scanDeadlines(now: now) }
         let report = try ledger.deliverDueNotices(transport: transport, now: now)
+        for failure in report.failures {
+            log.emit("mail_failed", level: failure.givenUp ? .error : .warn,
+                     [("notice", String(failure.notice)), ("attempt", String(failure.attempt)),
+                      ("given_up", String(failure.givenUp)), ("reason", failure.reason)])
+        }
         try mailCheckpointIfDue(now: now)
         return report
     }
@@ -60,6 +68,8 @@ public final class NotificationWorker: Sendable {
         guard due else { return }
         if try ledger.mailAuditCheckpoints(transport: transport, now: now) {
             state.withLock { $0.checkpointDoneDay = day }
+        } else {
+            log.emit("mail_failed", level: .warn, [("mail", "audit_checkpoint"), ("day", String(day)), ("retry_in", "600s")])
         }
     }
 
@@ -74,7 +84,9 @@ public final class NotificationWorker: Sendable {
         let thread = Thread { [self] in
             while !state.withLock({ $0.stopping }) {
                 // A failing pass (database busy, a bug) is retried next time; the server goes on.
-                _ = try? runOnce()
+                do { _ = try runOnce() } catch {
+                    log.emit("notice_pass_failed", level: .error, [("reason", String(String(describing: error).prefix(200)))])
+                }
                 _ = wake.wait(timeout: .now() + interval)
             }
             finished.signal()

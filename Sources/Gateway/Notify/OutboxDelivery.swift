@@ -13,7 +13,18 @@ extension Ledger {
         public var sent = 0
         public var retrying = 0
         public var failed = 0
+        /// Each send that failed in this pass: what the event log says about it.
+        public var failures: [Failure] = []
         public init() {}
+    }
+
+    /// A notice the transport refused or could not reach: its outbox id, the attempt, whether
+    /// it is given up, and the transport's reason (an SMTP reply or a socket error).
+    public struct Failure: Sendable, Equatable {
+        public let notice: Int64
+        public let attempt: Int
+        public let givenUp: Bool
+        public let reason: String
     }
 
     static let maxDeliveryAttempts = 10
@@ -61,6 +72,7 @@ extension Ledger {
                 try recordDelivery(id, now: now, attempts: attempts, state: giveUp ? "failed" : "queued", error: reason,
                                next: now + Ledger.backoff(afterAttempts: attempts))
                 if giveUp { report.failed += 1 } else { report.retrying += 1 }
+                report.failures.append(Failure(notice: id, attempt: attempts, givenUp: giveUp, reason: String(reason.prefix(200))))
             }
         }
         return report
