@@ -31,18 +31,7 @@ extension CandorCLI {
         case (nil, nil): tls = nil
         default: throw Arguments.Invalid(description: "--tls-cert and --tls-key go together")
         }
-        var options = GatewayApp.Options()
-        options.demo = demo
-        options.secureCookies = tls != nil
-        options.settingsFile = folders(args).settings
-        // Tests only: the end-to-end run lets a reporter's session run out within its time.
-        if let seconds = ProcessInfo.processInfo.environment["CANDOR_REPORTER_SESSION_SECONDS"].flatMap(Int64.init), seconds > 0 {
-            options.reporterIdleSeconds = seconds
-        }
-        options.onionLocation = args.value("onion-location")
-        // The API's contract sits in docs/ beside the templates folder unless named.
-        let openAPI = args.value("openapi") ?? templates.deletingLastPathComponent().appendingPathComponent("docs/openapi.json").path
-        options.openAPIPath = FileManager.default.fileExists(atPath: openAPI) || args.value("openapi") != nil ? openAPI : nil
+        let options = appOptions(args, templates: templates, demo: demo, tls: tls != nil)
         let app = try GatewayApp(ledger: ledger, templates: templates, options: options)
         var limits = HTTPLimits()
         limits.maxStreamedBody = options.uploads.maxRequestBytes
@@ -82,6 +71,23 @@ extension CandorCLI {
         log.emit("stop")
         Terminal.say("stopped")
         return 0
+    }
+
+    /// How the app serves: demo or not, cookies for TLS, the settings file, the API document.
+    static func appOptions(_ args: Arguments, templates: URL, demo: Bool, tls: Bool) -> GatewayApp.Options {
+        var options = GatewayApp.Options()
+        options.demo = demo
+        options.secureCookies = tls
+        options.settingsFile = folders(args).settings
+        // Tests only: the end-to-end run lets a reporter's session run out within its time.
+        if let seconds = ProcessInfo.processInfo.environment["CANDOR_REPORTER_SESSION_SECONDS"].flatMap(Int64.init), seconds > 0 {
+            options.reporterIdleSeconds = seconds
+        }
+        options.onionLocation = args.value("onion-location")
+        // The API's contract sits in docs/ beside the templates folder unless named.
+        let openAPI = args.value("openapi") ?? templates.deletingLastPathComponent().appendingPathComponent("docs/openapi.json").path
+        options.openAPIPath = FileManager.default.fileExists(atPath: openAPI) || args.value("openapi") != nil ? openAPI : nil
+        return options
     }
 
     /// Issue 13: a report naming its usual reader must still reach someone, so the server does
