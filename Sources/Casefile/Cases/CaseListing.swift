@@ -14,6 +14,10 @@ public struct InboxEntry: Sendable {
     public let approvals: Set<Seat>
     /// 'intake', 'inspector', 'chairman', 'party_secretary'.
     public let capacities: Set<String>
+    public let legalHold: Bool
+    public let realName: Bool
+    /// The earliest due day of a deadline not yet met, as stored; nil for a closed case.
+    public let nextDue: Day?
     /// Empty for a closed case.
     public let deadlines: [DeadlineStatus]
 }
@@ -21,30 +25,20 @@ public struct InboxEntry: Sendable {
 /// What the console and the staff API list and show of cases beyond their sealed content: the
 /// inbox, a case's deadlines, its designated inspectors, its state after an action.
 extension Ledger {
-    /// The newest 500 cases this account holds a grant for, newest first. Without a grant a case
-    /// is not listed whatever the account's role (an admin or auditor holds none, so lists
-    /// none). Listing opens no key and writes no audit entry: it shows only plaintext columns.
+    /// Every case this account holds a grant for, newest first (the staff API; the console reads
+    /// a page at a time, `inboxPage`). Without a grant a case is not listed whatever the account's
+    /// role (an admin or auditor holds none, so lists none). Listing opens no key and writes no
+    /// audit entry: it shows only plaintext columns.
     public func inbox(accountID: Int64) throws -> [InboxEntry] {
-        let settings = self.settings
-        let today = self.today
+        let (settings, today) = (self.settings, self.today)
         let rows = try pool.read { db in
             try db.query("""
-                SELECT \(CaseRow.columns("c")),
-                       (SELECT group_concat(capacity) FROM assignments a WHERE a.case_id = c.id AND a.account_id = ?) AS caps
+                SELECT \(CaseRow.columns("c")), \(InboxSQL.capacities) AS caps
                 FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = ?
-                ORDER BY c.id DESC LIMIT 500
+                ORDER BY c.id DESC
                 """, [.integer(accountID), .text(Holder.account(accountID))])
         }
-        return try rows.map { row in
-            let c = try CaseRow(row: row)
-            // NULL when the account holds the case by grant alone (recovery, re-grant without a capacity).
-            let caps = try row.string("caps") ?? ""
-            return InboxEntry(ref: c.ref, register: c.registerNumber.description, received: c.receivedOn,
-                              category: c.category, channel: c.channel, state: c.state, outcome: c.outcome,
-                              approvals: c.approvals, capacities: Set(caps.split(separator: ",").map(String.init)),
-                              deadlines: c.state.isClosed ? [] : DeadlineClock.evaluate(c.deadlineFacts, rules: settings.deadlines,
-                                                                                         calendar: settings.calendar, today: today))
-        }
+        return try rows.map { try Ledger.entry($0, settings: settings, today: today) }
     }
 
     /// The case's statutory deadlines as of today under the current settings; none for a closed

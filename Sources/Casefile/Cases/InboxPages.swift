@@ -1,0 +1,137 @@
+import Casework
+import Foundation
+import SQLiteDB
+
+/// The inbox over every case a person holds, a page at a time: sections, filters, order and a
+/// register-number jump as SQL over plaintext columns and the stored due day (`DueDays`), so no
+/// list reads every case and none silently stops at a fixed number. Nothing sealed is opened;
+/// no audit entry is written (listing shows only what the rows say in plaintext).
+extension Ledger {
+    /// The page `query` asks for, with the total it pages through and every section's count.
+    public func inboxPage(accountID: Int64, _ query: InboxQuery) throws -> InboxPage {
+        let (settings, today) = (self.settings, self.today)
+        let filter = InboxSQL(accountID: accountID, today: today, soon: today.adding(days: settings.deadlines.dueSoonDays), query: query)
+        let (rows, total, counts) = try pool.read { db in
+            let (whereClause, arguments) = filter.conditions(section: query.section)
+            let rows = try db.query("""
+                SELECT \(CaseRow.columns("c")), \(InboxSQL.capacities) AS caps FROM cases c
+                WHERE \(whereClause) ORDER BY \(filter.order) LIMIT ? OFFSET ?
+                """, [.integer(accountID)] + arguments + [.integer(Int64(InboxQuery.pageSize)), .integer(Int64((query.page - 1) * InboxQuery.pageSize))])
+            var counts: [InboxQuery.Section: Int] = [:]
+            for section in InboxQuery.Section.allCases { counts[section] = try filter.count(db, section: section) }
+            return (rows, counts[query.section] ?? 0, counts)
+        }
+        return InboxPage(entries: try rows.map { try Ledger.entry($0, settings: settings, today: today) }, query: query,
+                         total: total, counts: counts)
+    }
+
+    /// Every case this account holds for intake with a deadline not met that falls due on or
+    /// before `through` (overdue ones included), earliest due first: the deadlines page. Reads
+    /// only those cases, by the stored due day.
+    public func dueCases(accountID: Int64, through: Day) throws -> [InboxEntry] {
+        let (settings, today) = (self.settings, self.today)
+        let rows = try pool.read { db in
+            try db.query("""
+                SELECT \(CaseRow.columns("c")), \(InboxSQL.capacities) AS caps FROM cases c
+                WHERE c.next_due_day <= ? AND \(InboxSQL.intake) ORDER BY c.next_due_day, c.id
+                """, [.integer(accountID), .integer(Int64(through.ordinal)), .integer(accountID)])
+        }
+        return try rows.map { try Ledger.entry($0, settings: settings, today: today) }
+    }
+
+    /// The case with this register number ("JB-2026-000123", or "2026-123" as a person types
+    /// it), if this account holds it; nil otherwise, the same for a number that does not exist and
+    /// for one kept from it.
+    public func caseRef(register text: String, accountID: Int64) throws -> String? {
+        guard let number = Ledger.registerNumber(typed: text) else { return nil }
+        return try pool.read { db in
+            try db.queryOne("""
+                SELECT c.ref FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = ?
+                WHERE c.register_year = ? AND c.register_seq = ?
+                """, [.text(Holder.account(accountID)), .integer(Int64(number.year)), .integer(Int64(number.sequence))])?
+                .required(String.self, "ref", table: CaseRow.table)
+        }
+    }
+
+    /// A register number as typed: with or without "JB-", the sequence with or without its zeros.
+    static func registerNumber(typed text: String) -> RegisterNumber? {
+        var trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if trimmed.hasPrefix("JB-") { trimmed.removeFirst(3) }
+        let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, (1...6).contains(parts[1].count),
+              (parts[0] + parts[1]).allSatisfy({ $0.isASCII && $0.isNumber }),
+              let year = Int(parts[0]), let seq = Int(parts[1]), seq > 0 else { return nil }
+        return RegisterNumber(year: year, sequence: seq)
+    }
+
+    static func entry(_ row: Row, settings: Settings, today: Day) throws -> InboxEntry {
+        let c = try CaseRow(row: row)
+        // NULL when the account holds the case by grant alone (recovery, re-grant without a capacity).
+        let caps = try row.string("caps") ?? ""
+        return InboxEntry(ref: c.ref, register: c.registerNumber.description, received: c.receivedOn,
+                          category: c.category, channel: c.channel, state: c.state, outcome: c.outcome,
+                          approvals: c.approvals, capacities: Set(caps.split(separator: ",").map(String.init)),
+                          legalHold: c.legalHold, realName: c.realName, nextDue: c.nextDueOn,
+                          deadlines: c.state.isClosed ? [] : DeadlineClock.evaluate(c.deadlineFacts, rules: settings.deadlines,
+                                                                                     calendar: settings.calendar, today: today))
+    }
+}
+
+/// The WHERE clauses of the inbox, with their arguments in order.
+struct InboxSQL {
+    let accountID: Int64
+    let today: Day
+    let soon: Day
+    let query: InboxQuery
+
+    /// The capacities the account holds the case in; its one argument is the account id.
+    static let capacities = "(SELECT group_concat(capacity) FROM assignments a WHERE a.case_id = c.id AND a.account_id = ?)"
+    /// Held for intake by the account (one argument: the account id).
+    static let intake = "EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.account_id = ? AND a.capacity = 'intake')"
+    /// Waiting for the approval of a seat the account holds on it (one argument: the account id).
+    static let awaitingMe = """
+        c.state = 'awaiting_approval' AND EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.account_id = ? \
+        AND a.capacity IN (\(Seat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))) \
+        AND instr(',' || c.approvals || ',', ',' || a.capacity || ',') = 0)
+        """
+
+    var order: String {
+        switch query.sort {
+        case .received: return "c.received_day DESC, c.id DESC"
+        case .due: return "c.next_due_day IS NULL, c.next_due_day, c.received_day DESC, c.id DESC"
+        }
+    }
+
+    func count(_ db: Database, section: InboxQuery.Section) throws -> Int {
+        let (whereClause, arguments) = conditions(section: section)
+        return try db.queryOne("SELECT count(*) AS n FROM cases c WHERE \(whereClause)", arguments)?.required(Int.self, "n", table: CaseRow.table) ?? 0
+    }
+
+    func conditions(section: InboxQuery.Section) -> (String, [SQLValue]) {
+        var clauses = ["EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.holder = ?)"]
+        var arguments: [SQLValue] = [.text(Holder.account(accountID))]
+        func add(_ clause: String, _ values: [SQLValue] = []) { clauses.append(clause); arguments += values }
+        let (now, near) = (SQLValue.integer(Int64(today.ordinal)), SQLValue.integer(Int64(soon.ordinal)))
+        switch section {
+        case .overdue: add("c.next_due_day < ? AND \(Self.intake)", [now, .integer(accountID)])
+        case .dueSoon: add("c.next_due_day BETWEEN ? AND ? AND \(Self.intake)", [now, near, .integer(accountID)])
+        case .new: add("c.state = 'submitted' AND \(Self.intake)", [.integer(accountID)])
+        case .awaitingMe: add(Self.awaitingMe, [.integer(accountID)])
+        case .all: break
+        }
+        if let state = query.state { add("c.state = ?", [.text(state.rawValue)]) }
+        if let category = query.category { add("c.category = ?", [.text(category)]) }
+        if let channel = query.channel { add("c.channel = ?", [.text(channel)]) }
+        if let year = query.year { add("c.register_year = ?", [.integer(Int64(year))]) }
+        if let realName = query.realName { add("c.real_name = ?", [.integer(realName ? 1 : 0)]) }
+        if let legalHold = query.legalHold { add("c.legal_hold = ?", [.integer(legalHold ? 1 : 0)]) }
+        switch query.deadline {
+        case .overdue: add("c.next_due_day < ?", [now])
+        case .dueSoon: add("c.next_due_day BETWEEN ? AND ?", [now, near])
+        case .onTime: add("c.next_due_day > ?", [near])
+        case .noneDue: add("c.next_due_day IS NULL")
+        case nil: break
+        }
+        return (clauses.joined(separator: " AND "), arguments)
+    }
+}
