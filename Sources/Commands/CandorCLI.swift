@@ -25,6 +25,7 @@ public enum CandorCLI {
             Command(name: "backup", summary: "backup DIR: a consistent copy of the data while the server runs (not the key folder)", run: backupCommand),
             Command(name: "restore", summary: "restore DIR: verify a backup and copy it into an empty --data folder, checked against --keys", run: restoreCommand),
             Command(name: "purge", summary: "purge --dry-run|--yes: crypto-shred closed cases past their retention period", run: purgeCommand),
+            Command(name: "bench-seed", summary: "bench-seed --cases N [--days D]: fill a demo installation with cases through the real intake for `make bench-console`", run: benchSeedCommand),
             Command(name: "bench-http-server", summary: "serve a fixed page on --port for `make bench-http` (no data, no keys)", run: benchServerCommand),
         ]
     }
