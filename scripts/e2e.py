@@ -4,7 +4,10 @@
 Driven by scripts/e2e.sh, which builds the release binary, starts the demo on a fresh data folder
 and passes its address here. One reporter and five staff accounts take a report from submission
 to a substantiated conclusion and an approved reward; every page visited is saved as a PNG, and
-the main pages are saved again in Chinese and English at desktop and phone widths.
+the main pages are saved again in Chinese and English at desktop and phone widths. A second
+browser with scripting on (scripts/e2e_probe.py) runs axe-core on every page state reached, in both
+languages, and measures each at 320 and 390 px; the report form is then filled and sent with the
+keyboard alone.
 
 Usage: e2e.py --base http://127.0.0.1:PORT --accounts DATA/demo-accounts.json
               --i18n Templates/i18n --shots DIR [--chromium PATH] [--chromedriver PATH]
@@ -33,8 +36,12 @@ from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from e2e_probe import PHONE_WIDTHS, Probe
 
 DESKTOP = 1280
 PHONE = 390
@@ -108,6 +115,11 @@ class Run:
         self.auth = Authenticator({a["login"]: a["totp_secret"] for a in accounts})
         self.width = DESKTOP
         self.driver = self._start_browser(args.chromium, args.chromedriver)
+        try:
+            self.probe = Probe(self.base, args.chromium, args.chromedriver)
+        except Exception:
+            self.driver.quit()
+            raise
         self.tmp = Path(tempfile.mkdtemp(prefix="candor-e2e-files-"))
         self.code = ""          # tracking code of the main report
         self.case_url = ""      # /console/case/<ref> of the main report
@@ -165,6 +177,7 @@ class Run:
 
     def go(self, path: str) -> None:
         self.driver.get(self.base + path)
+        self.probe.visit(self.driver, get_able=True)
 
     def path(self) -> str:
         url = self.driver.current_url
@@ -193,7 +206,21 @@ class Run:
     def click_and_wait(self, element) -> None:
         """Clicks something that loads a new page, and waits until the old page is gone."""
         old = self.driver.find_element(By.TAG_NAME, "html")
+        action = self._form_action(element)
         element.click()
+        self._arrived(old, action)
+
+    @staticmethod
+    def _form_action(element) -> str | None:
+        """The address a submit button posts to; None for a link."""
+        if element.tag_name not in ("button", "input"):
+            return None
+        forms = element.find_elements(By.XPATH, "ancestor::form")
+        return element.get_attribute("formaction") or (forms[0].get_attribute("action") if forms else None)
+
+    def _arrived(self, old, action: str | None) -> None:
+        """Waits until `old` (the previous page's root) is gone, then hands the page to the probe:
+        a POST answered in place (its address is the form's) cannot be fetched again."""
 
         def navigated(_driver) -> bool:
             # chromedriver reports a node from the unloaded page either as a stale element or,
@@ -206,6 +233,8 @@ class Run:
 
         WebDriverWait(self.driver, 60).until(navigated)
         WebDriverWait(self.driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "body"))
+        answered_in_place = action is not None and self.driver.current_url.split("?")[0] == action.split("?")[0]
+        self.probe.visit(self.driver, get_able=not answered_in_place)
 
     def submit(self, form) -> None:
         self.click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
@@ -225,8 +254,8 @@ class Run:
     def expect_flash_done(self, what: str) -> None:
         self.expect_no_error(what)
         flash = self.qa("p.flash")
-        check(bool(flash) and flash[0].text.strip() == self.t(self.lang(), "done"),
-              f"{what}: flash says {self.t(self.lang(), 'done')!r} (got {flash[0].text.strip() if flash else None!r})")
+        said = flash[0].text.strip() if flash else ""
+        check(said not in ("", self.t(self.lang(), "done")), f"{what}: the flash says what changed (got {said!r})")
 
     def page_width(self) -> int:
         metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
@@ -412,12 +441,14 @@ class Run:
             check("周某" in self.q("#report").text, "the head sees the person reported")
             check("contracts-list.txt" in self.q("#files").text, "the head sees the uploaded file")
             self.shot("case-received")
+            self.next_step_comes_first()
 
         with self.step("head: registers the report"):
             form = self.form("/act/register")
             Select(self.q("select#reg-category", form)).select_by_value(CATEGORY)
             self.act("register", {"textarea#reg-text": "您的举报已登记，我们将按规定办理。"})
             self.state_is("state_registered")
+            self.flash_is("done_register", register=self.h1().split()[-1])
             h1 = self.h1()
             check(re.search(r"JB-\d{4}-\d{6}", h1) is not None, f"the case page shows its register number ({h1!r})")
 
@@ -462,7 +493,9 @@ class Run:
             self.login("inspector1", "en")
             self.open_case_from_inbox("inspector1")
             self.state_is("state_investigating")
+            self.q("input#message-feedback").click()
             self.act("message", {"textarea#message": self.marks["message"]}, shot="case-message-sent")
+            self.flash_is("done_message_feedback")
             check(self.marks["message"] in self.q("#messages").text, "the message is on the case page")
             self.logout()
 
@@ -522,6 +555,7 @@ class Run:
         for login, lang, last in (("chairman", "zh", False), ("secretary", "en", True)):
             with self.step(f"{login}: approves the reward ({lang})"):
                 self.login(login, lang)
+                self.awaiting_me_lists_the_case(login)
                 self.open_case_from_inbox(login)
                 self.act("reward-approve", shot=f"case-reward-approved-{login}")
                 text = self.q("#reward").text
@@ -547,6 +581,66 @@ class Run:
 
         self.accused_cases()
         self.gallery()
+        self.charts_on_a_phone()
+        self.recusal_asks_first()
+        self.keyboard_only()
+        self.probe_findings()
+
+    # ------------------------------------------------------------ keyboard and the second browser (issue 15)
+
+    def tab_to(self, css: str, limit: int = 80):
+        """Presses Tab until `css` has the focus; fails naming where the focus went instead."""
+        target = self.q(css)
+        went: list[str] = []
+        for _ in range(limit):
+            ActionChains(self.driver).send_keys(Keys.TAB).perform()
+            active = self.driver.switch_to.active_element
+            if active == target:
+                return active
+            went.append(active.get_attribute("id") or active.get_attribute("name") or active.tag_name)
+        raise Failure(f"{css} is never reached with Tab (the focus went through {went[:40]})")
+
+    def press_enter(self, element) -> None:
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        action = self._form_action(element)
+        element.send_keys(Keys.ENTER)
+        self._arrived(old, action)
+
+    def keyboard_only(self) -> None:
+        with self.step("reporter: makes a report and opens it with the keyboard alone (en)"):
+            self.driver.delete_all_cookies()
+            self.go("/report?lang=en")
+            category = self.tab_to("select#category")
+            category.send_keys(Keys.DOWN)
+            chosen = Select(self.q("select#category")).first_selected_option.get_attribute("value")
+            check(chosen != "", "an arrow key chooses a category")
+            self.tab_to("textarea#narrative").send_keys("E2E report made with the keyboard alone.")
+            self.press_enter(self.tab_to("form[action*='/report'] button[type=submit].primary"))
+            self.expect_no_error("report sent with Enter")
+            check(self.h1() == self.t("en", "receipt_title"), f"Enter on the send button gives the receipt ({self.h1()!r})")
+            code = re.sub(r"\s", "", self.q("code#tracking-code").text)
+            self.shot("keyboard-receipt")
+            self.driver.delete_all_cookies()
+            self.go("/status?lang=en")
+            self.tab_to("input#code").send_keys(code + Keys.ENTER)
+            self._arrived_after_enter()
+            check(self.has("#case-status"), f"Enter in the code field opens the case (at {self.path()})")
+            self.shot("keyboard-status")
+
+    def _arrived_after_enter(self) -> None:
+        WebDriverWait(self.driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#case-status, .field-error, .error-summary"))
+        self.probe.visit(self.driver, get_able=True)
+
+    def probe_findings(self) -> None:
+        for line in self.probe.summary():
+            print(line)
+        # Both lists are in the summary above, so the second step's findings are known even when
+        # the first fails and ends the run.
+        with self.step(f"axe-core: no serious or critical violation on {self.probe.states} page states, zh and en"):
+            check(self.probe.states > 0, "the second browser checked pages")
+            check(not self.probe.violations, f"{len(self.probe.violations)} violations (listed above)")
+        with self.step(f"phones: no page state wider than {' or '.join(map(str, PHONE_WIDTHS))} px, zh and en"):
+            check(not self.probe.too_wide, f"{len(self.probe.too_wide)} page states too wide (listed above)")
 
     # ------------------------------------------------------------ the reporter's side as people use it (issue 15)
 
@@ -624,6 +718,56 @@ class Run:
                 self.set_width(DESKTOP)
             self.go("/?lang=zh")
             check(not self.has("#in-app"), "an ordinary browser gets no warning")
+
+    # ------------------------------------------------------------ the console as a newcomer uses it (issue 15)
+
+    def flash_is(self, key: str, **fills: str) -> None:
+        want = self.t(self.lang(), key)
+        for slot, value in fills.items():
+            want = want.replace("{" + slot + "}", value)
+        said = self.q("p.flash").text.strip()
+        check(said == want, f"the flash says {want!r} (got {said!r})")
+
+    def next_step_comes_first(self) -> None:
+        with self.step("head: the case page starts with the next step, its deadline and its actions"):
+            check(self.q("#next-step").text.strip() == self.t("zh", "next_register"), f"next step ({self.q('#next-step').text!r})")
+            check("later" in self.q("#next-deadline").get_attribute("class"), "the registration deadline shows, not yet urgent")
+            source = self.driver.page_source
+            check(source.index("/act/register") < source.index("/act/message") < source.index("/act/note"),
+                  "the step's form comes before the message and note forms")
+
+    def awaiting_me_lists_the_case(self, login: str) -> None:
+        hrefs = [a.get_attribute("href").split("?")[0] for a in self.qa("#awaiting_me a[href*='/console/case/']")]
+        check(self.base + self.case_url in hrefs, f"{login}'s 'awaiting me' lists the reward to approve ({hrefs})")
+        check(not self.has("header a[href*='/console/tokens']"), f"{login}'s menu has no API tokens")
+
+    def charts_on_a_phone(self) -> None:
+        with self.step("statistics: on a phone the charts give way to their tables"):
+            self.login("head", "zh")
+            self.go("/console/stats?lang=zh")
+            self.set_width(PHONE)
+            check(not any(f.is_displayed() for f in self.qa("figure.chart")), "no chart shrunk to a phone's width")
+            check(self.q("#by-category table.stats").is_displayed(), "the category table is shown")
+            self.set_width(DESKTOP)
+            check(all(f.is_displayed() for f in self.qa("figure.chart")), "the charts show at desk width")
+            self.both_widths("gallery-stats")
+            self.logout()
+
+    def recusal_asks_first(self) -> None:
+        with self.step("inspector1: 回避 asks on a second page; going back changes nothing, confirming takes effect"):
+            self.login("inspector1", "zh")
+            self.open_case_from_inbox("inspector1")
+            self.click_and_wait(self.q("#recuse a.button"))
+            check(self.q("#consequence").text.strip() == self.t("zh", "confirm_what_recuse"), "the page says what will happen")
+            self.both_widths("gallery-confirm-recuse")
+            self.click_and_wait(self.q("form.confirm a.button"))
+            check(self.path().split("?")[0] == self.case_url, "going back returns to the case, still held")
+            self.click_and_wait(self.q("#recuse a.button"))
+            self.submit(self.q("form.confirm"))
+            self.flash_is("recused")
+            check(self.base + self.case_url not in [a.get_attribute("href").split("?")[0] for a in self.qa("a[href*='/console/case/']")],
+                  "the case is gone from the inbox")
+            self.logout()
 
     # ------------------------------------------------------------ the accused (issue 13)
 
@@ -831,6 +975,7 @@ def main() -> int:
                 run.driver.quit()
             except Exception:  # noqa: BLE001
                 pass
+            run.probe.quit()
             shutil.rmtree(run.tmp, ignore_errors=True)
             if run.layout_notes:
                 print(f"layout notes ({len(run.layout_notes)}):")

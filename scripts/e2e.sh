@@ -6,7 +6,8 @@
 # on a free loopback port from a fresh temporary data/keys folder (stopped and removed on exit),
 # then runs scripts/e2e.py: headless Chromium with JavaScript disabled takes one report from
 # submission to a substantiated conclusion and an approved reward, and saves a screenshot of
-# every page under E2E_SHOTS (default .build/e2e-shots/<timestamp>/).
+# every page under E2E_SHOTS (default .build/e2e-shots/<timestamp>/); a second Chromium with
+# scripting on runs axe-core on every page state and measures it at 320 and 390 px.
 #
 # Last line: `e2e: N passed, N failed`; exit status 1 on any failure.
 set -euo pipefail
@@ -20,12 +21,24 @@ scripts/need-packages.sh \
   /usr/bin/chromedriver chromium-driver \
   /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf fonts-droid-fallback
 
-PYTHON=${PYTHON:-python3}
+# axe-selenium-python 3 (axe-core 4.10) needs Python >= 3.12; an older Python gets 2.1.6, whose
+# axe-core dates from 2018 (scripts/e2e_requirements.txt chooses by version). Take a 3.12 or later
+# where one is installed: on PATH, or under pyenv.
+if [ -z "${PYTHON:-}" ]; then
+  PYTHON=python3
+  for candidate in python3.14 python3.13 python3.12 $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      PYTHON=$candidate; break
+    fi
+  done
+fi
 # Debian's python3 has no ensurepip (so no venv) without python3-venv; other Pythons bring it.
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || scripts/need-packages.sh /usr/share/doc/python3-venv python3-venv
 VENV=.build/e2e-venv
-if ! "$VENV/bin/python" -c 'import selenium' 2>/dev/null; then
-  echo "== installing Selenium into $VENV"
+want=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+have=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)
+if [ "$want" != "$have" ] || ! "$VENV/bin/python" -c 'import selenium, axe_selenium_python' 2>/dev/null; then
+  echo "== installing Selenium and axe-selenium-python into $VENV (Python $want)"
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check -r scripts/e2e_requirements.txt

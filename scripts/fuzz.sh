@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-FUZZ_TARGETS=${FUZZ_TARGETS:-"urlencoded multipart request-head chunked"}
+FUZZ_TARGETS=${FUZZ_TARGETS:-"urlencoded multipart request-head chunked isobmff"}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}        # seconds one input may take before it counts as a hang
 FUZZ_ARTIFACTS=${FUZZ_ARTIFACTS:-fuzz-out}
 SWIFTC=${SWIFTC:-swiftc}
@@ -31,6 +31,7 @@ required_source() {
         multipart) echo Sources/HTTPCore/Forms/MultipartParser.swift ;;
         request-head) echo Sources/HTTPCore/RequestHeadParser.swift ;;
         chunked) echo Sources/HTTPCore/ChunkedDecoder.swift ;;
+        isobmff) echo Sources/Presentation/Metadata/ISOBMFFMetadataStripper.swift ;;
         *) echo "" ;;
     esac
 }
@@ -43,6 +44,13 @@ max_len() {
 }
 
 FUZZ_FLAGS=(-sanitize=fuzzer,address -parse-as-library -O -use-ld=lld -module-name HTTPCore -g)
+
+# The metadata strippers depend on nothing outside their folder.
+build_metadata_target() {
+    local target=$1 binary=$2
+    "$SWIFTC" "${FUZZ_FLAGS[@]/HTTPCore/Presentation}" "Fuzz/$target/main.swift" Sources/Presentation/Metadata/*.swift \
+        -o "$binary"
+}
 
 # The form parsers depend on nothing else in HTTPCore, so their own folder is enough and
 # builds fastest; should that stop being true, the whole module is compiled instead.
@@ -101,7 +109,9 @@ for target in $FUZZ_TARGETS; do
 
     binary="$OUT/$target"
     echo "  building $binary"
-    if [[ "$needed" == Sources/HTTPCore/Forms/* ]]; then
+    if [[ "$needed" == Sources/Presentation/Metadata/* ]]; then
+        build_metadata_target "$target" "$binary"
+    elif [[ "$needed" == Sources/HTTPCore/Forms/* ]]; then
         build_forms_target "$target" "$binary"
     else
         build_server_target "$target" "$binary"

@@ -105,8 +105,14 @@ public struct ConsoleAuthRoutes: Sendable {
 
     static func staffValue(_ account: Account, _ language: Language) -> TemplateValue {
         ["name": .text(account.displayName), "role_text": .text(RoleText.text(account.role, seat: account.seat, language)),
-         "login": .text(account.login), "confirms": .bool(AccessPolicy.permits(account.role, .confirmReaderChanges))]
+         "login": .text(account.login), "confirms": .bool(AccessPolicy.permits(account.role, .confirmReaderChanges)),
+         "api": .bool(usesAPI(account.role))]
     }
+
+    /// Whether the role's menu offers API tokens: the API lists and works cases, so it serves
+    /// those who work them (head, inspectors). The leaders decide on the case page; the admin and
+    /// the auditor hold no case, so the API has nothing for them.
+    static func usesAPI(_ role: Role) -> Bool { role == .head || role == .inspector }
 
     /// Every console route but the ones above: a live, enrolled session, and on POST the form's
     /// CSRF token (urlencoded forms here; multipart routes check the token after reading).

@@ -28,6 +28,7 @@ public struct ConsoleCaseRoutes: Sendable {
         group.get("") { try self.inbox($0) }
         group.requiring(.viewDeadlines, ledger: ledger, pages: pages).get("/deadlines") { try self.deadlines($0) }
         group.get("/case/:ref") { try self.casePage($0, error: nil, status: .ok) }
+        group.get("/case/:ref/confirm/:action") { try self.confirmPage($0) }
         group.post("/case/:ref/act/:action") { try self.act($0) }
         group.post("/case/:ref/evidence", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.addEvidence($0) }
         group.get("/case/:ref/file/:file") { try self.download($0) }
@@ -37,38 +38,26 @@ public struct ConsoleCaseRoutes: Sendable {
 
     func inbox(_ request: Request) throws -> Response {
         guard let staff = request.staff else { throw HTTPError(.unauthorized) }
-        let language = pages.language(request)
         let account = staff.account
         let all = try ledger.inbox(accountID: account.id)
-        func row(_ l: InboxEntry) -> TemplateValue {
-            let due = l.deadlines.filter { $0.state == .overdue || $0.state == .dueSoon }
-            return ["ref": .text(l.ref), "register": .text(l.register), "received": .text(l.received.description),
-                    "category": .text(categoryText(l.category, language)), "channel": .text(pages.text("via_\(l.channel)", request)),
-                    "state": .text(stateText(l.state, l.outcome, request)),
-                    "deadlines": .list(due.map { d in
-                        ["text": .text(pages.text("deadline_\(d.kind.rawValue)", request) + " " + d.due.description),
-                         "overdue": .bool(d.state == .overdue)]
-                    })]
-        }
+        let awaiting = try awaitingMe(all, accountID: account.id)
         let intake = all.filter { $0.capacities.contains("intake") }
-        let awaitingMe = all.filter { l in
-            l.state == .awaitingApproval && Seat.allCases.contains { l.capacities.contains($0.rawValue) && !l.approvals.contains($0) }
-        }
         let overdue = intake.filter { $0.deadlines.contains { $0.state == .overdue } }
         let dueSoon = intake.filter { $0.deadlines.contains { $0.state == .dueSoon } && !$0.deadlines.contains { $0.state == .overdue } }
         func section(_ id: String, _ rows: [InboxEntry]) -> TemplateValue {
             ["id": .text(id), "title": .text(pages.text("inbox_\(id)", request)), "count": .text(String(rows.count)),
-             "rows": .list(rows.map(row)), "has_rows": .bool(!rows.isEmpty)]
+             "rows": .list(rows.map { inboxRow($0, awaits: awaiting[$0.ref], request) }), "has_rows": .bool(!rows.isEmpty)]
         }
         var sections: [TemplateValue] = []
         if !intake.isEmpty || account.role == .head {
             sections += [section("overdue", overdue), section("due_soon", dueSoon), section("new", intake.filter { $0.state == .submitted })]
         }
-        if account.role == .approver || !awaitingMe.isEmpty { sections.append(section("awaiting_me", awaitingMe)) }
+        let awaitingRows = all.filter { awaiting[$0.ref] != nil }
+        if account.role == .approver || !awaitingRows.isEmpty { sections.insert(section("awaiting_me", awaitingRows), at: 0) }
         if account.role != .admin && account.role != .auditor { sections.append(section("all", all)) }
         let unheld = account.role == .head || account.role == .approver ? try ledger.unheldCaseCount() : 0
         return try pages.render("console-inbox", request, title: pages.text("inbox_title", request), [
-            "staff": ConsoleAuthRoutes.staffValue(account, language),
+            "staff": ConsoleAuthRoutes.staffValue(account, pages.language(request)),
             "csrf": .text(staff.session.csrf),
             "flash": .text(takeFlash(staff)),
             "is_head": .bool(account.role == .head || !intake.isEmpty),
@@ -79,6 +68,54 @@ public struct ConsoleCaseRoutes: Sendable {
             // A count, never which cases: the leaders and heads learn that a report waits for a reader.
             "unheld": .text(String(unheld)), "has_unheld": .bool(unheld > 0),
         ])
+    }
+
+    /// What waits for this account's decision, by case ref: an investigation or a reward its seat
+    /// has not yet approved, an identity request the head has not decided. The value is the text
+    /// key of what is awaited.
+    func awaitingMe(_ all: [InboxEntry], accountID: Int64) throws -> [String: String] {
+        let rewards = try ledger.rewardStates(accountID: accountID)
+        let identity = all.contains { $0.capacities.contains("intake") } ? try ledger.casesWithPendingIdentityRequests(accountID: accountID) : []
+        var out: [String: String] = [:]
+        for l in all {
+            let seats = Seat.allCases.filter { l.capacities.contains($0.rawValue) }
+            if l.state == .awaitingApproval && seats.contains(where: { !l.approvals.contains($0) }) {
+                out[l.ref] = "awaits_approval"
+            } else if let r = rewards[l.ref], r.state == "proposed", seats.contains(where: { !r.approvals.contains($0) }) {
+                out[l.ref] = "awaits_reward_approval"
+            } else if l.capacities.contains("intake") && identity.contains(l.ref) {
+                out[l.ref] = "awaits_identity_decision"
+            }
+        }
+        return out
+    }
+
+    /// One row of a case list: the case's marks and its next deadline, classed by urgency.
+    func inboxRow(_ l: InboxEntry, awaits: String?, _ request: Request) -> TemplateValue {
+        ["ref": .text(l.ref), "register": .text(l.register), "received": .text(l.received.description),
+         "category": .text(categoryText(l.category, pages.language(request))), "channel": .text(pages.text("via_\(l.channel)", request)),
+         "state": .text(stateText(l.state, l.outcome, request)), "awaits": .text(awaits.map { pages.text($0, request) } ?? ""),
+         "next_deadline": l.nextDeadline.map { nextDeadlineValue($0, request) } ?? .text(""),
+         "badges": badges(realName: l.realName, confidential: l.confidential, legalHold: l.legalHold, request)]
+    }
+
+    /// A deadline as the lists and the case page show it: what, when, how far off, and the CSS
+    /// class of its urgency (overdue, due within the "due soon" days, later).
+    func nextDeadlineValue(_ d: DeadlineStatus, _ request: Request) -> TemplateValue {
+        let days = ledger.today.days(until: d.due)
+        let distance = days < 0 ? pages.text("days_overdue", request).replacingOccurrences(of: "{n}", with: String(-days))
+            : days == 0 ? pages.text("due_today", request)
+            : pages.text("days_left", request).replacingOccurrences(of: "{n}", with: String(days))
+        let urgency = d.state == .overdue ? "overdue" : d.state == .dueSoon ? "due-soon" : "later"
+        return ["kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)), "due": .text(d.due.description),
+                "distance": .text(distance), "urgency": .text(urgency)]
+    }
+
+    /// Real name, strict confidentiality (art. 16) and legal hold, as marks beside the case.
+    func badges(realName: Bool, confidential: Bool, legalHold: Bool, _ request: Request) -> TemplateValue {
+        let marks = [(realName, "real-name", "badge_real_name"), (confidential, "confidential", "badge_confidential"),
+                     (legalHold, "legal-hold", "badge_legal_hold")]
+        return .list(marks.filter(\.0).map { ["class": .text($0.1), "text": .text(pages.text($0.2, request))] })
     }
 
     /// What falls due this week (and what is already overdue) across the cases this head holds.
@@ -147,7 +184,7 @@ public struct ConsoleCaseRoutes: Sendable {
             })
         }
         let files = try ledger.attachments(c).map { f -> TemplateValue in
-            ["file": .text(f.file), "name": .text(f.meta.fileName), "size": .text(String(f.meta.size)),
+            ["file": .text(f.file), "name": .text(f.meta.fileName), "size": .text(UploadLimits.sizeText(f.meta.size)),
              "author": .text(author(f.author)), "day": .text(f.day.description), "internal": .bool(f.internalOnly),
              "unclean": .bool(f.meta.metadataStripped != true)]
         }
@@ -180,10 +217,26 @@ public struct ConsoleCaseRoutes: Sendable {
             "deadlines": try deadlinesValue(c, request),
             "reward": try rewardValue(c, request),
         ]
+        context.merge(try guidanceValues(c, request)) { mine, _ in mine }
         context.merge(try peopleValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         context.merge(try priorAndRefusalValues(c, request)) { mine, _ in mine }
         context.merge(try exclusionValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
+    }
+
+    /// The top of the case page: what this person can do next, the deadline the case must meet
+    /// next, and the case's marks.
+    func guidanceValues(_ c: StaffCase, _ request: Request) throws -> [String: TemplateValue] {
+        let reward = c.facts.outcome == .substantiated ? try ledger.rewardStates(accountID: c.accountID)[c.ref] : nil
+        let pending = c.realName && c.permits(.decideIdentityRequest)
+            ? try ledger.casesWithPendingIdentityRequests(accountID: c.accountID).contains(c.ref) : false
+        let step = CaseNextStep.key(c, .init(designatedInspectors: c.facts.designatedInspectors, rewardState: reward?.state,
+                                             rewardApprovals: reward?.approvals ?? [], pendingIdentityRequest: pending))
+        let next = try ledger.deadlines(of: c).filter { $0.metOn == nil }.min { $0.due < $1.due }
+        return ["next_step": .text(pages.text(step, request)),
+                "next_deadline": next.map { nextDeadlineValue($0, request) } ?? .text(""),
+                "badges": badges(realName: c.realName, confidential: c.confidential, legalHold: c.legalHold, request),
+                "can_close": .bool(c.facts.state == .concluded && c.permits(.conclude))]
     }
 
     /// The case's statutory deadlines, each with its state in the reader's language.
@@ -295,6 +348,11 @@ public struct ConsoleCaseRoutes: Sendable {
         let form = try FormFields.urlencoded(request)
         guard CSRF.matches(form.first("csrf"), staff.session.csrf) else { throw HTTPError(.forbidden, pages.text("stale_form", request)) }
         let c = try open(request, action)
+        // An act that cannot be undone is done only from its confirmation page.
+        if CaseConfirmation.needed(name, form) && form.first("confirm") != "1" {
+            return try confirmPage(request, c, name: name, carried: form)
+        }
+        let input = ConsoleCaseRoutes.input(form)
         do {
             switch name {
             case "identity-show":
@@ -303,7 +361,7 @@ public struct ConsoleCaseRoutes: Sendable {
                 }
                 return try casePage(request, error: nil, status: .ok, identity: identity)
             default:
-                try CaseActionDesk.perform(name, on: c, input: ConsoleCaseRoutes.input(form), key: staff.session.key, ledger: ledger, gate: gate)
+                try CaseActionDesk.perform(name, on: c, input: input, key: staff.session.key, ledger: ledger, gate: gate)
                 if name == "recuse" {
                     sessions.update(staff.id) { $0.flash = pages.text("recused", request) }
                     return Response.redirect(to: "/console?lang=\(pages.language(request).rawValue)")
@@ -315,7 +373,8 @@ public struct ConsoleCaseRoutes: Sendable {
         } catch let refused as Ledger.ActionRefused {
             return try casePage(request, error: refused.key.map { pages.text($0, request) } ?? refused.description, status: .unprocessableContent)
         }
-        sessions.update(staff.id) { $0.flash = pages.text("done", request) }
+        let said = try resultText(name, c, input, request)
+        sessions.update(staff.id) { $0.flash = said }
         return Response.redirect(to: "/console/case/\(c.ref)?lang=\(pages.language(request).rawValue)")
     }
 
@@ -343,6 +402,7 @@ public struct ConsoleCaseRoutes: Sendable {
         input.sourceCase = form.first("source_case")
         input.code = form.first("code")
         input.claimRef = form.first("claim_ref")
+        input.feedback = form.first("feedback") == "1"
         input.sameMatter = (form.first("same_matter") ?? "")
             .split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" || $0 == "\n" }).map(String.init)
         return input
@@ -359,7 +419,7 @@ public struct ConsoleCaseRoutes: Sendable {
         guard staging.fileCount > 0 else { return try casePage(request, error: pages.text("no_file_chosen", request), status: .unprocessableContent) }
         try ledger.attachStaffEvidence(c, staging: staging)
         keep = true
-        sessions.update(staff.id) { $0.flash = pages.text("done", request) }
+        sessions.update(staff.id) { $0.flash = pages.text("done_evidence", request) }
         return Response.redirect(to: "/console/case/\(c.ref)?lang=\(pages.language(request).rawValue)")
     }
 

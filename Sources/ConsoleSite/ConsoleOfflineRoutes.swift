@@ -60,6 +60,11 @@ public struct ConsoleOfflineRoutes: Sendable {
         }
         let receipt = try ledger.submit(draft, staging: staging, channel: channel, registeredBy: staff.account.id, issueCode: issueCode)
         keep = true
+        // The head entering a letter, call or visit has registered it (art. 6): it does not wait
+        // again under "new reports". A head the report keeps out holds no grant and skips this.
+        if case .granted(let c) = try ledger.staffCase(ref: receipt.caseRef, accountID: staff.account.id, key: staff.session.key, action: .register) {
+            try ledger.register(c, category: nil, message: nil)
+        }
         return try pages.render("console-offline-done", request, title: pages.text("offline_register", request), [
             "staff": ConsoleAuthRoutes.staffValue(staff.account, pages.language(request)), "csrf": .text(staff.session.csrf),
             "register": .text(receipt.registerNumber.description), "ref": .text(receipt.caseRef),

@@ -199,7 +199,9 @@ extension ReporterRoutes {
         try ledger.reporterAddEvidence(entry.reporter, staging: staging)
         keep = true
         let unclean = staging.filesWithMetadataKept > 0
-        sessions.setFlash(id, pages.text(unclean ? "evidence_added_unclean" : "evidence_added", request))
+        sessions.setFlash(id, unclean
+            ? [pages.text("evidence_added_unclean", request), keptFormatsText(staging.keptFormats, request), pages.text("metadata_risk", request)].joined(separator: " ")
+            : pages.text("evidence_added", request))
         return Response.redirect(to: "/status?lang=\(pages.language(request).rawValue)")
     }
 

@@ -52,7 +52,7 @@ extension ReporterRoutes {
         }
         keep = true
         let id = try submissions.finish(token, code: receipt.code?.digits ?? "", receivedOn: receipt.receivedOn.description,
-                                        filesUnclean: staging.filesWithMetadataKept > 0)
+                                        filesUnclean: staging.filesWithMetadataKept > 0, keptFormats: staging.keptFormats)
         return receiptRedirect(id, request)
     }
 
@@ -79,6 +79,16 @@ extension ReporterRoutes {
         }
     }
 
+    /// "MOV, PDF" (zh: "MOV、PDF"): the formats of the files kept with their metadata, once each.
+    func keptFormatsText(_ formats: [String?], _ request: Request) -> String {
+        var names: [String] = []
+        for format in formats {
+            let name = format ?? pages.text("format_unknown", request)
+            if !names.contains(name) { names.append(name) }
+        }
+        return names.joined(separator: pages.language(request) == .zh ? "、" : ", ")
+    }
+
     func receiptRedirect(_ id: String, _ request: Request) -> Response {
         var r = Response.redirect(to: "/report/receipt?lang=\(pages.language(request).rawValue)")
         try? r.setCookie(submissions.cookie(id))
@@ -99,6 +109,7 @@ extension ReporterRoutes {
             "shown": .bool(!code.isEmpty), "code_groups": .list(groups),
             "received_on": .text(found?.receivedOn ?? ""), "known": .bool(found != nil),
             "files_unclean": .bool(found?.filesUnclean ?? false), "phone": .text(channels.phone),
+            "unclean_formats": .text(keptFormatsText(found?.keptFormats ?? [], request)),
         ])
     }
 }

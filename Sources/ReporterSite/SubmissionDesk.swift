@@ -22,6 +22,8 @@ public final class SubmissionDesk: Sendable {
         var code: String?
         let receivedOn: String
         let filesUnclean: Bool
+        /// The formats of the files kept with their metadata (nil: not recognised), to name them.
+        var keptFormats: [String?] = []
         let created: Int64
     }
 
@@ -93,12 +95,12 @@ public final class SubmissionDesk: Sendable {
     func release(_ token: String) { _ = state.withLock { $0.used.removeValue(forKey: token) } }
 
     /// The report is stored: its receipt is kept under a new id until first shown.
-    func finish(_ token: String, code: String, receivedOn: String, filesUnclean: Bool) throws -> String {
+    func finish(_ token: String, code: String, receivedOn: String, filesUnclean: Bool, keptFormats: [String?] = []) throws -> String {
         let id = hex(try Random.bytes(32))
         let now = clock()
         state.withLock { s in
             s.receipts = s.receipts.filter { now - $0.value.created < SubmissionDesk.receiptMemory }
-            s.receipts[SubmissionDesk.key(id)] = Receipt(code: code, receivedOn: receivedOn, filesUnclean: filesUnclean, created: now)
+            s.receipts[SubmissionDesk.key(id)] = Receipt(code: code, receivedOn: receivedOn, filesUnclean: filesUnclean, keptFormats: keptFormats, created: now)
             s.used[token] = (.done(receiptID: id), now)
         }
         return id

@@ -3,8 +3,8 @@ import HTTPCore
 import Presentation
 import Synchronization
 
-/// Streams one uploaded file into sealed storage. JPEG and PNG pass through a metadata
-/// stripper; the original is sealed alongside until the stripper has seen the whole file, so a
+/// Streams one uploaded file into sealed storage. JPEG, PNG and ISO base media files (MP4, MOV,
+/// HEIC) pass through a metadata stripper; the original is sealed alongside until the stripper has seen the whole file, so a
 /// photo the stripper cannot parse is kept as sent (and the reporter told) instead of lost.
 public struct EvidenceSink: FilePartSink {
     let staging: IntakeStaging
@@ -25,6 +25,7 @@ public struct EvidenceSink: FilePartSink {
     private var cleaned: FileStore.Writer?
     private var original: FileStore.Writer?
     private var size: Int64 = 0
+    private var formatName: String?
 
     public init(staging: IntakeStaging, store: FileStore, headers: MultipartPartHeaders, maxFiles: Int,
                 maxFileBytes: Int = .max, refusals: UploadRefusals? = nil) throws {
@@ -67,6 +68,7 @@ public struct EvidenceSink: FilePartSink {
     private mutating func decide() throws {
         decided = true
         stripper = MetadataStripping.stripper(firstBytes: sniffed)
+        formatName = MetadataStripping.formatName(firstBytes: sniffed, fileName: fileName)
         original = try staging.beginFile(in: store)
         if stripper != nil { cleaned = try staging.beginFile(in: store) }
     }
@@ -120,6 +122,7 @@ public struct EvidenceSink: FilePartSink {
         }
         guard let originalWriter = original else { return }
         try staging.finishFile(originalWriter, meta: meta(stripped: metadataStripped, size: size))
+        staging.noteMetadataKept(format: formatName)
     }
 
     public mutating func abort() {

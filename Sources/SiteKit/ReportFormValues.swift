@@ -59,9 +59,12 @@ public struct ReportFormValues {
     public func accusedRows(count: Int) -> TemplateValue {
         .list((0..<max(count, draft.accused.count)).map { i -> TemplateValue in
             let person = i < draft.accused.count ? draft.accused[i] : AccusedPerson(name: "", post: "")
+            let rowError = errors[PersonPart.name.formName(row: i)] != nil
             let parts = PersonPart.all.map { part -> TemplateValue in
+                // The row's error is said about its name: that input is the one marked invalid.
                 ["name": .text(part.formName(row: i)), "label": .text(text(part.label)), "value": .text(person[part]),
-                 "maxlength": .text(String(part.limit))]
+                 "maxlength": .text(String(part.limit)),
+                 "invalid": .bool(rowError && part.formName(row: i) == PersonPart.name.formName(row: i))]
             }
             return ["index": .text(String(i)), "number": .text(String(i + 1)), "parts": .list(parts),
                     "error": .text(errors[PersonPart.name.formName(row: i)] ?? "")]

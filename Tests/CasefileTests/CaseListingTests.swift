@@ -62,4 +62,36 @@ final class CaseListingTests: XCTestCase {
         XCTAssertEqual(try world.ledger.inbox(accountID: inspector.id).map(\.capacities), [["inspector"]],
                        "designated, the inspector holds a grant and lists the case")
     }
+
+    /// The lists show the deadline a case must meet next; art. 9's feedback is met only by a
+    /// message marked as feedback, not by the registration note nor by a routine message.
+    func testTheNextDeadlineAndFeedbackOnlyWhenMarked() throws {
+        let receipt = try submit("LISTING-FEEDBACK")
+        let (headID, headKey) = try unlock("head")
+        func entry() throws -> InboxEntry { try XCTUnwrap(try world.ledger.inbox(accountID: headID).first { $0.ref == receipt.caseRef }) }
+        XCTAssertEqual(try entry().nextDeadline?.kind, .register)
+        guard case .granted(let c) = try world.ledger.staffCase(ref: receipt.caseRef, accountID: headID, key: headKey, action: .register) else {
+            return XCTFail("the head holds a new case")
+        }
+        try world.ledger.register(c, category: nil, message: "您的举报已收到并登记。")
+        XCTAssertEqual(try entry().nextDeadline?.kind, .feedback, "a registration note is not feedback")
+        guard case .granted(let m) = try world.ledger.staffCase(ref: receipt.caseRef, accountID: headID, key: headKey, action: .messageReporter) else {
+            return XCTFail("the head may message the reporter")
+        }
+        try world.ledger.messageReporter(m, text: "请补充材料")
+        XCTAssertEqual(try entry().nextDeadline?.kind, .feedback, "an unmarked message is not feedback")
+        try world.ledger.messageReporter(m, text: "正在核查中", feedback: true)
+        XCTAssertNil(try entry().nextDeadline, "every deadline met")
+        XCTAssertNotNil(try entry().deadlines.first { $0.kind == .feedback }?.metOn)
+    }
+
+    /// Reward state and pending identity requests are read only for cases the account holds.
+    func testRewardStatesAndIdentityRequestsFollowTheGrants() throws {
+        _ = try submit("LISTING-GRANTS")
+        for login in ["inspector1", "chairman", "admin"] {
+            let (id, _) = try unlock(login)
+            XCTAssertTrue(try world.ledger.rewardStates(accountID: id).isEmpty, login)
+            XCTAssertTrue(try world.ledger.casesWithPendingIdentityRequests(accountID: id).isEmpty, login)
+        }
+    }
 }

@@ -122,7 +122,7 @@ final class ConsoleAdminRoutesTests: XCTestCase {
         XCTAssertEqual(weak.status.code, 422)
         XCTAssertEqual(try post(admin, "/console/admin/reset", [("login", "inspector1"), ("password", "a long new passphrase")]).status.code, 303)
         let page = html(try cw.call(.get, "/console/admin", cookie: admin.cookie))
-        XCTAssertTrue(page.contains("该账号对 1 件举报的访问权限已随旧密钥一并丢失"), "the page says what was lost, with the count")
+        XCTAssertTrue(page.contains("该账号原有的 1 件举报查阅权限已随旧密码一并失效"), "the page says what was lost, with the count")
         XCTAssertTrue(page.contains("candor recover"))
         let english = html(try cw.call(.get, "/console/admin?lang=en", cookie: admin.cookie))
         XCTAssertFalse(english.contains("access to 1 cases"), "the notice is shown once")

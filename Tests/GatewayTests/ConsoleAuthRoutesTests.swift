@@ -143,4 +143,13 @@ final class ConsoleAuthRoutesTests: XCTestCase {
             }
         }
     }
+
+    /// Menus show what the role uses: API tokens serve those who work cases through the API (head,
+    /// inspectors), not the leaders, the admin or the auditor.
+    func testAPITokensAreInTheMenusOfThoseWhoWorkCasesOnly() throws {
+        for (login, shown) in [("head", true), ("inspector1", true), ("chairman", false), ("secretary", false), ("admin", false), ("auditor", false)] {
+            let page = html(try cw.call(.get, "/console", cookie: try cw.signIn(login).cookie))
+            XCTAssertEqual(page.contains("href=\"/console/tokens"), shown, login)
+        }
+    }
 }

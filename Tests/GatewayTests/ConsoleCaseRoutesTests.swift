@@ -48,6 +48,17 @@ final class ConsoleCaseRoutesTests: XCTestCase {
         XCTAssertTrue(page.contains("<li>\(PersonPart.all.map { draft.accused[0][$0] }.joined(separator: " — "))</li>"))
     }
 
+    /// Ids are unique on the case page: with two elements called "files", the file input took
+    /// the section's name and a screen reader announced the browser's "Choose Files".
+    func testTheCasePageHasNoDuplicateIds() throws {
+        let receipt = try newCase()
+        let page = html(try cw.call(.get, "/console/case/\(receipt.caseRef)?lang=en", cookie: try cw.signIn("head").cookie))
+        XCTAssertTrue(page.contains("<input id=\"internal-files\" name=\"files\" type=\"file\""))
+        let ids = page.matches(of: /\sid="([^"]+)"/).map { String($0.1) }
+        XCTAssertFalse(ids.isEmpty)
+        XCTAssertEqual(Set(ids).count, ids.count, "duplicated: \(Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted())")
+    }
+
     func testExcludedInspectorGetsNothingFromAnyRoute() throws {
         // 李娜 (inspector1) is named as the accused.
         let receipt = try newCase(accused: [AccusedPerson(name: "李娜", post: "调查人员")])
@@ -113,7 +124,7 @@ final class ConsoleCaseRoutesTests: XCTestCase {
         let head = try cw.signIn("head")
         XCTAssertEqual(try cw.act(head, receipt.caseRef, "legal-hold", [("on", "1")]).status.code, 303)
         XCTAssertEqual(try cw.ledger.pool.read { db in try db.scalar("SELECT legal_hold FROM cases", as: Int.self) }, 1)
-        XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie)).contains("解除法律保全"))
+        XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie)).contains("解除暂停销毁"))
         XCTAssertEqual(try cw.act(head, receipt.caseRef, "legal-hold", [("on", "0")]).status.code, 303)
         XCTAssertEqual(try cw.ledger.pool.read { db in try db.scalar("SELECT legal_hold FROM cases", as: Int.self) }, 0)
     }
@@ -268,5 +279,100 @@ extension ConsoleCaseRoutesTests {
         XCTAssertTrue(html(try cw.call(.get, "/console", cookie: s.cookie)).contains("deadline overdue"), "and in the inbox's overdue list")
         XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: s.cookie)).contains("已逾期"))
         XCTAssertEqual(try cw.call(.get, "/console/deadlines", cookie: try cw.signIn("inspector1").cookie).status.code, 404)
+    }
+
+    /// The part of the inbox under one section's heading.
+    func section(_ id: String, of page: String) -> Substring {
+        guard let start = page.range(of: "id=\"\(id)\"")?.upperBound else { return "" }
+        return page[start..<(page.range(of: "</section>", range: start..<page.endIndex)?.lowerBound ?? page.endIndex)]
+    }
+
+    /// Every open case shows its next deadline in the lists from the day it arrives, classed by
+    /// urgency: later, due within the "due soon" days, overdue.
+    func testEveryOpenCaseShowsItsNextDeadlineByUrgency() throws {
+        let receipt = try newCase()
+        var inbox = html(try cw.call(.get, "/console", cookie: try cw.signIn("head").cookie))
+        XCTAssertTrue(section("new", of: inbox).contains("<span class=\"deadline later\">登记期限"), "a new report shows its deadline at once")
+        XCTAssertTrue(section("new", of: inbox).contains("还剩 7 天"))
+        cw.clock.advance(6 * 86_400)
+        inbox = html(try cw.call(.get, "/console", cookie: try cw.signIn("head").cookie))
+        XCTAssertTrue(section("all", of: inbox).contains("<span class=\"deadline due-soon\">"))
+        cw.clock.advance(2 * 86_400)
+        let head = try cw.signIn("head")
+        inbox = html(try cw.call(.get, "/console", cookie: head.cookie))
+        XCTAssertTrue(section("all", of: inbox).contains("<span class=\"deadline overdue\">"))
+        let page = html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie))
+        XCTAssertTrue(page.contains("id=\"next-deadline\""), "prominent on the case page")
+        XCTAssertTrue(page.contains("deadline-banner deadline overdue"))
+    }
+
+    /// Art. 9's feedback is met only by a message marked as feedback: a routine "registered" note
+    /// or an unmarked message leaves it open.
+    func testFeedbackCountsOnlyWhenMarked() throws {
+        let receipt = try newCase()
+        let head = try cw.signIn("head")
+        func feedbackMet() throws -> Bool {
+            try cw.ledger.inbox(accountID: XCTUnwrap(try cw.ledger.account(login: "head")).id)
+                .first { $0.ref == receipt.caseRef }?.deadlines.first { $0.kind == .feedback }?.metOn != nil
+        }
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "register", [("text", "您的举报已收到并登记。")]).status.code, 303)
+        XCTAssertFalse(try feedbackMet(), "a registration note is not feedback")
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "message", [("text", "请补充材料")]).status.code, 303)
+        XCTAssertFalse(try feedbackMet(), "an unmarked message is not feedback")
+        XCTAssertTrue(html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie)).contains("name=\"feedback\" value=\"1\""))
+        XCTAssertEqual(try cw.act(head, receipt.caseRef, "message", [("text", "正在核查中"), ("feedback", "1")]).status.code, 303)
+        XCTAssertTrue(try feedbackMet())
+    }
+
+    /// "Awaiting me" holds every decision waiting for this person: a reward proposal for each
+    /// seat, an identity request for the head.
+    func testAwaitingMeHoldsRewardApprovalsAndIdentityRequests() throws {
+        var draft = ReportDraft(category: "bribery", narrative: "x", mode: .realName,
+                                identity: .init(name: "实名人", phone: "13911112222", otherContact: ""))
+        draft.accused = [AccusedPerson(name: "外部人员", post: "包工头")]
+        let ref = try cw.submit(draft).caseRef
+        let head = try cw.signIn("head")
+        try runToInvestigation(ref, head: head)
+        let inspector = try XCTUnwrap(try cw.ledger.account(login: "inspector1"))
+        XCTAssertEqual(try cw.act(head, ref, "designate", [("inspector", String(inspector.id))]).status.code, 303)
+        let s = try cw.signIn("inspector1")
+        XCTAssertEqual(try cw.act(s, ref, "identity-request", [("text", "需要当面核实")]).status.code, 303)
+        var inbox = html(try cw.call(.get, "/console", cookie: head.cookie))
+        XCTAssertTrue(section("awaiting_me", of: inbox).contains(ref), "the head's identity decision")
+        XCTAssertTrue(section("awaiting_me", of: inbox).contains("待审批查看身份申请"))
+        XCTAssertEqual(try cw.act(head, ref, "identity-decide", [("request", "1"), ("grant", "0")]).status.code, 303)
+        XCTAssertEqual(try cw.act(s, ref, "report", [("text", "r")]).status.code, 303)
+        XCTAssertEqual(try cw.act(head, ref, "submit").status.code, 303)
+        XCTAssertEqual(try cw.act(head, ref, "conclude", [("outcome", "substantiated")]).status.code, 303)
+        XCTAssertEqual(try cw.act(head, ref, "reward-assess", [("loss", "60000")]).status.code, 303)
+        XCTAssertEqual(try cw.act(head, ref, "reward-propose", [("amount", "3000")]).status.code, 303)
+        for login in ["chairman", "secretary"] {
+            inbox = html(try cw.call(.get, "/console", cookie: try cw.signIn(login).cookie))
+            XCTAssertTrue(section("awaiting_me", of: inbox).contains(ref), "\(login) has the reward to approve")
+            XCTAssertTrue(section("awaiting_me", of: inbox).contains("待审批奖励"))
+        }
+        XCTAssertEqual(try cw.act(try cw.signIn("chairman"), ref, "reward-approve").status.code, 303)
+        inbox = html(try cw.call(.get, "/console", cookie: try cw.signIn("chairman").cookie))
+        XCTAssertFalse(section("awaiting_me", of: inbox).contains(ref), "approved: no longer waiting for the chairman")
+    }
+
+    /// Real name, strict confidentiality (art. 16) and legal hold are marked in the lists and on the page.
+    func testMarksForRealNameConfidentialityAndLegalHold() throws {
+        var draft = ReportDraft(category: "bribery", narrative: "x", mode: .realName,
+                                identity: .init(name: "实名人", phone: "13911112222", otherContact: ""))
+        draft.confidential = true
+        let marked = try cw.submit(draft).caseRef
+        let plain = try newCase().caseRef
+        let head = try cw.signIn("head")
+        XCTAssertEqual(try cw.act(head, marked, "legal-hold", [("on", "1")]).status.code, 303)
+        let inbox = html(try cw.call(.get, "/console", cookie: head.cookie))
+        let rows = section("all", of: inbox).components(separatedBy: "<tr>")
+        let markedRow = try XCTUnwrap(rows.first { $0.contains(marked) }), plainRow = try XCTUnwrap(rows.first { $0.contains(plain) })
+        for mark in ["badge real-name", "badge confidential", "badge legal-hold"] {
+            XCTAssertTrue(markedRow.contains(mark), mark)
+            XCTAssertFalse(plainRow.contains(mark), mark)
+        }
+        let page = html(try cw.call(.get, "/console/case/\(marked)", cookie: head.cookie))
+        XCTAssertTrue(page.contains("<span class=\"badge confidential\">严格保密</span>"))
     }
 }

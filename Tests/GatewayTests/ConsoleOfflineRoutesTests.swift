@@ -30,6 +30,12 @@ final class ConsoleOfflineRoutesTests: XCTestCase {
         let code = try XCTUnwrap(trackingCode(in: html(r)))
         let row = try XCTUnwrap(try cw.ledger.pool.read { db in try db.queryOne("SELECT channel, state FROM cases") })
         XCTAssertEqual(try row.string("channel"), "letter")
+        // The head entering it has registered it: it does not wait again under "new reports".
+        XCTAssertEqual(try row.string("state"), "registered")
+        let inbox = html(try cw.call(.get, "/console", cookie: head.cookie))
+        let new = try XCTUnwrap(inbox.range(of: "id=\"new\"")).upperBound
+        let newSection = inbox[new..<(inbox.range(of: "</section>", range: new..<inbox.endIndex)?.lowerBound ?? inbox.endIndex)]
+        XCTAssertFalse(newSection.contains("/console/case/"), "no registered case under new reports")
         // The reporter can use the code like any other.
         guard case .success(let reporter) = try cw.ledger.openCase(code: code, gate: LookupGateHandle()) else { return XCTFail("code must open") }
         XCTAssertEqual(try cw.ledger.reporterView(reporter).evidenceCount, 1)

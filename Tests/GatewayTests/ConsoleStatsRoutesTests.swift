@@ -233,4 +233,18 @@ final class ConsoleStatsRoutesTests: XCTestCase {
             }
         }
     }
+
+    /// On a phone a chart scaled to the screen shrinks its labels to ~6 px: under a narrow width
+    /// the charts give way, and every chart has its table beneath it on the page.
+    func testChartsGiveWayToTheirTablesOnAPhone() throws {
+        try fourReports()
+        let page = html(try cw.call(.get, "/console/stats", cookie: try cw.signIn("head").cookie))
+        for id in ["by-month", "by-category", "by-channel"] {
+            let start = try XCTUnwrap(page.range(of: "<section id=\"\(id)\">")).upperBound
+            let section = page[start..<(page.range(of: "</section>", range: start..<page.endIndex)?.lowerBound ?? page.endIndex)]
+            XCTAssertTrue(section.contains("<figure class=\"chart\">") && section.contains("<table class=\"stats\">"), id)
+        }
+        let css = try String(contentsOf: templatesFolder.appendingPathComponent("static/stats.css"), encoding: .utf8)
+        XCTAssertTrue(css.contains("@media (max-width: 40rem) { figure.chart { display: none; } }"))
+    }
 }

@@ -72,9 +72,27 @@ final class ReportFormValuesTests: XCTestCase {
             XCTAssertTrue(page.contains("VALUE-\(field.name)"), field.name)
         }
         for part in PersonPart.all where part != .name { XCTAssertTrue(page.contains("value=\"PART-\(part.key)\""), part.key) }
-        XCTAssertTrue(page.contains("<p class=\"field-error\">Choose a category.</p>"))
+        XCTAssertTrue(page.contains("<p class=\"field-error\" id=\"category-error\">Choose a category.</p>"))
         XCTAssertEqual(page.components(separatedBy: "Give the name or the employee ID of the person reported, or clear the post.</p>").count, 2,
                        "row 0 only: an employee id alone says who")
         XCTAssertTrue(page.contains("<a href=\"#loss\">"), "the summary links to the field")
+    }
+
+    /// A screen reader hears that a field is wrong, and why, when it reaches the field: the field
+    /// says aria-invalid and points at its error line (WCAG 2.1 SC 3.3.1).
+    func testFieldsInErrorAreMarkedInvalidAndPointAtTheirError() throws {
+        var form = MultipartBody()
+        form.field("narrative", "x")
+        form.field(PersonPart.post.formName(row: 0), "队长")
+        form.field("mode", "real_name")
+        let page = html(try cw.call(.post, "/report?lang=en", multipart: form))
+        XCTAssertTrue(page.contains("<select id=\"category\" name=\"category\" required aria-invalid=\"true\" aria-describedby=\"category-error\">"))
+        XCTAssertTrue(page.contains("id=\"category-error\""))
+        let row0 = PersonPart.name.formName(row: 0)
+        XCTAssertTrue(page.contains("name=\"\(row0)\" value=\"\" maxlength=\"\(PersonPart.name.limit)\" aria-invalid=\"true\" aria-describedby=\"accused-0-error\">"))
+        XCTAssertTrue(page.contains("<p class=\"field-error\" id=\"accused-0-error\">"))
+        XCTAssertTrue(page.contains("name=\"identity_name\" value=\"\" aria-invalid=\"true\" aria-describedby=\"identity_name-error\""))
+        XCTAssertTrue(page.contains("name=\"identity_phone\" value=\"\" aria-invalid=\"true\" aria-describedby=\"identity_phone-error\""))
+        XCTAssertEqual(page.components(separatedBy: "aria-invalid").count - 1, 4, "only the four fields in error")
     }
 }

@@ -87,6 +87,7 @@ final class ReporterRoutesTests: AppTestCase {
                             body: URLEncodedForm.serialize([("code", String(digits))]))
         XCTAssertEqual(typo.status.code, 400)
         XCTAssertTrue(html(typo).contains("输错或颠倒"))
+        XCTAssertTrue(html(typo).contains("required aria-invalid=\"true\" aria-describedby=\"code-error\">"), "the code field says it is wrong")
         let unknown = TrackingCode.generate { _ in (0..<32).map { _ in UInt8.random(in: 0...249) } }
         let other = TrackingCode.generate { _ in (0..<32).map { _ in UInt8.random(in: 0...249) } }
         let a = try call(.post, "/status", headers: ["Content-Type": "application/x-www-form-urlencoded"],

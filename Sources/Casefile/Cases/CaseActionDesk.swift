@@ -29,6 +29,8 @@ public struct CaseActionInput: Sendable {
     /// What the reporter presents when claiming a reward: the tracking code and the claim reference.
     public var code: String?
     public var claimRef: String?
+    /// A message to the reporter that is feedback on the handling (art. 9), not a routine note.
+    public var feedback = false
 
     public init() {}
 }
@@ -82,7 +84,7 @@ public enum CaseActionDesk {
             guard let id = input.account else { throw CaseActionInputError(name == "designate" ? "inspector" : "account", key: "choose_inspector") }
             if name == "designate" { try ledger.designate(c, inspectorID: id) } else { try ledger.regrant(c, to: id, headKey: key) }
         case "note", "interview": try ledger.addNote(c, kind: name == "note" ? .note : .interview, text: try required())
-        case "message": try ledger.messageReporter(c, text: try required())
+        case "message": try ledger.messageReporter(c, text: try required(), feedback: input.feedback)
         case "suspend": try ledger.suspend(c, message: text)
         case "resume": try ledger.resume(c)
         case "report": try ledger.fileReport(c, text: try required())

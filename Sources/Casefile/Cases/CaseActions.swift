@@ -61,7 +61,8 @@ extension Ledger {
                        [.integer(caseID), .text(kind.rawValue), .text(blob.slot), .text(author), .integer(day), .blob(blob.sealed)])
     }
 
-    /// 登记 (art. 6): registered; optionally tells the reporter, which meets the acceptance notice.
+    /// 登记 (art. 6): registered; optionally tells the reporter, which meets the acceptance notice
+    /// but not art. 9's feedback (a "received and registered" note says nothing of the handling).
     public func register(_ c: StaffCase, category: String?, message: String?) throws {
         if let category, ledgerCategory(category) == nil { throw ActionRefused(description: "Unknown category.") }
         let note = try message.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : try sealedBlob(c, .messageToReporter, $0) }
@@ -71,8 +72,8 @@ extension Ledger {
                            [.integer(today), category.map(SQLValue.text) ?? .null, .integer(c.caseID)])
             if let note {
                 try Ledger.insertBlob(db, caseID: c.caseID, kind: .messageToReporter, blob: note, author: author, day: today)
-                try db.execute("UPDATE cases SET acceptance_notice_day = coalesce(acceptance_notice_day, ?), feedback_day = coalesce(feedback_day, ?) WHERE id = ?",
-                               [.integer(today), .integer(today), .integer(c.caseID)])
+                try db.execute("UPDATE cases SET acceptance_notice_day = coalesce(acceptance_notice_day, ?) WHERE id = ?",
+                               [.integer(today), .integer(c.caseID)])
             }
         }
     }

@@ -14,12 +14,20 @@ public struct InboxEntry: Sendable {
     public let approvals: Set<Seat>
     /// 'intake', 'inspector', 'chairman', 'party_secretary'.
     public let capacities: Set<String>
-    public let legalHold: Bool
-    public let realName: Bool
-    /// The earliest due day of a deadline not yet met, as stored; nil for a closed case.
-    public let nextDue: Day?
     /// Empty for a closed case.
     public let deadlines: [DeadlineStatus]
+    /// Marks the lists show (art. 16 for `confidential`); plaintext columns, nothing opened.
+    public let realName: Bool
+    public let confidential: Bool
+    public let legalHold: Bool
+    /// The earliest due day of a deadline not yet met, as stored (`DueDays`); nil for a closed case.
+    public let nextDue: Day?
+
+    /// The deadline the case must meet next: the earliest not yet met (an overdue one first, as it
+    /// falls earliest); nil when every deadline is met or the case is closed.
+    public var nextDeadline: DeadlineStatus? {
+        deadlines.filter { $0.metOn == nil }.min { $0.due < $1.due }
+    }
 }
 
 /// What the console and the staff API list and show of cases beyond their sealed content: the
@@ -39,6 +47,34 @@ extension Ledger {
                 """, [.integer(accountID), .text(Holder.account(accountID))])
         }
         return try rows.map { try Ledger.entry($0, settings: settings, today: today) }
+    }
+
+    /// The reward of each case this account holds a grant for, by case ref: its state and the
+    /// seats that approved it. The one place the lists read reward state from.
+    public func rewardStates(accountID: Int64) throws -> [String: (state: String, approvals: Set<Seat>)] {
+        let rows = try pool.read { db in
+            try db.query("""
+                SELECT c.ref, r.state, r.approvals FROM rewards r JOIN cases c ON c.id = r.case_id
+                JOIN grants g ON g.case_id = c.id AND g.holder = ?
+                """, [.text(Holder.account(accountID))])
+        }
+        var out: [String: (state: String, approvals: Set<Seat>)] = [:]
+        for row in rows {
+            let seats = try row.required(String.self, "approvals", table: "rewards").split(separator: ",").compactMap { Seat(rawValue: String($0)) }
+            out[try row.required(String.self, "ref", table: "cases")] = (try row.required(String.self, "state", table: "rewards"), Set(seats))
+        }
+        return out
+    }
+
+    /// The refs of the cases this account holds a grant for on which an identity request waits
+    /// for a decision. The one place the lists read pending identity requests from.
+    public func casesWithPendingIdentityRequests(accountID: Int64) throws -> Set<String> {
+        Set(try pool.read { db in
+            try db.query("""
+                SELECT DISTINCT c.ref FROM identity_requests r JOIN cases c ON c.id = r.case_id
+                JOIN grants g ON g.case_id = c.id AND g.holder = ? WHERE r.state = 'pending'
+                """, [.text(Holder.account(accountID))]).map { try $0.required(String.self, "ref", table: "cases") }
+        })
     }
 
     /// The case's statutory deadlines as of today under the current settings; none for a closed

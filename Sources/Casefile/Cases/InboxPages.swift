@@ -71,9 +71,9 @@ extension Ledger {
         return InboxEntry(ref: c.ref, register: c.registerNumber.description, received: c.receivedOn,
                           category: c.category, channel: c.channel, state: c.state, outcome: c.outcome,
                           approvals: c.approvals, capacities: Set(caps.split(separator: ",").map(String.init)),
-                          legalHold: c.legalHold, realName: c.realName, nextDue: c.nextDueOn,
                           deadlines: c.state.isClosed ? [] : DeadlineClock.evaluate(c.deadlineFacts, rules: settings.deadlines,
-                                                                                     calendar: settings.calendar, today: today))
+                                                                                     calendar: settings.calendar, today: today),
+                          realName: c.realName, confidential: c.confidential, legalHold: c.legalHold, nextDue: c.nextDueOn)
     }
 }
 

@@ -23,9 +23,16 @@ public final class IntakeStaging {
         var meta: AttachmentMeta
     }
 
-    /// How many of the files staged so far keep their metadata: another format than JPEG or
-    /// PNG, kept as sent, or a cleaning that failed. The reporter is told, so as to know.
+    /// How many of the files staged so far keep their metadata: a format not cleaned (other than
+    /// JPEG, PNG, MP4/MOV, HEIC), kept as sent, or a cleaning that failed. The reporter is told,
+    /// so as to know.
     public var filesWithMetadataKept: Int { files.filter { $0.meta.metadataStripped != true }.count }
+
+    /// The formats of those files ("MOV", "PDF"; nil: unknown), in memory for the reply that
+    /// warns the reporter by name; never stored.
+    public private(set) var keptFormats: [String?] = []
+
+    public func noteMetadataKept(format: String?) { keptFormats.append(format) }
 
     init() throws {
         ref = try CaseCrypto.newRef()
@@ -59,6 +66,7 @@ public final class IntakeStaging {
     public func discard() {
         for file in files { file.writer.discard() }
         files.removeAll()
+        keptFormats.removeAll()
     }
 
     public var fileCount: Int { files.count }

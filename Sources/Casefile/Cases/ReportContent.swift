@@ -76,7 +76,8 @@ public struct AttachmentMeta: Codable, Sendable, Equatable {
     public var fileName: String
     public var contentType: String
     public var size: Int64
-    /// true: JPEG/PNG metadata removed; false: another format, kept as sent; nil: cleaning failed.
+    /// true: metadata removed (JPEG, PNG, MP4/MOV, HEIC); false: another format, kept as sent; nil:
+    /// cleaning failed.
     public var metadataStripped: Bool?
 
     public init(fileName: String, contentType: String, size: Int64, metadataStripped: Bool?) {

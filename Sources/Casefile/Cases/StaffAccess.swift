@@ -165,14 +165,17 @@ extension Ledger {
     }
 
     /// A message to the reporter (art. 9, 11: kept apart from internal notes; the reporter sees
-    /// only these). Meets the feedback deadline the first time.
-    public func messageReporter(_ c: StaffCase, text: String) throws {
+    /// only these). Meets art. 9's feedback deadline the first time only when `feedback` says it
+    /// is feedback on the handling; a routine "received" message leaves the deadline open.
+    public func messageReporter(_ c: StaffCase, text: String, feedback: Bool = false) throws {
         let now = clock()
         let today = Int64(self.today.ordinal)
         let audit = self.audit
         let (caseID, ref, account) = (c.caseID, c.ref, c.accountID)
         try addBlob(c, kind: .messageToReporter, plaintext: Array(text.utf8)) { db in
-            try db.execute("UPDATE cases SET feedback_day = coalesce(feedback_day, ?) WHERE id = ?", [.integer(today), .integer(caseID)])
+            if feedback {
+                try db.execute("UPDATE cases SET feedback_day = coalesce(feedback_day, ?) WHERE id = ?", [.integer(today), .integer(caseID)])
+            }
             try audit.append(db, actor: "staff:\(account)", action: "message_reporter", caseRef: ref, at: now)
         }
     }

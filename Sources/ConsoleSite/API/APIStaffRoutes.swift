@@ -142,6 +142,7 @@ public struct APIStaffRoutes: Sendable {
         var source_case: String?
         var code: String?
         var claim_ref: String?
+        var feedback: Bool?
     }
 
     func act(_ request: Request) throws -> Response {
@@ -172,6 +173,7 @@ public struct APIStaffRoutes: Sendable {
         input.sourceCase = body.source_case
         input.code = body.code
         input.claimRef = body.claim_ref
+        input.feedback = body.feedback == true
         do {
             try CaseActionDesk.perform(name, on: c, input: input, key: try staff(request).key, ledger: ledger, gate: gate)
         } catch let bad as CaseActionInputError {

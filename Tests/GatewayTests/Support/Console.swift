@@ -84,8 +84,10 @@ final class ConsoleWorld {
         return Session(cookie: cookie, csrf: String(page[range.upperBound...].prefix(64)))
     }
 
+    /// Posts a case action as its confirmation page does (`confirm=1`): tests of what an action
+    /// does start past that page; `CaseConfirmationTests` try the page itself.
     func act(_ session: Session, _ ref: String, _ action: String, _ fields: [(String, String)] = []) throws -> Response {
-        try call(.post, "/console/case/\(ref)/act/\(action)", cookie: session.cookie, form: [("csrf", session.csrf)] + fields)
+        try call(.post, "/console/case/\(ref)/act/\(action)", cookie: session.cookie, form: [("csrf", session.csrf), ("confirm", "1")] + fields)
     }
 
     func submit(_ draft: ReportDraft) throws -> Receipt { try world.submit(draft) }
