@@ -11,7 +11,7 @@ extension Ledger {
     public func inboxPage(accountID: Int64, _ query: InboxQuery) throws -> InboxPage {
         let (settings, today) = (self.settings, self.today)
         let filter = InboxSQL(accountID: accountID, today: today, soon: today.adding(days: settings.deadlines.dueSoonDays), query: query)
-        let (rows, total, counts) = try pool.read { db in
+        let (rows, total, counts, holdsIntake) = try pool.read { db in
             let (whereClause, arguments) = filter.conditions(section: query.section)
             let rows = try db.query("""
                 SELECT \(CaseRow.columns("c")), \(InboxSQL.capacities) AS caps FROM cases c
@@ -19,10 +19,11 @@ extension Ledger {
                 """, [.integer(accountID)] + arguments + [.integer(Int64(InboxQuery.pageSize)), .integer(Int64((query.page - 1) * InboxQuery.pageSize))])
             var counts: [InboxQuery.Section: Int] = [:]
             for section in InboxQuery.Section.allCases { counts[section] = try filter.count(db, section: section) }
-            return (rows, counts[query.section] ?? 0, counts)
+            let intake = try db.queryOne("SELECT 1 FROM assignments WHERE account_id = ? AND capacity = 'intake' LIMIT 1", [.integer(accountID)]) != nil
+            return (rows, counts[query.section] ?? 0, counts, intake)
         }
         return InboxPage(entries: try rows.map { try Ledger.entry($0, settings: settings, today: today) }, query: query,
-                         total: total, counts: counts)
+                         total: total, counts: counts, holdsIntake: holdsIntake)
     }
 
     /// Every case this account holds for intake with a deadline not met that falls due on or
@@ -88,12 +89,17 @@ struct InboxSQL {
     static let capacities = "(SELECT group_concat(capacity) FROM assignments a WHERE a.case_id = c.id AND a.account_id = ?)"
     /// Held for intake by the account (one argument: the account id).
     static let intake = "EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.account_id = ? AND a.capacity = 'intake')"
-    /// Waiting for the approval of a seat the account holds on it (one argument: the account id).
+    /// Waiting for this account (three arguments, each the account id), as the console's
+    /// "awaiting me": an investigation or a reward a seat it holds on the case has not approved,
+    /// or an identity request waiting for the head who holds the case for intake.
     static let awaitingMe = """
-        c.state = 'awaiting_approval' AND EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.account_id = ? \
-        AND a.capacity IN (\(Seat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))) \
-        AND instr(',' || c.approvals || ',', ',' || a.capacity || ',') = 0)
+        ((c.state = 'awaiting_approval' AND EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.account_id = ? \
+        AND a.capacity IN (\(seats)) AND instr(',' || c.approvals || ',', ',' || a.capacity || ',') = 0)) \
+        OR EXISTS (SELECT 1 FROM rewards r JOIN assignments a ON a.case_id = r.case_id WHERE r.case_id = c.id AND r.state = 'proposed' \
+        AND a.account_id = ? AND a.capacity IN (\(seats)) AND instr(',' || r.approvals || ',', ',' || a.capacity || ',') = 0) \
+        OR (EXISTS (SELECT 1 FROM identity_requests q WHERE q.case_id = c.id AND q.state = 'pending') AND \(intake)))
         """
+    static let seats = Seat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     var order: String {
         switch query.sort {
@@ -116,7 +122,7 @@ struct InboxSQL {
         case .overdue: add("c.next_due_day < ? AND \(Self.intake)", [now, .integer(accountID)])
         case .dueSoon: add("c.next_due_day BETWEEN ? AND ? AND \(Self.intake)", [now, near, .integer(accountID)])
         case .new: add("c.state = 'submitted' AND \(Self.intake)", [.integer(accountID)])
-        case .awaitingMe: add(Self.awaitingMe, [.integer(accountID)])
+        case .awaitingMe: add(Self.awaitingMe, [.integer(accountID), .integer(accountID), .integer(accountID)])
         case .all: break
         }
         if let state = query.state { add("c.state = ?", [.text(state.rawValue)]) }

@@ -68,6 +68,8 @@ public struct InboxPage: Sendable {
     public let query: InboxQuery
     public let total: Int
     public let counts: [InboxQuery.Section: Int]
+    /// Whether the account holds any case for intake (a head, or the alternate taking intake).
+    public let holdsIntake: Bool
 
     public var pageCount: Int { max(1, (total + InboxQuery.pageSize - 1) / InboxQuery.pageSize) }
     public var hasPrevious: Bool { query.page > 1 }
