@@ -115,7 +115,7 @@ extension ConsoleCaseRoutes {
             return ["name": .text(name), "label": .text(pages.text("filter_\(name)", request)),
                     "options": .list(([any] + options).map { ["value": .text($0.0), "text": .text($0.1), "selected": .bool($0.0 == (chosen ?? ""))] })]
         }
-        let years = (try? ledger.registerYears(heldBy: request.staff?.account.id)) ?? []
+        let years = (try? ledger.heldYearRange(accountID: request.staff?.account.id ?? 0)) ?? []
         let yesNo = [("yes", pages.text("filter_yes", request)), ("no", pages.text("filter_no", request))]
         let selects: [TemplateValue] = [
             select("state", CaseState.allCases.map { ($0.rawValue, pages.text("state_\($0.rawValue)", request)) }, query.state?.rawValue),

@@ -14,7 +14,8 @@ extension Ledger {
         var clauses = ["1"]
         var arguments: [SQLValue] = []
         if let heldBy {
-            clauses.append("c.id IN (SELECT case_id FROM grants WHERE holder = ?)")
+            // EXISTS, not IN: with IN, SQLite walks the whole list for every received day.
+            clauses.append("EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.holder = ?)")
             arguments.append(.text(Holder.account(heldBy)))
         }
         if let year {
@@ -69,7 +70,7 @@ extension Ledger {
             WITH due(d, r, n, f) AS (VALUES \(dues)),
             x AS (SELECT c.registered_day AS reg, c.acceptance_notice_day AS note, c.feedback_day AS fb, c.real_name AS rn, due.r, due.n, due.f,
                          CASE WHEN c.state IN (\(closed)) THEN min(\(now), coalesce(c.closed_day, \(now))) ELSE \(now) END AS asof
-                  FROM cases c JOIN due ON due.d = c.received_day WHERE \(filter))
+                  FROM due JOIN cases c ON c.received_day = due.d WHERE \(filter))
             SELECT coalesce(sum(reg <= r), 0) AS r1, coalesce(sum(reg > r), 0) AS r2, coalesce(sum(reg IS NULL AND asof > r), 0) AS r3,
                    coalesce(sum(rn = 1 AND note <= n), 0) AS n1, coalesce(sum(rn = 1 AND note > n), 0) AS n2,
                    coalesce(sum(rn = 1 AND note IS NULL AND asof > n), 0) AS n3,

@@ -12,11 +12,7 @@ extension Ledger {
         let (settings, today) = (self.settings, self.today)
         let filter = InboxSQL(accountID: accountID, today: today, soon: today.adding(days: settings.deadlines.dueSoonDays), query: query)
         let (rows, total, counts, holdsIntake) = try pool.read { db in
-            let (whereClause, arguments) = filter.conditions(section: query.section)
-            let rows = try db.query("""
-                SELECT \(CaseRow.columns("c")), \(InboxSQL.capacities) AS caps FROM cases c
-                WHERE \(whereClause) ORDER BY \(filter.order) LIMIT ? OFFSET ?
-                """, [.integer(accountID)] + arguments + [.integer(Int64(InboxQuery.pageSize)), .integer(Int64((query.page - 1) * InboxQuery.pageSize))])
+            let rows = try filter.page(db)
             var counts: [InboxQuery.Section: Int] = [:]
             for section in InboxQuery.Section.allCases { counts[section] = try filter.count(db, section: section) }
             let intake = try db.queryOne("SELECT 1 FROM assignments WHERE account_id = ? AND capacity = 'intake' LIMIT 1", [.integer(accountID)]) != nil
@@ -65,6 +61,21 @@ extension Ledger {
         return RegisterNumber(year: year, sequence: seq)
     }
 
+    /// The register years from the earliest to the latest this account holds a case of, newest
+    /// first: two reads along an index, however many cases (the filter's year list).
+    public func heldYearRange(accountID: Int64) throws -> [Int] {
+        try pool.read { db in
+            func end(_ order: String) throws -> Int? {
+                try db.queryOne("""
+                    SELECT c.register_year FROM cases c WHERE EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.holder = ?)
+                    ORDER BY c.register_year \(order) LIMIT 1
+                    """, [.text(Holder.account(accountID))])?.required(Int.self, "register_year", table: CaseRow.table)
+            }
+            guard let first = try end("ASC"), let last = try end("DESC") else { return [] }
+            return Array((first...last).reversed())
+        }
+    }
+
     static func entry(_ row: Row, settings: Settings, today: Day) throws -> InboxEntry {
         let c = try CaseRow(row: row)
         // NULL when the account holds the case by grant alone (recovery, re-grant without a capacity).
@@ -101,11 +112,27 @@ struct InboxSQL {
         """
     static let seats = Seat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
-    var order: String {
-        switch query.sort {
-        case .received: return "c.received_day DESC, c.id DESC"
-        case .due: return "c.next_due_day IS NULL, c.next_due_day, c.received_day DESC, c.id DESC"
+    /// The page's rows. By due day in two parts, each read in the order of an index: the cases
+    /// with a day due (earliest first), then those without (newest first).
+    func page(_ db: Database) throws -> [Row] {
+        let (whereClause, arguments) = conditions(section: query.section)
+        let offset = (query.page - 1) * InboxQuery.pageSize
+        func rows(_ extra: String, _ order: String, limit: Int, offset: Int) throws -> [Row] {
+            try db.query("""
+                SELECT \(CaseRow.columns("c")), \(InboxSQL.capacities) AS caps FROM cases c
+                WHERE \(whereClause)\(extra) ORDER BY \(order) LIMIT ? OFFSET ?
+                """, [.integer(accountID)] + arguments + [.integer(Int64(limit)), .integer(Int64(offset))])
         }
+        guard query.sort == .due else { return try rows("", "c.received_day DESC, c.id DESC", limit: InboxQuery.pageSize, offset: offset) }
+        let dated = try db.queryOne("SELECT count(*) AS n FROM cases c WHERE \(whereClause) AND c.next_due_day IS NOT NULL", arguments)?
+            .required(Int.self, "n", table: CaseRow.table) ?? 0
+        var out = offset < dated
+            ? try rows(" AND c.next_due_day IS NOT NULL", "c.next_due_day, c.id", limit: InboxQuery.pageSize, offset: offset) : []
+        if out.count < InboxQuery.pageSize {
+            out += try rows(" AND c.next_due_day IS NULL", "c.received_day DESC, c.id DESC", limit: InboxQuery.pageSize - out.count,
+                            offset: max(0, offset - dated))
+        }
+        return out
     }
 
     func count(_ db: Database, section: InboxQuery.Section) throws -> Int {
@@ -122,7 +149,11 @@ struct InboxSQL {
         case .overdue: add("c.next_due_day < ? AND \(Self.intake)", [now, .integer(accountID)])
         case .dueSoon: add("c.next_due_day BETWEEN ? AND ? AND \(Self.intake)", [now, near, .integer(accountID)])
         case .new: add("c.state = 'submitted' AND \(Self.intake)", [.integer(accountID)])
-        case .awaitingMe: add(Self.awaitingMe, [.integer(accountID), .integer(accountID), .integer(accountID)])
+        case .awaitingMe:
+            // The candidates first, from the few rows in those states, so the count reads no other case.
+            add("c.id IN (SELECT id FROM cases WHERE state = 'awaiting_approval' UNION SELECT case_id FROM rewards WHERE state = 'proposed' "
+                + "UNION SELECT case_id FROM identity_requests WHERE state = 'pending') AND " + Self.awaitingMe,
+                [.integer(accountID), .integer(accountID), .integer(accountID)])
         case .all: break
         }
         if let state = query.state { add("c.state = ?", [.text(state.rawValue)]) }
