@@ -50,14 +50,7 @@ extension Ledger {
         var (newest, count) = (previous?.newestCaseID ?? 0, previous?.caseCount ?? 0)
         let holder = Holder.account(accountID)
         while true {
-            let rows = try pool.read { [newest] db in
-                try db.query("""
-                    SELECT c.id, c.ref, g.sealed_key, \(BlobRow.columns("b")) FROM cases c
-                    JOIN grants g ON g.case_id = c.id AND g.holder = ?
-                    JOIN blobs b ON b.id = (SELECT max(id) FROM blobs WHERE case_id = c.id AND kind = 'accused')
-                    WHERE c.id > ? ORDER BY c.id LIMIT 4000
-                    """, [.text(holder), .integer(newest)])
-            }
+            let rows = try pool.read { [newest] db in try Grants.heldAccused(db, accountID: accountID, after: newest, limit: 4000) }
             guard let last = rows.last else { break }
             let opened = Mutex<[(Int64, Set<String>)]>([])
             DispatchQueue.concurrentPerform(iterations: rows.count) { i in
@@ -70,17 +63,16 @@ extension Ledger {
                 for k in keys { cases[k, default: []].append(caseID) }
             }
             count += rows.count
-            newest = try last.required(Int64.self, "id", table: CaseRow.table)
+            newest = last.caseID
         }
         return AccusedIndex(cases: cases, newestCaseID: newest, caseCount: count)
     }
 
-    private static func openAccused(_ row: Row, accountID: Int64, key: StaffPrivateKey) throws -> (Int64, Set<String>) {
-        let (caseID, ref): (Int64, String) = (try row.required(Int64.self, "id", table: CaseRow.table), try row.required(String.self, "ref", table: CaseRow.table))
-        let channel = try Grants.openChannelKey(try row.required([UInt8].self, "sealed_key", table: "grants"), ref: ref,
-                                                accountID: accountID, with: key)
-        let accused = try JSONBytes.decode([AccusedPerson].self, try BlobRow(row: row).open(keys: channel, ref: ref))
-        return (caseID, AccusedIndex.keys(accused))
+    private static func openAccused(_ row: (caseID: Int64, ref: String, grant: [UInt8], accused: BlobRow), accountID: Int64,
+                                    key: StaffPrivateKey) throws -> (Int64, Set<String>) {
+        let channel = try Grants.openChannelKey(row.grant, ref: row.ref, accountID: accountID, with: key)
+        let accused = try JSONBytes.decode([AccusedPerson].self, try row.accused.open(keys: channel, ref: row.ref))
+        return (row.caseID, AccusedIndex.keys(accused))
     }
 
     /// The cases in `index` that name someone `c` names, newest first, at most `limit`; the open
