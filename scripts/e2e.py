@@ -738,7 +738,10 @@ class Run:
                   "the step's form comes before the message and note forms")
 
     def awaiting_me_lists_the_case(self, login: str) -> None:
-        hrefs = [a.get_attribute("href").split("?")[0] for a in self.qa("#awaiting_me a[href*='/console/case/']")]
+        # Issue 16: one section a page, chosen in the address.
+        lang = "en" if "lang=en" in self.driver.current_url else "zh"
+        self.go(f"/console?section=awaiting_me&lang={lang}")
+        hrefs = [a.get_attribute("href").split("?")[0] for a in self.qa("#list a[href*='/console/case/']")]
         check(self.base + self.case_url in hrefs, f"{login}'s 'awaiting me' lists the reward to approve ({hrefs})")
         check(not self.has("header a[href*='/console/tokens']"), f"{login}'s menu has no API tokens")
 
@@ -811,7 +814,8 @@ class Run:
     def new_case_of(self, login: str) -> str | None:
         """The one case in the "new" section of the account's inbox, if any (the main case is past it)."""
         self.login(login, "en")
-        links = [a.get_attribute("href").split("?")[0] for a in self.qa("#new a[href*='/console/case/']")]
+        self.go("/console?section=new&lang=en")
+        links = [a.get_attribute("href").split("?")[0] for a in self.qa("#list a[href*='/console/case/']")]
         return links[0][len(self.base):] if len(links) == 1 else None
 
     def accused_cases(self) -> None:

@@ -124,6 +124,43 @@ public struct Statistics: Equatable, Sendable {
         deadlinesOverall = overall
     }
 
+    /// The figures as already counted (the ledger counts them in SQL: `Ledger.statistics`).
+    /// `monthDays` is how many cases were received on each day; `registerDays` and
+    /// `conclusionDays` how many took each number of days.
+    public init(total: Int, receivedDays: [Day: Int], byCategory: [String: Int], byChannel: [String: Int],
+                byState: [CaseState: Int], registerDays: [Int: Int], conclusionDays: [Int: Int],
+                deadlines: [DeadlineKind: DeadlineShare]) {
+        self.total = total
+        byMonth = Statistics.months(receivedDays)
+        self.byCategory = Statistics.sortedTallies(byCategory)
+        self.byChannel = Statistics.sortedTallies(byChannel)
+        self.byState = CaseState.allCases.map { Tally($0.rawValue, byState[$0] ?? 0) }
+        medianDaysToRegister = Statistics.median(histogram: registerDays)
+        medianDaysToConclusion = Statistics.median(histogram: conclusionDays)
+        var all = DeadlineKind.allCases.reduce(into: [DeadlineKind: DeadlineShare]()) { $0[$1] = DeadlineShare() }
+        all.merge(deadlines) { $1 }
+        self.deadlines = all
+        deadlinesOverall = all.values.reduce(DeadlineShare()) {
+            DeadlineShare(metOnTime: $0.metOnTime + $1.metOnTime, metLate: $0.metLate + $1.metLate, overdue: $0.overdue + $1.overdue)
+        }
+    }
+
+    /// The median of values given as value → how many times it occurs; the same as `median`.
+    public static func median(histogram: [Int: Int]) -> Double? {
+        let count = histogram.values.reduce(0, +)
+        guard count > 0 else { return nil }
+        func value(at index: Int) -> Int {
+            var seen = 0
+            for (value, n) in histogram.sorted(by: { $0.key < $1.key }) {
+                seen += n
+                if index < seen { return value }
+            }
+            return histogram.keys.max() ?? 0
+        }
+        if count % 2 == 1 { return Double(value(at: count / 2)) }
+        return (Double(value(at: count / 2 - 1)) + Double(value(at: count / 2))) / 2
+    }
+
     /// The middle value; for an even count, the mean of the two middle values. Nil for none.
     public static func median(_ values: [Int]) -> Double? {
         guard !values.isEmpty else { return nil }
@@ -138,13 +175,21 @@ public struct Statistics: Equatable, Sendable {
     static func tally(_ keys: [String]) -> [Tally] {
         var counts: [String: Int] = [:]
         for k in keys { counts[k, default: 0] += 1 }
-        return counts.map { Tally($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
+        return sortedTallies(counts)
+    }
+
+    static func sortedTallies(_ counts: [String: Int]) -> [Tally] {
+        counts.map { Tally($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
     }
 
     static func months(_ days: [Day]) -> [Tally] {
+        months(days.reduce(into: [Day: Int]()) { $0[$1, default: 0] += 1 })
+    }
+
+    static func months(_ days: [Day: Int]) -> [Tally] {
         func index(_ d: Day) -> Int { let c = d.components; return c.year * 12 + c.month - 1 }
         var counts: [Int: Int] = [:]
-        for d in days { counts[index(d), default: 0] += 1 }
+        for (d, n) in days { counts[index(d), default: 0] += n }
         guard let first = counts.keys.min(), let last = counts.keys.max() else { return [] }
         let span = last - first < maxFilledMonths ? Array(first...last) : counts.keys.sorted()
         return span.map { i in

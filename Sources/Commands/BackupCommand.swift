@@ -1,5 +1,6 @@
 import Casefile
 import Foundation
+import Glibc
 import Synchronization
 
 extension CandorCLI {
@@ -20,6 +21,7 @@ extension CandorCLI {
         let printer = ProgressPrinter()
         let manifest = try ledger.backup(to: target, settingsFile: FileManager.default.fileExists(atPath: settings.path) ? settings : nil,
                                          progress: printer.report)
+        printer.finish(bytes: manifest.database.size + manifest.counts.fileBytes, items: manifest.files.count, noun: "files")
         Terminal.say("Backed up \(manifest.counts.cases) cases and \(manifest.files.count) files (\(ProgressPrinter.size(manifest.counts.fileBytes))) into \(target.path); \(Backup.manifestName) written last.")
         for name in manifest.missing {
             Terminal.warn("note: file \(name) was deleted by a purge after the database snapshot; its case is purged, so the backup does not need it.")
@@ -33,7 +35,9 @@ extension CandorCLI {
         guard args.positional.count == 1 else { throw Arguments.Invalid(description: "usage: candor restore DIR --data NEW_DATA_DIR --keys KEYS_DIR") }
         let source = URL(fileURLWithPath: args.positional[0])
         let data = folders(args).data
-        let manifest = try Backup.restore(from: source, into: data, progress: ProgressPrinter().report)
+        let printer = ProgressPrinter()
+        let manifest = try Backup.restore(from: source, into: data, progress: printer.report)
+        printer.finish(bytes: manifest.database.size + manifest.counts.fileBytes, items: manifest.files.count, noun: "files")
         Terminal.say("Verified every SHA-256 in \(Backup.manifestName) (backup of \(manifest.created)) and restored \(manifest.files.count) files into \(data.path).")
         let ledger: Ledger
         do { ledger = try openLedger(args) } catch {
@@ -57,34 +61,50 @@ extension CandorCLI {
     }
 }
 
-/// Prints progress only for large data, every tenth of the way, so small backups stay quiet.
+/// One progress line on a terminal, rewritten in place at most five times a second; nothing
+/// when the output is not a terminal (a log or a pipe gets the result lines only). `finish`
+/// prints the throughput either way.
 final class ProgressPrinter: Sendable {
-    private let lastTenth = Mutex<[String: Int]>([:])
-    static let largePages = 2_560
-    static let largeBytes: Int64 = 64 << 20
-    static let largeFileCount = 500
+    private struct State {
+        var lastDraw: TimeInterval = 0
+        var drew = false
+    }
+    private let state = Mutex(State())
+    let started = Date()
+    let terminal: Bool
+
+    init(terminal: Bool = isatty(STDOUT_FILENO) == 1) {
+        self.terminal = terminal
+    }
 
     func report(_ progress: Backup.Progress) {
         switch progress {
         case .databasePages(let done, let total):
-            guard total >= Self.largePages, advanced("db", done: Int64(done), total: Int64(total)) else { return }
-            Terminal.say("database: \(done)/\(total) pages")
+            draw("database: \(done)/\(total) pages", final: done == total)
         case .files(let done, let total, let bytesDone, let totalBytes):
-            guard totalBytes >= Self.largeBytes || total >= Self.largeFileCount else { return }
-            let moved = totalBytes >= Self.largeBytes ? advanced("files", done: bytesDone, total: totalBytes)
-                                                       : advanced("files", done: Int64(done), total: Int64(total))
-            guard moved else { return }
-            Terminal.say("files: \(done)/\(total), \(Self.size(bytesDone)) of \(Self.size(totalBytes))")
+            draw("files: \(done)/\(total), \(Self.size(bytesDone)) of \(Self.size(totalBytes))", final: done == total)
         }
     }
 
-    private func advanced(_ key: String, done: Int64, total: Int64) -> Bool {
-        let tenth = total > 0 ? Int(done * 10 / total) : 10
-        return lastTenth.withLock { seen in
-            guard tenth > (seen[key] ?? 0) else { return false }
-            seen[key] = tenth
+    /// The line, if on a terminal and the last one was drawn long enough ago (or this is the last).
+    func draw(_ line: String, final: Bool = false) {
+        guard terminal else { return }
+        let now = Date().timeIntervalSince(started)
+        let due = state.withLock { s -> Bool in
+            guard final || now - s.lastDraw >= 0.2 else { return false }
+            s.lastDraw = now
+            s.drew = true
             return true
         }
+        if due { FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8)) }
+    }
+
+    /// Ends the progress line and prints how fast the work went.
+    func finish(bytes: Int64, items: Int, noun: String) {
+        if state.withLock({ $0.drew }) { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        let seconds = max(Date().timeIntervalSince(started), 0.001)
+        Terminal.say(String(format: "throughput: %@ in %.1f s, %.1f MiB/s, %.0f %@/s", Self.size(bytes), seconds,
+                            Double(bytes) / 1_048_576 / seconds, Double(items) / seconds, noun))
     }
 
     static func size(_ bytes: Int64) -> String {

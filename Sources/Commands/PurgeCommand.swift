@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 extension CandorCLI {
     static func purgeCommand(_ args: Arguments) throws -> Int32 {
@@ -21,16 +22,22 @@ extension CandorCLI {
             return 0
         }
         var failed = 0
-        for c in due {
+        // On a terminal one progress line; in a log or a pipe one line per case, as a record.
+        let printer = ProgressPrinter()
+        for (i, c) in due.enumerated() {
             do {
                 let done = try ledger.purge(caseRef: c.ref, actor: "cli:purge")
-                Terminal.say("purged \(done.registerNumber) (closed \(c.closedOn)): \(done.blobs) sealed items, \(done.files) files")
+                printer.draw("purged \(i + 1)/\(due.count)", final: i + 1 == due.count)
+                if !printer.terminal {
+                    Terminal.say("purged \(done.registerNumber) (closed \(c.closedOn)): \(done.blobs) sealed items, \(done.files) files")
+                }
             } catch {
                 // A hold placed since the listing wins; the others still go.
                 Terminal.warn("not purged \(c.registerNumber): \(error)")
                 failed += 1
             }
         }
+        printer.finish(bytes: 0, items: due.count - failed, noun: "cases")
         Terminal.say("\(due.count - failed) case(s) purged; their register rows remain as tombstones. Backups made before today still hold them until those backups are destroyed.")
         return failed == 0 ? 0 : 1
     }

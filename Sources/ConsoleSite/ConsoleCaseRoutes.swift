@@ -30,46 +30,13 @@ public struct ConsoleCaseRoutes: Sendable {
         group.get("/case/:ref") { try self.casePage($0, error: nil, status: .ok) }
         group.get("/case/:ref/confirm/:action") { try self.confirmPage($0) }
         group.post("/case/:ref/act/:action") { try self.act($0) }
+        group.post("/case/:ref/link") { try self.linkSameMatter($0) }
         group.post("/case/:ref/evidence", options: .streaming(maxBodySize: limits.maxRequestBytes)) { try self.addEvidence($0) }
         group.get("/case/:ref/file/:file") { try self.download($0) }
         registerHandOver(on: group)
     }
 
     // MARK: inbox
-
-    func inbox(_ request: Request) throws -> Response {
-        guard let staff = request.staff else { throw HTTPError(.unauthorized) }
-        let account = staff.account
-        let all = try ledger.inbox(accountID: account.id)
-        let awaiting = try awaitingMe(all, accountID: account.id)
-        let intake = all.filter { $0.capacities.contains("intake") }
-        let overdue = intake.filter { $0.deadlines.contains { $0.state == .overdue } }
-        let dueSoon = intake.filter { $0.deadlines.contains { $0.state == .dueSoon } && !$0.deadlines.contains { $0.state == .overdue } }
-        func section(_ id: String, _ rows: [InboxEntry]) -> TemplateValue {
-            ["id": .text(id), "title": .text(pages.text("inbox_\(id)", request)), "count": .text(String(rows.count)),
-             "rows": .list(rows.map { inboxRow($0, awaits: awaiting[$0.ref], request) }), "has_rows": .bool(!rows.isEmpty)]
-        }
-        var sections: [TemplateValue] = []
-        if !intake.isEmpty || account.role == .head {
-            sections += [section("overdue", overdue), section("due_soon", dueSoon), section("new", intake.filter { $0.state == .submitted })]
-        }
-        let awaitingRows = all.filter { awaiting[$0.ref] != nil }
-        if account.role == .approver || !awaitingRows.isEmpty { sections.insert(section("awaiting_me", awaitingRows), at: 0) }
-        if account.role != .admin && account.role != .auditor { sections.append(section("all", all)) }
-        let unheld = account.role == .head || account.role == .approver ? try ledger.unheldCaseCount() : 0
-        return try pages.render("console-inbox", request, title: pages.text("inbox_title", request), [
-            "staff": ConsoleAuthRoutes.staffValue(account, pages.language(request)),
-            "csrf": .text(staff.session.csrf),
-            "flash": .text(takeFlash(staff)),
-            "is_head": .bool(account.role == .head || !intake.isEmpty),
-            "is_admin": .bool(account.role == .admin),
-            "is_auditor": .bool(account.role == .auditor),
-            "can_stats": .bool(AccessPolicy.permits(account.role, .viewStatistics)),
-            "sections": .list(sections),
-            // A count, never which cases: the leaders and heads learn that a report waits for a reader.
-            "unheld": .text(String(unheld)), "has_unheld": .bool(unheld > 0),
-        ])
-    }
 
     /// What waits for this account's decision, by case ref: an investigation or a reward its seat
     /// has not yet approved, an identity request the head has not decided. The value is the text
@@ -125,7 +92,8 @@ public struct ConsoleCaseRoutes: Sendable {
         let today = ledger.today
         let weekEnd = today.adding(days: 7)
         var items: [(Day, TemplateValue)] = []
-        for l in try ledger.inbox(accountID: staff.account.id) where l.capacities.contains("intake") {
+        // Only the cases whose stored next due day falls by the week's end are read (issue 16).
+        for l in try ledger.dueCases(accountID: staff.account.id, through: weekEnd) {
             for d in l.deadlines where d.state == .overdue || (d.metOn == nil && d.due <= weekEnd) {
                 items.append((d.due, ["ref": .text(l.ref), "register": .text(l.register), "due": .text(d.due.description),
                                       "kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)),
@@ -223,6 +191,7 @@ public struct ConsoleCaseRoutes: Sendable {
         context.merge(try priorAndRefusalValues(c, request)) { mine, _ in mine }
         context.merge(try exclusionValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         context.merge(try handOverValues(c, request)) { mine, _ in mine }
+        context.merge(try relatedValues(c, staff, request)) { mine, _ in mine }
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
     }
 

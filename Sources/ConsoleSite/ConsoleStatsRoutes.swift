@@ -69,7 +69,7 @@ public struct ConsoleStatsRoutes: Sendable {
         let settings = ledger.settings
         let language = pages.language(request)
         let heldBy = ConsoleStatsRoutes.scope(try request.signedInStaff().account)
-        let stats = Statistics(try ledger.statisticsCases(year: year, heldBy: heldBy), rules: settings.deadlines, calendar: settings.calendar, today: ledger.today)
+        let stats = try ledger.statistics(year: year, heldBy: heldBy)
         var f = Figures(total: stats.total)
         f.months = stats.byMonth.map { Line(key: $0.key, label: $0.key, value: String($0.count)) }
         // Every configured category, zeros included, in the configured order; then any id in the

@@ -16,6 +16,9 @@ public struct StaffSession: Sendable {
     /// The secret shown during enrolment, until confirmed.
     var pendingSecret: SecureBytes?
     var flash: String?
+    /// The accused of every case this head holds, opened with their key on the first case page
+    /// they open and kept here only, for the related-reports list (issue 16); gone with the session.
+    var accusedIndex: AccusedIndex? = nil
 }
 
 /// The console's sessions: one active session per account, 30 minutes idle by default, a new

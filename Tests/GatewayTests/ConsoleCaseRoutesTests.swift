@@ -281,7 +281,7 @@ extension ConsoleCaseRoutesTests {
         XCTAssertEqual(try cw.call(.get, "/console/deadlines", cookie: try cw.signIn("inspector1").cookie).status.code, 404)
     }
 
-    /// The part of the inbox under one section's heading.
+    /// The inbox's list (one section a page since issue 16: `/console?section=...`).
     func section(_ id: String, of page: String) -> Substring {
         guard let start = page.range(of: "id=\"\(id)\"")?.upperBound else { return "" }
         return page[start..<(page.range(of: "</section>", range: start..<page.endIndex)?.lowerBound ?? page.endIndex)]
@@ -291,16 +291,16 @@ extension ConsoleCaseRoutesTests {
     /// urgency: later, due within the "due soon" days, overdue.
     func testEveryOpenCaseShowsItsNextDeadlineByUrgency() throws {
         let receipt = try newCase()
-        var inbox = html(try cw.call(.get, "/console", cookie: try cw.signIn("head").cookie))
-        XCTAssertTrue(section("new", of: inbox).contains("<span class=\"deadline later\">登记期限"), "a new report shows its deadline at once")
-        XCTAssertTrue(section("new", of: inbox).contains("还剩 7 天"))
+        var inbox = html(try cw.call(.get, "/console?section=new", cookie: try cw.signIn("head").cookie))
+        XCTAssertTrue(section("list", of: inbox).contains("<span class=\"deadline later\">登记期限"), "a new report shows its deadline at once")
+        XCTAssertTrue(section("list", of: inbox).contains("还剩 7 天"))
         cw.clock.advance(6 * 86_400)
         inbox = html(try cw.call(.get, "/console", cookie: try cw.signIn("head").cookie))
-        XCTAssertTrue(section("all", of: inbox).contains("<span class=\"deadline due-soon\">"))
+        XCTAssertTrue(section("list", of: inbox).contains("<span class=\"deadline due-soon\">"))
         cw.clock.advance(2 * 86_400)
         let head = try cw.signIn("head")
         inbox = html(try cw.call(.get, "/console", cookie: head.cookie))
-        XCTAssertTrue(section("all", of: inbox).contains("<span class=\"deadline overdue\">"))
+        XCTAssertTrue(section("list", of: inbox).contains("<span class=\"deadline overdue\">"))
         let page = html(try cw.call(.get, "/console/case/\(receipt.caseRef)", cookie: head.cookie))
         XCTAssertTrue(page.contains("id=\"next-deadline\""), "prominent on the case page")
         XCTAssertTrue(page.contains("deadline-banner deadline overdue"))
@@ -337,9 +337,9 @@ extension ConsoleCaseRoutesTests {
         XCTAssertEqual(try cw.act(head, ref, "designate", [("inspector", String(inspector.id))]).status.code, 303)
         let s = try cw.signIn("inspector1")
         XCTAssertEqual(try cw.act(s, ref, "identity-request", [("text", "需要当面核实")]).status.code, 303)
-        var inbox = html(try cw.call(.get, "/console", cookie: head.cookie))
-        XCTAssertTrue(section("awaiting_me", of: inbox).contains(ref), "the head's identity decision")
-        XCTAssertTrue(section("awaiting_me", of: inbox).contains("待审批查看身份申请"))
+        var inbox = html(try cw.call(.get, "/console?section=awaiting_me", cookie: head.cookie))
+        XCTAssertTrue(section("list", of: inbox).contains(ref), "the head's identity decision")
+        XCTAssertTrue(section("list", of: inbox).contains("待审批查看身份申请"))
         XCTAssertEqual(try cw.act(head, ref, "identity-decide", [("request", "1"), ("grant", "0")]).status.code, 303)
         XCTAssertEqual(try cw.act(s, ref, "report", [("text", "r")]).status.code, 303)
         XCTAssertEqual(try cw.act(head, ref, "submit").status.code, 303)
@@ -347,13 +347,13 @@ extension ConsoleCaseRoutesTests {
         XCTAssertEqual(try cw.act(head, ref, "reward-assess", [("loss", "60000")]).status.code, 303)
         XCTAssertEqual(try cw.act(head, ref, "reward-propose", [("amount", "3000")]).status.code, 303)
         for login in ["chairman", "secretary"] {
-            inbox = html(try cw.call(.get, "/console", cookie: try cw.signIn(login).cookie))
-            XCTAssertTrue(section("awaiting_me", of: inbox).contains(ref), "\(login) has the reward to approve")
-            XCTAssertTrue(section("awaiting_me", of: inbox).contains("待审批奖励"))
+            inbox = html(try cw.call(.get, "/console?section=awaiting_me", cookie: try cw.signIn(login).cookie))
+            XCTAssertTrue(section("list", of: inbox).contains(ref), "\(login) has the reward to approve")
+            XCTAssertTrue(section("list", of: inbox).contains("待审批奖励"))
         }
         XCTAssertEqual(try cw.act(try cw.signIn("chairman"), ref, "reward-approve").status.code, 303)
-        inbox = html(try cw.call(.get, "/console", cookie: try cw.signIn("chairman").cookie))
-        XCTAssertFalse(section("awaiting_me", of: inbox).contains(ref), "approved: no longer waiting for the chairman")
+        inbox = html(try cw.call(.get, "/console?section=awaiting_me", cookie: try cw.signIn("chairman").cookie))
+        XCTAssertFalse(section("list", of: inbox).contains(ref), "approved: no longer waiting for the chairman")
     }
 
     /// Real name, strict confidentiality (art. 16) and legal hold are marked in the lists and on the page.
@@ -366,7 +366,7 @@ extension ConsoleCaseRoutesTests {
         let head = try cw.signIn("head")
         XCTAssertEqual(try cw.act(head, marked, "legal-hold", [("on", "1")]).status.code, 303)
         let inbox = html(try cw.call(.get, "/console", cookie: head.cookie))
-        let rows = section("all", of: inbox).components(separatedBy: "<tr>")
+        let rows = section("list", of: inbox).components(separatedBy: "<tr>")
         let markedRow = try XCTUnwrap(rows.first { $0.contains(marked) }), plainRow = try XCTUnwrap(rows.first { $0.contains(plain) })
         for mark in ["badge real-name", "badge confidential", "badge legal-hold"] {
             XCTAssertTrue(markedRow.contains(mark), mark)

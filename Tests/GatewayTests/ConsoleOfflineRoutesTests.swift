@@ -32,8 +32,8 @@ final class ConsoleOfflineRoutesTests: XCTestCase {
         XCTAssertEqual(try row.string("channel"), "letter")
         // The head entering it has registered it: it does not wait again under "new reports".
         XCTAssertEqual(try row.string("state"), "registered")
-        let inbox = html(try cw.call(.get, "/console", cookie: head.cookie))
-        let new = try XCTUnwrap(inbox.range(of: "id=\"new\"")).upperBound
+        let inbox = html(try cw.call(.get, "/console?section=new", cookie: head.cookie))
+        let new = try XCTUnwrap(inbox.range(of: "id=\"list\"")).upperBound
         let newSection = inbox[new..<(inbox.range(of: "</section>", range: new..<inbox.endIndex)?.lowerBound ?? inbox.endIndex)]
         XCTAssertFalse(newSection.contains("/console/case/"), "no registered case under new reports")
         // The reporter can use the code like any other.

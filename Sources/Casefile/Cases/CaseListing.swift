@@ -20,6 +20,8 @@ public struct InboxEntry: Sendable {
     public let realName: Bool
     public let confidential: Bool
     public let legalHold: Bool
+    /// The earliest due day of a deadline not yet met, as stored (`DueDays`); nil for a closed case.
+    public let nextDue: Day?
 
     /// The deadline the case must meet next: the earliest not yet met (an overdue one first, as it
     /// falls earliest); nil when every deadline is met or the case is closed.
@@ -31,31 +33,20 @@ public struct InboxEntry: Sendable {
 /// What the console and the staff API list and show of cases beyond their sealed content: the
 /// inbox, a case's deadlines, its designated inspectors, its state after an action.
 extension Ledger {
-    /// The newest 500 cases this account holds a grant for, newest first. Without a grant a case
-    /// is not listed whatever the account's role (an admin or auditor holds none, so lists
-    /// none). Listing opens no key and writes no audit entry: it shows only plaintext columns.
+    /// Every case this account holds a grant for, newest first (the staff API; the console reads
+    /// a page at a time, `inboxPage`). Without a grant a case is not listed whatever the account's
+    /// role (an admin or auditor holds none, so lists none). Listing opens no key and writes no
+    /// audit entry: it shows only plaintext columns.
     public func inbox(accountID: Int64) throws -> [InboxEntry] {
-        let settings = self.settings
-        let today = self.today
+        let (settings, today) = (self.settings, self.today)
         let rows = try pool.read { db in
             try db.query("""
-                SELECT \(CaseRow.columns("c")),
-                       (SELECT group_concat(capacity) FROM assignments a WHERE a.case_id = c.id AND a.account_id = ?) AS caps
+                SELECT \(CaseRow.columns("c")), \(InboxSQL.capacities) AS caps
                 FROM cases c JOIN grants g ON g.case_id = c.id AND g.holder = ?
-                ORDER BY c.id DESC LIMIT 500
+                ORDER BY c.id DESC
                 """, [.integer(accountID), .text(Holder.account(accountID))])
         }
-        return try rows.map { row in
-            let c = try CaseRow(row: row)
-            // NULL when the account holds the case by grant alone (recovery, re-grant without a capacity).
-            let caps = try row.string("caps") ?? ""
-            return InboxEntry(ref: c.ref, register: c.registerNumber.description, received: c.receivedOn,
-                              category: c.category, channel: c.channel, state: c.state, outcome: c.outcome,
-                              approvals: c.approvals, capacities: Set(caps.split(separator: ",").map(String.init)),
-                              deadlines: c.state.isClosed ? [] : DeadlineClock.evaluate(c.deadlineFacts, rules: settings.deadlines,
-                                                                                         calendar: settings.calendar, today: today),
-                              realName: c.realName, confidential: c.confidential, legalHold: c.legalHold)
-        }
+        return try rows.map { try Ledger.entry($0, settings: settings, today: today) }
     }
 
     /// The reward of each case this account holds a grant for, by case ref: its state and the

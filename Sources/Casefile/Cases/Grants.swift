@@ -130,6 +130,30 @@ enum Grants {
         }
     }
 
+    /// The channel grants of the cases `accountID` holds with id above `after`, each with the
+    /// case's latest sealed accused list, in id order: what the related-reports index opens.
+    static func heldAccused(_ db: Database, accountID: Int64, after: Int64, limit: Int) throws -> [(caseID: Int64, ref: String, grant: [UInt8], accused: BlobRow)] {
+        try db.query("""
+            SELECT c.id, c.ref, g.sealed_key, \(BlobRow.columns("b")) FROM cases c
+            JOIN grants g ON g.case_id = c.id AND g.holder = ?
+            JOIN blobs b ON b.id = (SELECT max(id) FROM blobs WHERE case_id = c.id AND kind = 'accused')
+            WHERE c.id > ? ORDER BY c.id LIMIT ?
+            """, [.text(Holder.account(accountID)), .integer(after), .integer(Int64(limit))]).map { row in
+            (try row.required(Int64.self, "id", table: "cases"), try row.required(String.self, "ref", table: "cases"),
+             try row.required([UInt8].self, "sealed_key", table: "grants"), try BlobRow(row: row))
+        }
+    }
+
+    /// The channel key alone from a staff account's channel grant (a two-key case's or one from
+    /// before the split): what reading the accused lists for related reports needs.
+    static func openChannelKey(_ channel: [UInt8], ref: String, accountID: Int64, with key: StaffPrivateKey) throws -> ChannelKey {
+        let holder = Holder.account(accountID)
+        if let secret = try? SealedBox.openSecret(channel, with: key.key, context: channelContext(ref: ref, holder: holder)) {
+            return ChannelKey(secret)
+        }
+        return ChannelKey(try SealedBox.openSecret(channel, with: key.key, context: caseContext(ref: ref, holder: holder)))
+    }
+
     static func openCaseKeys(channel: [UInt8], internal inner: [UInt8]?, ref: String, with recovery: RecoveryPrivateKey) throws -> Opened {
         try open(channel: channel, internal: inner, ref: ref, holder: Holder.recovery) {
             try SealedBox.openSecret($0, with: recovery.key, context: $1)

@@ -272,6 +272,7 @@ extension Ledger {
             try db.execute("INSERT INTO attachments(case_id, file, author, internal, day, meta_sealed) VALUES (?, ?, ?, 0, ?, ?)",
                            [.integer(caseID), .text(attachment.file), .text(c.author), .integer(day), .blob(attachment.meta)])
         }
+        try DueDays.refresh(db, caseID: caseID, settings: settings)
         if let keys = sealed.keys { try CaseSeal.write(db, caseID: caseID, ref: c.ref, keys: keys) }
         // Whoever takes intake (heads, the alternate or the leaders), the audit log says the same
         // thing, so the log does not tell who was kept from which report; the route is in the

@@ -12,11 +12,13 @@ extension Ledger {
 
     /// The same for whoever holds both keys (a staff holder, or the operator with the recovery key).
     func checkedWrite<R: Sendable>(caseID: Int64, ref: String, keys: CaseKeys, actor: String, _ body: @Sendable (Database) throws -> R) throws -> R {
+        let settings = self.settings
         do {
             return try pool.write { db in
                 let failed = try CaseSeal.failures(db, caseID: caseID, ref: ref, keys: keys)
                 guard failed.isEmpty else { throw CaseTampered(checks: failed) }
                 let result = try body(db)
+                try DueDays.refresh(db, caseID: caseID, settings: settings)
                 try CaseSeal.write(db, caseID: caseID, ref: ref, keys: keys)
                 return result
             }

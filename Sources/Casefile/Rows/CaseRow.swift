@@ -9,7 +9,7 @@ struct CaseRow: Sendable {
     private static let names = ["id", "ref", "register_year", "register_seq", "channel", "category", "state", "outcome",
                                 "real_name", "confidential", "received_day", "registered_day", "acceptance_notice_day",
                                 "feedback_day", "closed_day", "approvals", "report_submitted_day", "sanction_recorded",
-                                "legal_hold", "purged_day"]
+                                "legal_hold", "purged_day", "next_due_day"]
 
     /// The select list, each column qualified by `alias` where the query joins.
     static func columns(_ alias: String? = nil) -> String {
@@ -35,6 +35,8 @@ struct CaseRow: Sendable {
     let sanctionRecorded: Bool
     let legalHold: Bool
     let purgedOn: Day?
+    /// Derived, not sealed (`DueDays`).
+    let nextDueOn: Day?
 
     init(row: Row) throws {
         let r = row.reader(table: Self.table)
@@ -58,6 +60,7 @@ struct CaseRow: Sendable {
         sanctionRecorded = try r.required("sanction_recorded")
         legalHold = try r.required("legal_hold")
         purgedOn = try r.optional("purged_day", as: Int.self).map(Day.init(ordinal:))
+        nextDueOn = try r.optional("next_due_day", as: Int.self).map(Day.init(ordinal:))
     }
 
     var deadlineFacts: DeadlineFacts {

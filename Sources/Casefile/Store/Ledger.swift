@@ -89,6 +89,7 @@ public final class Ledger: Sendable {
                 try audit.append(db, actor: "system", action: "roster_sealed", detail: "", at: now)
             }
         }
+        try DueDays.refreshAllIfRulesChanged(pool, settings: settings)
         let stored: String? = try pool.write { db in
             if let row = try db.queryOne("SELECT value FROM meta WHERE name = 'key_fingerprint'") {
                 return try row.required(String.self, "value", table: "meta")

@@ -408,6 +408,22 @@ enum Schema {
             CREATE INDEX cases_lookup_tag ON cases(lookup_tag) WHERE lookup_id IS NOT NULL;
             """)
         }
+        m.register("0014-due-days-and-listing-indexes") { db in
+            try db.execute("""
+            -- Issue 16: each case's earliest unmet due day (DueDays.swift), written with every change
+            -- that moves it and, for every case, by the first run after this migration and after a
+            -- change of the deadline rules or calendar; NULL for a closed case. Not sealed: derived.
+            ALTER TABLE cases ADD COLUMN next_due_day INTEGER;
+            CREATE INDEX cases_next_due ON cases(next_due_day) WHERE next_due_day IS NOT NULL;
+            CREATE INDEX cases_received ON cases(received_day, id);
+            CREATE INDEX cases_state ON cases(state, received_day);
+            -- Statistics count by year, state, category and channel from the index alone.
+            CREATE INDEX cases_year_figures ON cases(register_year, state, category, channel, real_name);
+            -- A holder's cases without reading every grant of every case.
+            CREATE INDEX grants_holder ON grants(holder, case_id);
+            CREATE INDEX assignments_account ON assignments(account_id, capacity, case_id);
+            """)
+        }
         return m
     }
 }

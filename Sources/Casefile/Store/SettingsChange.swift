@@ -29,6 +29,7 @@ extension Ledger {
             try PrivateFiles.write(try new.encodedJSON(), to: file)
         }
         replaceSettings(new)
+        try DueDays.refreshAllIfRulesChanged(pool, settings: new)
         let now = clock()
         let audit = self.audit
         _ = try pool.write { db in
