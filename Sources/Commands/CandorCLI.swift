@@ -86,7 +86,7 @@ public enum CandorCLI {
             "backup: backup DIR   (DIR new or empty; Keys/ is not included: back it up separately)",
             "restore: restore DIR --data NEW_DATA_DIR --keys KEYS_DIR",
             "purge:  purge --dry-run | purge --yes   (cases under legal hold are never purged)",
-            "keys:   keys signing-init | keys signing-public",
+            "keys:   keys signing-init | keys signing-public | keys signing-rotate (stop the server first)",
             "export: export CASE --to RECIPIENT.pub --out FILE --recovery-key FILE [--with-identity]",
             "        export verify FILE --signer DEPT.pub | export open FILE --key RECIPIENT.key --out DIR [--signer DEPT.pub]",
             "        export keygen --out NAME   (NAME.pub and NAME.key: a recipient's key pair)",

@@ -17,8 +17,17 @@ extension CandorCLI {
         case "signing-public":
             Terminal.say(hex(try keys.signingPublicKey().rawRepresentation))
             return 0
+        case "signing-rotate":
+            // Audited through the ledger, which must open with this key folder (its fingerprint).
+            let ledger = try openLedger(args)
+            defer { try? ledger.close() }
+            let (old, new) = try keys.rotateSigningKey()
+            try ledger.recordSystemEvent(action: "signing_key_rotated",
+                                         detail: "old=\(hex(old.rawRepresentation).prefix(16)) new=\(hex(new.rawRepresentation).prefix(16))")
+            Terminal.say("The department's signing key is replaced; the old public half is kept beside it as signing.pub.retired-N (exports signed before still verify with it). Hand the new public half to every body that receives exports, on paper or in person:\n\n\(PublicKeyText.encode(new.rawRepresentation))")
+            return 0
         default:
-            throw Arguments.Invalid(description: "usage: candor keys signing-init | candor keys signing-public")
+            throw Arguments.Invalid(description: "usage: candor keys signing-init | candor keys signing-public | candor keys signing-rotate")
         }
     }
 

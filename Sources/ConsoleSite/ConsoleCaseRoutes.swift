@@ -190,8 +190,7 @@ public struct ConsoleCaseRoutes: Sendable {
         context.merge(try peopleValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
         context.merge(try priorAndRefusalValues(c, request)) { mine, _ in mine }
         context.merge(try exclusionValues(c, accounts: accounts, names: names, request)) { mine, _ in mine }
-        context.merge(try handOverValues(c, request)) { mine, _ in mine }
-        context.merge(try relatedValues(c, staff, request)) { mine, _ in mine }
+        for more in [try handOverValues(c, request), try relatedValues(c, staff, request)] { context.merge(more) { mine, _ in mine } }
         return try pages.render("console-case", request, title: c.registerNumber.description, status: status, context)
     }
 

@@ -68,6 +68,31 @@ final class ExportCommandTests: XCTestCase {
         XCTAssertNoThrow(try KeyFolder(url: path("keys")).signingKey())
     }
 
+    /// Issue 18: the signing key rotates; an export signed before verifies with the retired public
+    /// half, one signed after with the new one, and not the other way round; audited.
+    func testTheSigningKeyRotatesAndOldExportsStillVerifyWithTheRetiredHalf() throws {
+        let ref = try installation()
+        XCTAssertEqual(CandorCLI.main(["export", "keygen", "--out", path("body").path]), 0)
+        let export = ["--to", path("body.pub").path, "--recovery-key", path("recovery.key").path] + common
+        XCTAssertEqual(CandorCLI.main(["export", ref, "--out", path("before.cexp").path] + export), 0)
+        let old = try KeyFolder(url: path("keys")).signingPublicKey()
+        XCTAssertEqual(CandorCLI.main(["keys", "signing-rotate"] + common), 0)
+        let keys = try KeyFolder(url: path("keys"))
+        XCTAssertNotEqual(try keys.signingPublicKey(), old)
+        XCTAssertNoThrow(try keys.signingKey(), "the new pair is whole")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("keys/signing.key.new").path))
+        XCTAssertEqual(CandorCLI.main(["export", ref, "--out", path("after.cexp").path] + export), 0)
+        let retired = path("keys/signing.pub.retired-1").path, current = path("keys/signing.pub").path
+        XCTAssertEqual(CandorCLI.main(["export", "verify", path("before.cexp").path, "--signer", retired]), 0)
+        XCTAssertEqual(CandorCLI.main(["export", "verify", path("after.cexp").path, "--signer", current]), 0)
+        XCTAssertEqual(CandorCLI.main(["export", "verify", path("after.cexp").path, "--signer", retired]), 1, "the old key signs nothing new")
+        XCTAssertEqual(CandorCLI.main(["export", "verify", path("before.cexp").path, "--signer", current]), 1)
+        let l = try Ledger(dataFolder: path("data"), keys: keys, settings: .default)
+        defer { try? l.close() }
+        XCTAssertEqual(try l.auditEntries(limit: 50).filter { $0.action == "signing_key_rotated" }.count, 1)
+        guard case .success = try l.verifyAudit() else { return XCTFail("the audit chain holds") }
+    }
+
     func testAnExportVerifiesWithOnlyThePublicKeyAndOpensWithOnlyTheRecipientsKey() throws {
         let (file, signer) = try exportAndLeave()
         XCTAssertEqual(CandorCLI.main(["export", "verify", file.path, "--signer", signer.path]), 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Vault
 
 /// The department's Ed25519 signing key (issue 17), beside the other keys in `Keys/`:
@@ -34,6 +35,32 @@ extension KeyFolder {
             throw Problem(description: "\(url.appendingPathComponent(Self.signingPublicFile).path) is not the public half of signing.key. Restore both from your backup of Keys/.")
         }
         return key
+    }
+
+    /// Issue 18: replaces the signing key with a new one. The old public half is kept as
+    /// `signing.pub.retired-N` (exports signed before still verify with it, and a receiving body
+    /// may ask for it again); the old private half is deleted, so nothing new can be signed with
+    /// it. The new pair is written under temporary names first and moved into place, so a crash
+    /// leaves either the old pair or the new one. Returns the old and the new public halves.
+    public func rotateSigningKey() throws -> (old: Ed25519PublicKey, new: Ed25519PublicKey) {
+        let old = try signingKey().publicKey
+        var n = 1
+        while FileManager.default.fileExists(atPath: url.appendingPathComponent("\(Self.signingPublicFile).retired-\(n)").path) { n += 1 }
+        let key = try Ed25519PrivateKey()
+        var seed = try key.rawRepresentation.unsafeCopyToArray()
+        defer { wipe(&seed) }
+        for name in [Self.signingKeyFile + ".new", Self.signingPublicFile + ".new"] { unlink(url.appendingPathComponent(name).path) }
+        try Self.writeNew(url, Self.signingKeyFile + ".new", seed)
+        try Self.writeNew(url, Self.signingPublicFile + ".new", Array(PublicKeyText.encode(key.publicKey.rawRepresentation).utf8))
+        func move(_ from: String, _ to: String) throws {
+            guard rename(url.appendingPathComponent(from).path, url.appendingPathComponent(to).path) == 0 else {
+                throw Problem(description: "cannot move \(from) to \(to) in \(url.path): \(String(cString: strerror(errno)))")
+            }
+        }
+        try move(Self.signingPublicFile, "\(Self.signingPublicFile).retired-\(n)")
+        try move(Self.signingKeyFile + ".new", Self.signingKeyFile)
+        try move(Self.signingPublicFile + ".new", Self.signingPublicFile)
+        return (old, key.publicKey)
     }
 
     /// The public half, as `signing.pub` holds it.

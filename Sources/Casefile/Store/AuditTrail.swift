@@ -14,6 +14,15 @@ extension Ledger {
         }
     }
 
+    /// Appends one entry for something the operator did from the command line that changes no
+    /// row (a key rotated in `Keys/`), `cli` as the actor.
+    public func recordSystemEvent(action: String, detail: String = "") throws {
+        let now = clock()
+        _ = try pool.write { [audit] db in
+            try audit.append(db, actor: "cli", action: action, detail: detail, at: now)
+        }
+    }
+
     /// At most `limit` entries older than the entry `before` (all, without it), newest first,
     /// as stored: this reads, it does not verify the chain (`verifyAudit` does).
     public func auditEntries(limit: Int, before: Int64? = nil) throws -> [AuditLog.Entry] {
