@@ -272,7 +272,7 @@ fi
 # --- pages: the gateway's own pages -----------------------------------------------------------
 if has_part pages; then
   echo "== pages: starting candor demo on 127.0.0.1:$GATEWAY_PORT (fresh data and keys in $TMP)"
-  mkdir -p "$TMP/data" "$TMP/keys"
+  mkdir -p -m 700 "$TMP/data" "$TMP/keys"
   "$BIN" demo --data "$TMP/data" --keys "$TMP/keys" --templates Templates --host 127.0.0.1 --port "$GATEWAY_PORT" \
     > "$TMP/gateway.log" 2>&1 &
   GATEWAY_PID=$!

@@ -70,7 +70,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p "$TMP/data" "$TMP/keys"
+# 0700, as candor makes its own: `serve` refuses a data or key folder others can read (candor check).
+mkdir -p -m 700 "$TMP/data" "$TMP/keys"
 # A reporter's session that runs out within the run, so that e2e.py can find a late reply kept.
 export CANDOR_REPORTER_SESSION_SECONDS=${CANDOR_REPORTER_SESSION_SECONDS:-30}
 echo "== starting candor demo on a free loopback port (data and keys in $TMP)"
