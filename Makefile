@@ -44,6 +44,8 @@ test: deps
 
 run: deps
 	$(SWIFT) build -c release --static-swift-stdlib
+	@# A fresh clone checks Keys/ out 0755; serve refuses key and data folders others can read.
+	mkdir -p $(DATA) $(KEYS) && chmod 700 $(DATA) $(KEYS)
 	.build/release/candor demo --data $(DATA) --keys $(KEYS) --templates Templates --host 127.0.0.1 --port 8080
 
 fuzz: deps
