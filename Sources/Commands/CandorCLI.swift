@@ -228,20 +228,9 @@ public enum CandorCLI {
 
 /// The recovery private key as the operator keeps it: a short text file.
 enum RecoveryKeyFile {
-    static let header = "CANDOR RECOVERY PRIVATE KEY v1"
-
-    static func encode(_ key: X25519PrivateKey) -> String {
-        let raw = (try? key.rawRepresentation.unsafeCopyToArray()) ?? []
-        return "\(header)\n\(hex(raw))\n"
-    }
-
-    static func decode(_ text: String) throws -> X25519PrivateKey {
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard lines.count >= 2, lines[0] == header, let raw = KeyFolder.decodeHex(lines[1]), raw.count == 32 else {
-            throw Ledger.Problem(description: "not a Candor recovery key file (expected the header line and 64 hex digits)")
-        }
-        return try X25519PrivateKey(rawRepresentation: SecureBytes(raw))
-    }
+    static let file = PrivateKeyFile(header: "CANDOR RECOVERY PRIVATE KEY v1", kind: "recovery")
+    static func encode(_ key: X25519PrivateKey) -> String { file.encode(key) }
+    static func decode(_ text: String) throws -> X25519PrivateKey { try file.decode(text) }
 
     static func writeNew(_ text: String, to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -280,5 +269,26 @@ extension CandorCLI {
             Terminal.warn("No alternate set for \(missing.joined(separator: ", ")): `candor serve` refuses to start until settings.json names them (alternates).")
         }
         return settings
+    }
+}
+
+/// An X25519 private key as a short text file (the recovery key, an export recipient's key): a
+/// header line naming what it is, and 64 hex digits. The raw bytes are wiped once encoded.
+struct PrivateKeyFile {
+    let header: String
+    let kind: String
+
+    func encode(_ key: X25519PrivateKey) -> String {
+        var raw = (try? key.rawRepresentation.unsafeCopyToArray()) ?? []
+        defer { SecureBytes.wipe(&raw) }
+        return "\(header)\n\(hex(raw))\n"
+    }
+
+    func decode(_ text: String) throws -> X25519PrivateKey {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard lines.count >= 2, lines[0] == header, let raw = KeyFolder.decodeHex(lines[1]), raw.count == 32 else {
+            throw Ledger.Problem(description: "not a Candor \(kind) key file (expected the header line and 64 hex digits)")
+        }
+        return try X25519PrivateKey(rawRepresentation: SecureBytes(raw))
     }
 }

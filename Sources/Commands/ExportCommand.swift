@@ -149,18 +149,7 @@ extension CandorCLI {
 /// A recipient's X25519 private key as `candor export keygen` writes it (and the Python reader
 /// reads it): a header line and 64 hex digits.
 enum RecipientKeyFile {
-    static let header = "CANDOR EXPORT RECIPIENT PRIVATE KEY v1"
-
-    static func encode(_ key: X25519PrivateKey) -> String {
-        let raw = (try? key.rawRepresentation.unsafeCopyToArray()) ?? []
-        return "\(header)\n\(hex(raw))\n"
-    }
-
-    static func decode(_ text: String) throws -> X25519PrivateKey {
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard lines.count >= 2, lines[0] == header, let raw = KeyFolder.decodeHex(lines[1]), raw.count == 32 else {
-            throw Arguments.Invalid(description: "not a Candor export recipient key file (expected the header line and 64 hex digits)")
-        }
-        return try X25519PrivateKey(rawRepresentation: SecureBytes(raw))
-    }
+    static let file = PrivateKeyFile(header: "CANDOR EXPORT RECIPIENT PRIVATE KEY v1", kind: "export recipient")
+    static func encode(_ key: X25519PrivateKey) -> String { file.encode(key) }
+    static func decode(_ text: String) throws -> X25519PrivateKey { try file.decode(text) }
 }
