@@ -23,22 +23,23 @@ extension CandorCLI {
         try demoSetup(folders).close()
         var settings = try loadSettings(folders.settings)
         settings.trackingCodeCost = TrackingCodeCost(logN: 10)
+        let perDay = (count + days - 1) / days
+        // The days actually used, so the newest cases are received in the last days before now.
+        let used = (count + perDay - 1) / perDay
         let end = Int64(Date().timeIntervalSince1970)
-        seedNow.withLock { $0 = end - Int64(days) * 86_400 }
+        seedNow.withLock { $0 = end - Int64(used) * 86_400 }
         let ledger = try Ledger(dataFolder: folders.data, keys: try KeyFolder(url: folders.keys), settings: settings,
                                 clock: { seedNow.withLock { $0 } })
         defer { try? ledger.close() }
         let head = try headUnlock(ledger, data: folders.data)
         let started = Date()
-        let perDay = (count + days - 1) / days
         var done = 0
-        for day in 0..<days where done < count {
+        for day in 0..<used where done < count {
             let batch = min(perDay, count - done)
             let first = done
-            // Cases received in the last 30 days stay new; older ones were dealt with that day.
-            let act = days - day > 30
+            let age = used - day
             DispatchQueue.concurrentPerform(iterations: batch) { i in
-                do { try seedOne(ledger, n: first + i, accusedPool: accusedPool, head: head, act: act) } catch {
+                do { try seedOne(ledger, n: first + i, accusedPool: accusedPool, head: head, age: age) } catch {
                     Terminal.warn("case \(first + i): \(error)")
                 }
             }
@@ -67,7 +68,14 @@ extension CandorCLI {
         return unlock
     }
 
-    private static func seedOne(_ ledger: Ledger, n: Int, accusedPool: Int, head: StaffUnlock, act moves: Bool) throws {
+    /// A department that keeps up, as a real one mostly does: reports received in the last five
+    /// days are new (registration is due within seven); older ones were registered the day they
+    /// came, with a note to the reporter. A quarter stays open with feedback due, given once the
+    /// case is 80 days old (the deadline is three months), except one in two hundred, left overdue
+    /// so the overdue lists have an old tail; one in twenty of the last 60 days waits for the
+    /// leaders' approval; the rest is closed as not actionable. Each step is its own checked
+    /// write, as the head's page does it.
+    private static func seedOne(_ ledger: Ledger, n: Int, accusedPool: Int, head: StaffUnlock, age: Int) throws {
         let categories = ledger.settings.categories.map(\.id)
         let person = n.multipliedReportingOverflow(by: 7919).partialValue % accusedPool
         var draft = ReportDraft(category: categories[n % categories.count], narrative: "基准测试举报 \(n)：某单位工程款问题。",
@@ -80,14 +88,16 @@ extension CandorCLI {
         let channel: Channel = n % 10 == 0 ? .letter : .online
         let receipt = try ledger.submit(draft, staging: try ledger.beginIntake(), channel: channel,
                                         registeredBy: channel == .online ? nil : head.account.id, issueCode: channel == .online)
-        guard moves else { return }
-        // A quarter stays registered (feedback due), one in twenty goes to the leaders, the rest
-        // is closed as not actionable: each step its own checked write, as the head's page does.
-        try act(ledger, receipt.caseRef, head, .register) { try ledger.register($0, category: nil, message: nil) }
-        if n % 20 == 1 {
-            try act(ledger, receipt.caseRef, head, .propose) { try ledger.propose($0, summary: "建议初步核实。") }
-        } else if n % 4 != 0 {
-            try act(ledger, receipt.caseRef, head, .markNotActionable) { try ledger.markNotActionable($0, message: "经初步核实，不属于受理范围。") }
+        guard age > 5 else { return }
+        let ref = receipt.caseRef
+        try act(ledger, ref, head, .register) { try ledger.register($0, category: nil, message: "您的举报已登记。") }
+        if n % 4 == 0 {
+            guard age > 80, n % 200 != 0 else { return }
+            try act(ledger, ref, head, .messageReporter) { try ledger.messageReporter($0, text: "正在核实中。", feedback: true) }
+        } else if n % 20 == 1, age <= 60 {
+            try act(ledger, ref, head, .propose) { try ledger.propose($0, summary: "建议初步核实。") }
+        } else {
+            try act(ledger, ref, head, .markNotActionable) { try ledger.markNotActionable($0, message: "经初步核实，不属于受理范围。") }
         }
     }
 }
