@@ -14,7 +14,7 @@ extension ConsoleCaseRoutes {
             "{register}": { c.registerNumber.description },
             "{outcome}": { now.outcome.map { self.pages.text("outcome_\($0)", request) } ?? "" },
             "{name}": { try self.accountName(input.account) },
-            "{reward_state}": { try self.ledger.rewardStates(accountID: c.accountID)[c.ref].map { self.pages.text("reward_state_\($0.state)", request) } ?? "" },
+            "{reward_state}": { try self.ledger.rewardStates(accountID: c.accountID, refs: [c.ref])[c.ref].map { self.pages.text("reward_state_\($0.state)", request) } ?? "" },
             "{amount}": { input.amount ?? "" },
         ]
         for (slot, value) in fills where text.contains(slot) { text = text.replacingOccurrences(of: slot, with: try value()) }

@@ -42,8 +42,9 @@ public struct ConsoleCaseRoutes: Sendable {
     /// has not yet approved, an identity request the head has not decided. The value is the text
     /// key of what is awaited.
     func awaitingMe(_ all: [InboxEntry], accountID: Int64) throws -> [String: String] {
-        let rewards = try ledger.rewardStates(accountID: accountID)
-        let identity = all.contains { $0.capacities.contains("intake") } ? try ledger.casesWithPendingIdentityRequests(accountID: accountID) : []
+        let refs = all.map(\.ref)
+        let rewards = try ledger.rewardStates(accountID: accountID, refs: refs)
+        let identity = all.contains { $0.capacities.contains("intake") } ? try ledger.casesWithPendingIdentityRequests(accountID: accountID, refs: refs) : []
         var out: [String: String] = [:]
         for l in all {
             let seats = Seat.allCases.filter { l.capacities.contains($0.rawValue) }
@@ -86,25 +87,35 @@ public struct ConsoleCaseRoutes: Sendable {
         return .list(marks.filter(\.0).map { ["class": .text($0.1), "text": .text(pages.text($0.2, request))] })
     }
 
-    /// What falls due this week (and what is already overdue) across the cases this head holds.
+    /// What falls due this week (and what is already overdue) across the cases this head holds,
+    /// a hundred cases a page, earliest due first, the page in the URL.
     func deadlines(_ request: Request) throws -> Response {
         let staff = try request.signedInStaff()
         let today = ledger.today
         let weekEnd = today.adding(days: 7)
+        let page = min(1_000_000, max(1, request.queryValue("page").flatMap(Int.init) ?? 1))
         var items: [(Day, TemplateValue)] = []
         // Only the cases whose stored next due day falls by the week's end are read (issue 16).
-        for l in try ledger.dueCases(accountID: staff.account.id, through: weekEnd) {
+        let (due, total) = try ledger.dueCases(accountID: staff.account.id, through: weekEnd, page: page)
+        for l in due {
             for d in l.deadlines where d.state == .overdue || (d.metOn == nil && d.due <= weekEnd) {
                 items.append((d.due, ["ref": .text(l.ref), "register": .text(l.register), "due": .text(d.due.description),
-                                      "kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)),
-                                      "overdue": .bool(d.state == .overdue),
-                                      "days": .text(String(today.days(until: d.due)))]))
+                              "kind": .text(pages.text("deadline_\(d.kind.rawValue)", request)),
+                              "overdue": .bool(d.state == .overdue),
+                              "days": .text(String(today.days(until: d.due)))]))
             }
         }
+        let pageCount = max(1, (total + Ledger.duePageSize - 1) / Ledger.duePageSize)
+        let lang = pages.language(request).rawValue
+        let position = pages.text("page_of", request).replacingOccurrences(of: "{n}", with: String(page))
+            .replacingOccurrences(of: "{total}", with: String(pageCount))
         return try pages.render("console-deadlines", request, title: pages.text("deadlines_title", request), [
             "staff": ConsoleAuthRoutes.staffValue(staff.account, pages.language(request)), "csrf": .text(staff.session.csrf),
             "today": .text(today.description), "week_end": .text(weekEnd.description),
-            "items": .list(items.sorted { $0.0 < $1.0 }.map(\.1)),
+            "items": .list(items.sorted { $0.0 < $1.0 }.map(\.1)), "total": .text(String(total)),
+            "pager": ["position": .text(position), "has_previous": .bool(page > 1), "has_next": .bool(page < pageCount),
+                      "previous": .text("/console/deadlines?lang=\(lang)&page=\(page - 1)"),
+                      "next": .text("/console/deadlines?lang=\(lang)&page=\(page + 1)"), "many": .bool(pageCount > 1)],
         ])
     }
 
@@ -197,9 +208,9 @@ public struct ConsoleCaseRoutes: Sendable {
     /// The top of the case page: what this person can do next, the deadline the case must meet
     /// next, and the case's marks.
     func guidanceValues(_ c: StaffCase, _ request: Request) throws -> [String: TemplateValue] {
-        let reward = c.facts.outcome == .substantiated ? try ledger.rewardStates(accountID: c.accountID)[c.ref] : nil
+        let reward = c.facts.outcome == .substantiated ? try ledger.rewardStates(accountID: c.accountID, refs: [c.ref])[c.ref] : nil
         let pending = c.realName && c.permits(.decideIdentityRequest)
-            ? try ledger.casesWithPendingIdentityRequests(accountID: c.accountID).contains(c.ref) : false
+            ? try ledger.casesWithPendingIdentityRequests(accountID: c.accountID, refs: [c.ref]).contains(c.ref) : false
         let step = CaseNextStep.key(c, .init(designatedInspectors: c.facts.designatedInspectors, rewardState: reward?.state,
                                              rewardApprovals: reward?.approvals ?? [], pendingIdentityRequest: pending))
         let next = try ledger.deadlines(of: c).filter { $0.metOn == nil }.min { $0.due < $1.due }

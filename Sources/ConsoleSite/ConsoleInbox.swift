@@ -35,7 +35,7 @@ extension ConsoleCaseRoutes {
             "lists": .bool(account.role != .admin && account.role != .auditor),
             "tabs": .list(sectionTabs(page, role: account.role, request)),
             "section_title": .text(pages.text("inbox_\(query.section.rawValue)", request)),
-            "total": .text(String(page.total)),
+            "total": .text(page.total.description),
             "rows": .list(page.entries.map { inboxRow($0, awaits: awaiting[$0.ref], request) }),
             "has_rows": .bool(!page.entries.isEmpty),
             "filters": filterValues(query, request),
@@ -82,14 +82,14 @@ extension ConsoleCaseRoutes {
     /// The sections this account works in, each a link with its count (the filters kept).
     func sectionTabs(_ page: InboxPage, role: Role, _ request: Request) -> [TemplateValue] {
         var shown: [InboxQuery.Section] = []
-        if role == .approver || (page.counts[.awaitingMe] ?? 0) > 0 { shown.append(.awaitingMe) }
+        if role == .approver || (page.counts[.awaitingMe]?.n ?? 0) > 0 { shown.append(.awaitingMe) }
         if page.holdsIntake || role == .head { shown += [.overdue, .dueSoon, .new] }
         if role != .admin && role != .auditor { shown.append(.all) }
         return shown.map { section in
             var q = page.query
             (q.section, q.page) = (section, 1)
             return ["id": .text(section.rawValue), "title": .text(pages.text("inbox_\(section.rawValue)", request)),
-                    "count": .text(String(page.counts[section] ?? 0)), "href": .text(inboxHref(q, request)),
+                    "count": .text(page.counts[section]?.description ?? "0"), "href": .text(inboxHref(q, request)),
                     "current": .bool(section == page.query.section)]
         }
     }
@@ -99,10 +99,10 @@ extension ConsoleCaseRoutes {
         previous.page -= 1
         next.page += 1
         let position = pages.text("page_of", request).replacingOccurrences(of: "{n}", with: String(page.query.page))
-            .replacingOccurrences(of: "{total}", with: String(page.pageCount))
+            .replacingOccurrences(of: "{total}", with: page.pageCountText)
         return ["position": .text(position), "has_previous": .bool(page.hasPrevious), "has_next": .bool(page.hasNext),
                 "previous": .text(inboxHref(previous, request)), "next": .text(inboxHref(next, request)),
-                "many": .bool(page.pageCount > 1)]
+                "many": .bool(page.hasPrevious || page.hasNext)]
     }
 }
 

@@ -50,15 +50,19 @@ final class InboxPagesTests: XCTestCase {
         XCTAssertEqual(try world.ledger.inbox(accountID: headID).count, 600, "every held case, none cut off")
         let overdue = try world.ledger.inboxPage(accountID: headID, InboxQuery(section: .overdue))
         XCTAssertEqual(overdue.entries.map(\.ref), [oldest.caseRef])
-        XCTAssertEqual(overdue.counts[.overdue], 1)
-        XCTAssertEqual(overdue.counts[.all], 600)
-        XCTAssertEqual(overdue.counts[.new], 600)
+        XCTAssertEqual(overdue.counts[.overdue]?.n, 1)
+        XCTAssertEqual(overdue.counts[.all]?.n, 600)
+        XCTAssertEqual(overdue.counts[.new]?.n, 600)
         let week = try world.ledger.dueCases(accountID: headID, through: world.ledger.today.adding(days: 7))
-        XCTAssertEqual(week.count, 600, "the others are to be registered within the week")
-        XCTAssertEqual(week.first?.ref, oldest.caseRef, "the overdue case leads the deadlines page")
-        XCTAssertEqual(week.first?.deadlines.first?.state, .overdue)
+        XCTAssertEqual(week.total, 600, "the others are to be registered within the week")
+        XCTAssertEqual(week.entries.count, Ledger.duePageSize, "a page at a time")
+        XCTAssertEqual(week.entries.first?.ref, oldest.caseRef, "the overdue case leads the deadlines page")
+        XCTAssertEqual(week.entries.first?.deadlines.first?.state, .overdue)
+        var listed = Set<String>()
+        for page in 1...6 { listed.formUnion(try world.ledger.dueCases(accountID: headID, through: world.ledger.today.adding(days: 7), page: page).entries.map(\.ref)) }
+        XCTAssertEqual(listed.count, 600, "the six pages list every case once")
         let today = try world.ledger.dueCases(accountID: headID, through: world.ledger.today)
-        XCTAssertEqual(today.map(\.ref), [oldest.caseRef], "due by today: only the overdue one")
+        XCTAssertEqual(today.entries.map(\.ref), [oldest.caseRef], "due by today: only the overdue one")
         let byDue = try world.ledger.inboxPage(accountID: headID, InboxQuery(sort: .due))
         XCTAssertEqual(byDue.entries.first?.ref, oldest.caseRef, "sorted by due day, the overdue case comes first")
         let byReceived = try world.ledger.inboxPage(accountID: headID, InboxQuery(page: 12))
@@ -94,14 +98,14 @@ final class InboxPagesTests: XCTestCase {
         try world.ledger.register(c, category: nil, message: nil)
         let realName = try world.ledger.inboxPage(accountID: headID, InboxQuery(realName: true))
         XCTAssertEqual(realName.entries.map(\.ref), [named.caseRef])
-        XCTAssertEqual(realName.counts[.new], 0, "counts obey the filters: the real-name case is registered")
+        XCTAssertEqual(realName.counts[.new]?.n, 0, "counts obey the filters: the real-name case is registered")
         XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(state: .registered)).entries.map(\.ref), [named.caseRef])
-        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(state: .submitted)).total, 1)
-        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(channel: "letter")).total, 0)
-        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(legalHold: true)).total, 0)
-        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(year: 1999)).total, 0)
-        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(deadline: .onTime)).total, 2)
-        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(category: "private_contracting")).total, 2)
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(state: .submitted)).total.n, 1)
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(channel: "letter")).total.n, 0)
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(legalHold: true)).total.n, 0)
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(year: 1999)).total.n, 0)
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(deadline: .onTime)).total.n, 2)
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(category: "private_contracting")).total.n, 2)
     }
 
     func testARegisterNumberJumpsOnlyToACaseTheAccountHolds() throws {
@@ -116,4 +120,53 @@ final class InboxPagesTests: XCTestCase {
         XCTAssertNil(try world.ledger.caseRef(register: "JB-1999-000001", accountID: headID))
         XCTAssertNil(try world.ledger.caseRef(register: "not a number", accountID: headID))
     }
+
+    /// Past the cap a count is "more than", so no page counts every case a person holds; the
+    /// unfiltered count of every case held stays exact (the holder's grants, along an index).
+    func testCountsStopAtTheCapAndSaySoExceptTheWholeInbox() throws {
+        for n in 0..<8 { _ = try submit(n) }
+        let (headID, _) = try head()
+        let page = try world.ledger.inboxPage(accountID: headID, InboxQuery(), countCap: 5)
+        XCTAssertEqual(page.counts[.new], InboxPage.Count(n: 5, capped: true))
+        XCTAssertEqual(page.counts[.new]?.description, "5+")
+        XCTAssertEqual(page.counts[.all], InboxPage.Count(n: 8, capped: false), "the whole inbox is counted exactly")
+        XCTAssertEqual(page.counts[.overdue], InboxPage.Count(n: 0, capped: false))
+        let filtered = try world.ledger.inboxPage(accountID: headID, InboxQuery(state: .submitted), countCap: 5)
+        XCTAssertEqual(filtered.total, InboxPage.Count(n: 5, capped: true), "a filtered count stops at the cap")
+        XCTAssertEqual(filtered.entries.count, 8, "the page still lists every case it holds")
+        XCTAssertEqual(filtered.pageCountText, "1+")
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(state: .submitted), countCap: 8).total,
+                       InboxPage.Count(n: 8, capped: false))
+    }
+
+    /// Sorted by due day the list is read in two parts (dated cases by due day, then the rest
+    /// newest first); paging across where one ends and the other begins loses and repeats none.
+    func testSortedByDuePagesCrossFromDatedToUndatedCasesOnce() throws {
+        var refs: [String] = []
+        for n in 0..<70 { refs.append(try submit(n).caseRef); clock.advance(days: 1) }
+        let (headID, headKey) = try head()
+        for ref in refs.prefix(30) {
+            for action in [CaseAction.register, .markNotActionable] {
+                guard case .granted(let c) = try world.ledger.staffCase(ref: ref, accountID: headID, key: headKey, action: action) else {
+                    return XCTFail("the head may \(action)")
+                }
+                try action == .register ? world.ledger.register(c, category: nil, message: nil) : world.ledger.markNotActionable(c, message: "不予受理。")
+            }
+        }
+        var seen: [InboxEntry] = []
+        var query = InboxQuery(sort: .due)
+        while true {
+            let page = try world.ledger.inboxPage(accountID: headID, query)
+            seen += page.entries
+            guard page.hasNext else { break }
+            query.page += 1
+        }
+        XCTAssertEqual(seen.count, 70)
+        XCTAssertEqual(Set(seen.map(\.ref)), Set(refs))
+        let dated = seen.prefix { $0.nextDue != nil }
+        XCTAssertEqual(dated.count, 40, "the open cases first")
+        XCTAssertEqual(dated.map { $0.nextDue! }, dated.map { $0.nextDue! }.sorted(), "earliest due first")
+        XCTAssertEqual(seen.dropFirst(40).map(\.ref), refs.prefix(30).reversed(), "then the closed ones, newest first")
+    }
 }
+

@@ -79,4 +79,39 @@ final class RecoveryAccessTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("no case with the reference 0000"))
         }
     }
+
+    /// The console counts cases no one holds from a list triggers keep (issue 16): a case that
+    /// nobody could take in is counted, leaves the count once recovered to a head, and a database
+    /// writer who deletes it from the list hides it from the console only: `candor check` says so.
+    func testAnUnheldCaseIsCountedUntilRecoveredAndHidingItFailsTheCheck() throws {
+        world.settings = .default
+        try world.reopen()
+        let ids = try ["head", "chairman", "secretary"].map { try XCTUnwrap(try world.ledger.account(login: $0)).id }
+        var draft = ReportDraft(category: "bribery", narrative: "UNHELD", accused: [AccusedPerson(name: "外部人员", post: "包工头")])
+        draft.excludedHandlers = Set(ids)
+        _ = try world.submit(draft)
+        _ = try submit()
+        XCTAssertEqual(try world.ledger.unheldCaseCount(), 1)
+        XCTAssertEqual(try world.ledger.selfChecks().first { $0.name == "unheld_list" }?.status, .ok)
+
+        try world.ledger.pool.write { db in try db.execute("DELETE FROM unheld_candidates") }
+        XCTAssertEqual(try world.ledger.unheldCaseCount(), 0, "hidden from the console's count")
+        let check = try XCTUnwrap(try world.ledger.selfChecks().first { $0.name == "unheld_list" })
+        XCTAssertEqual(check.status, .fail, "but not from the check, which reads every case")
+        XCTAssertTrue(check.detail.contains("recover"), check.detail)
+
+        let inspector = try XCTUnwrap(try world.ledger.account(login: "inspector1"))
+        try world.ledger.pool.write { db in try db.execute("INSERT INTO unheld_candidates SELECT id FROM cases") }
+        XCTAssertEqual(try world.ledger.unheldCaseCount(), 1, "a held case on the list is not counted: each candidate is checked")
+        // A reader taken off the only case it holds puts the case back on the list.
+        try world.ledger.pool.write { db in
+            try db.execute("DELETE FROM unheld_candidates")
+            try db.execute("INSERT INTO assignments(case_id, account_id, capacity) SELECT id, ?, 'inspector' FROM cases WHERE id = (SELECT max(id) FROM cases)",
+                           [.integer(inspector.id)])
+            try db.execute("DELETE FROM assignments WHERE account_id = ?", [.integer(inspector.id)])
+        }
+        XCTAssertEqual(try world.ledger.pool.read { db in try db.scalar("SELECT count(*) FROM unheld_candidates", as: Int.self) }, 0,
+                       "the case still has its head: not a candidate")
+    }
 }
+

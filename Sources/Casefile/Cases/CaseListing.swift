@@ -1,5 +1,6 @@
 import Casework
 import Foundation
+import SQLiteDB
 
 /// A case as the inbox lists it: plaintext columns only (nothing sealed is opened to list), the
 /// capacities the account holds it in, and its deadlines as of today.
@@ -51,12 +52,16 @@ extension Ledger {
 
     /// The reward of each case this account holds a grant for, by case ref: its state and the
     /// seats that approved it. The one place the lists read reward state from.
-    public func rewardStates(accountID: Int64) throws -> [String: (state: String, approvals: Set<Seat>)] {
+    /// With `refs`, only those cases are read (a page's worth, not every reward held). Read from
+    /// the rewards (CROSS JOIN fixes the order): without statistics SQLite would otherwise walk
+    /// every case the account holds to find the few with a reward.
+    public func rewardStates(accountID: Int64, refs: [String]? = nil) throws -> [String: (state: String, approvals: Set<Seat>)] {
+        let (only, values) = Ledger.refFilter(refs)
         let rows = try pool.read { db in
             try db.query("""
-                SELECT c.ref, r.state, r.approvals FROM rewards r JOIN cases c ON c.id = r.case_id
-                JOIN grants g ON g.case_id = c.id AND g.holder = ?
-                """, [.text(Holder.account(accountID))])
+                SELECT c.ref, r.state, r.approvals FROM rewards r CROSS JOIN cases c ON c.id = r.case_id
+                WHERE EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.holder = ?)\(only)
+                """, [.text(Holder.account(accountID))] + values)
         }
         var out: [String: (state: String, approvals: Set<Seat>)] = [:]
         for row in rows {
@@ -68,13 +73,20 @@ extension Ledger {
 
     /// The refs of the cases this account holds a grant for on which an identity request waits
     /// for a decision. The one place the lists read pending identity requests from.
-    public func casesWithPendingIdentityRequests(accountID: Int64) throws -> Set<String> {
-        Set(try pool.read { db in
+    public func casesWithPendingIdentityRequests(accountID: Int64, refs: [String]? = nil) throws -> Set<String> {
+        let (only, values) = Ledger.refFilter(refs)
+        return Set(try pool.read { db in
             try db.query("""
-                SELECT DISTINCT c.ref FROM identity_requests r JOIN cases c ON c.id = r.case_id
-                JOIN grants g ON g.case_id = c.id AND g.holder = ? WHERE r.state = 'pending'
-                """, [.text(Holder.account(accountID))]).map { try $0.required(String.self, "ref", table: "cases") }
+                SELECT DISTINCT c.ref FROM identity_requests r CROSS JOIN cases c ON c.id = r.case_id
+                WHERE r.state = 'pending' AND EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.holder = ?)\(only)
+                """, [.text(Holder.account(accountID))] + values).map { try $0.required(String.self, "ref", table: "cases") }
         })
+    }
+
+    /// " AND c.ref IN (?, …)" with its values, or nothing for nil.
+    static func refFilter(_ refs: [String]?) -> (String, [SQLValue]) {
+        guard let refs else { return ("", []) }
+        return (" AND c.ref IN (\(Array(repeating: "?", count: refs.count).joined(separator: ", ")))", refs.map(SQLValue.text))
     }
 
     /// The case's statutory deadlines as of today under the current settings; none for a closed

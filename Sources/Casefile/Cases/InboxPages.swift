@@ -8,32 +8,45 @@ import SQLiteDB
 /// no audit entry is written (listing shows only what the rows say in plaintext).
 extension Ledger {
     /// The page `query` asks for, with the total it pages through and every section's count.
-    public func inboxPage(accountID: Int64, _ query: InboxQuery) throws -> InboxPage {
+    /// Counts stop at `InboxPage.countCap` (shown as "1000+"), except the unfiltered count of
+    /// every case held, which the holder's grants give exactly along their index: so a page
+    /// reads at most a bounded number of cases however many the person holds.
+    public func inboxPage(accountID: Int64, _ query: InboxQuery, countCap: Int = InboxPage.countCap) throws -> InboxPage {
         let (settings, today) = (self.settings, self.today)
-        let filter = InboxSQL(accountID: accountID, today: today, soon: today.adding(days: settings.deadlines.dueSoonDays), query: query)
-        let (rows, total, counts, holdsIntake) = try pool.read { db in
+        let filter = InboxSQL(accountID: accountID, today: today, soon: today.adding(days: settings.deadlines.dueSoonDays), query: query,
+                              countCap: countCap)
+        let (rows, more, counts, holdsIntake) = try pool.read { db in
             let rows = try filter.page(db)
-            var counts: [InboxQuery.Section: Int] = [:]
+            var counts: [InboxQuery.Section: InboxPage.Count] = [:]
             for section in InboxQuery.Section.allCases { counts[section] = try filter.count(db, section: section) }
             let intake = try db.queryOne("SELECT 1 FROM assignments WHERE account_id = ? AND capacity = 'intake' LIMIT 1", [.integer(accountID)]) != nil
-            return (rows, counts[query.section] ?? 0, counts, intake)
+            return (Array(rows.prefix(InboxQuery.pageSize)), rows.count > InboxQuery.pageSize, counts, intake)
         }
         return InboxPage(entries: try rows.map { try Ledger.entry($0, settings: settings, today: today) }, query: query,
-                         total: total, counts: counts, holdsIntake: holdsIntake)
+                         counts: counts, holdsIntake: holdsIntake, hasMore: more)
     }
 
-    /// Every case this account holds for intake with a deadline not met that falls due on or
-    /// before `through` (overdue ones included), earliest due first: the deadlines page. Reads
-    /// only those cases, by the stored due day.
-    public func dueCases(accountID: Int64, through: Day) throws -> [InboxEntry] {
+    /// How many cases the deadlines page lists at a time.
+    public static let duePageSize = 100
+
+    /// The cases this account holds for intake with a deadline not met that falls due on or
+    /// before `through` (overdue ones included), earliest due first, a page at a time, and how
+    /// many there are in all: the deadlines page. Reads only those cases, by the stored due day.
+    public func dueCases(accountID: Int64, through: Day, page: Int = 1) throws -> (entries: [InboxEntry], total: Int) {
         let (settings, today) = (self.settings, self.today)
-        let rows = try pool.read { db in
-            try db.query("""
+        let offset = (max(1, page) - 1) * Ledger.duePageSize
+        let due = "c.next_due_day <= ? AND \(InboxSQL.intake)"
+        let (rows, total) = try pool.read { db in
+            let rows = try db.query("""
                 SELECT \(CaseRow.columns("c")), \(InboxSQL.capacities) AS caps FROM cases c
-                WHERE c.next_due_day <= ? AND \(InboxSQL.intake) ORDER BY c.next_due_day, c.id
-                """, [.integer(accountID), .integer(Int64(through.ordinal)), .integer(accountID)])
+                WHERE \(due) ORDER BY c.next_due_day, c.id LIMIT ? OFFSET ?
+                """, [.integer(accountID), .integer(Int64(through.ordinal)), .integer(accountID),
+                      .integer(Int64(Ledger.duePageSize)), .integer(Int64(offset))])
+            let total = try db.required("SELECT count(*) AS n FROM cases c WHERE \(due)", [.integer(Int64(through.ordinal)), .integer(accountID)],
+                                        as: Int.self, column: "n", table: CaseRow.table)
+            return (rows, total)
         }
-        return try rows.map { try Ledger.entry($0, settings: settings, today: today) }
+        return (try rows.map { try Ledger.entry($0, settings: settings, today: today) }, total)
     }
 
     /// The case with this register number ("JB-2026-000123", or "2026-123" as a person types
@@ -95,6 +108,7 @@ struct InboxSQL {
     let today: Day
     let soon: Day
     let query: InboxQuery
+    let countCap: Int
 
     /// The capacities the account holds the case in; its one argument is the account id.
     static let capacities = "(SELECT group_concat(capacity) FROM assignments a WHERE a.case_id = c.id AND a.account_id = ?)"
@@ -112,32 +126,44 @@ struct InboxSQL {
         """
     static let seats = Seat.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
-    /// The page's rows. By due day in two parts, each read in the order of an index: the cases
-    /// with a day due (earliest first), then those without (newest first).
+    /// The page's rows and one more if there is a next page. By due day in two parts, each read
+    /// in the order of an index: the cases with a day due (earliest first), then those without
+    /// (newest first).
     func page(_ db: Database) throws -> [Row] {
         let (whereClause, arguments) = conditions(section: query.section)
-        let offset = (query.page - 1) * InboxQuery.pageSize
+        let (offset, wanted) = ((query.page - 1) * InboxQuery.pageSize, InboxQuery.pageSize + 1)
         func rows(_ extra: String, _ order: String, limit: Int, offset: Int) throws -> [Row] {
             try db.query("""
                 SELECT \(CaseRow.columns("c")), \(InboxSQL.capacities) AS caps FROM cases c
                 WHERE \(whereClause)\(extra) ORDER BY \(order) LIMIT ? OFFSET ?
                 """, [.integer(accountID)] + arguments + [.integer(Int64(limit)), .integer(Int64(offset))])
         }
-        guard query.sort == .due else { return try rows("", "c.received_day DESC, c.id DESC", limit: InboxQuery.pageSize, offset: offset) }
-        let dated = try db.queryOne("SELECT count(*) AS n FROM cases c WHERE \(whereClause) AND c.next_due_day IS NOT NULL", arguments)?
-            .required(Int.self, "n", table: CaseRow.table) ?? 0
-        var out = offset < dated
-            ? try rows(" AND c.next_due_day IS NOT NULL", "c.next_due_day, c.id", limit: InboxQuery.pageSize, offset: offset) : []
-        if out.count < InboxQuery.pageSize {
-            out += try rows(" AND c.next_due_day IS NULL", "c.received_day DESC, c.id DESC", limit: InboxQuery.pageSize - out.count,
+        guard query.sort == .due else { return try rows("", "c.received_day DESC, c.id DESC", limit: wanted, offset: offset) }
+        var out = try rows(" AND c.next_due_day IS NOT NULL", "c.next_due_day, c.id", limit: wanted, offset: offset)
+        if out.count < wanted {
+            // Where the dated cases end, the undated ones begin: how many dated ones this page skipped.
+            let dated = out.isEmpty ? try capped(db, whereClause + " AND c.next_due_day IS NOT NULL", arguments, cap: offset) : offset + out.count
+            out += try rows(" AND c.next_due_day IS NULL", "c.received_day DESC, c.id DESC", limit: wanted - out.count,
                             offset: max(0, offset - dated))
         }
         return out
     }
 
-    func count(_ db: Database, section: InboxQuery.Section) throws -> Int {
+    /// How many cases match, counted no further than `cap`.
+    func capped(_ db: Database, _ whereClause: String, _ arguments: [SQLValue], cap: Int) throws -> Int {
+        try db.required("SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE \(whereClause) LIMIT ?)",
+                        arguments + [.integer(Int64(cap))], as: Int.self, column: "n", table: CaseRow.table)
+    }
+
+    func count(_ db: Database, section: InboxQuery.Section) throws -> InboxPage.Count {
+        if section == .all, query.hasNoFilter {
+            // Every case held: the holder's grants alone, counted along their index.
+            return .init(n: try db.required("SELECT count(*) AS n FROM grants WHERE holder = ?", [.text(Holder.account(accountID))],
+                                            as: Int.self, column: "n", table: "grants"), capped: false)
+        }
         let (whereClause, arguments) = conditions(section: section)
-        return try db.queryOne("SELECT count(*) AS n FROM cases c WHERE \(whereClause)", arguments)?.required(Int.self, "n", table: CaseRow.table) ?? 0
+        let n = try capped(db, whereClause, arguments, cap: countCap + 1)
+        return n > countCap ? .init(n: countCap, capped: true) : .init(n: n, capped: false)
     }
 
     func conditions(section: InboxQuery.Section) -> (String, [SQLValue]) {

@@ -45,6 +45,11 @@ public struct InboxQuery: Equatable, Sendable {
     /// 1 for the first page.
     public var page: Int = 1
 
+    /// No filter narrows the list (the section, order and page aside).
+    public var hasNoFilter: Bool {
+        state == nil && category == nil && channel == nil && deadline == nil && year == nil && realName == nil && legalHold == nil
+    }
+
     public init(section: Section = .all, state: CaseState? = nil, category: String? = nil, channel: String? = nil,
                 deadline: DeadlineFilter? = nil, year: Int? = nil, realName: Bool? = nil, legalHold: Bool? = nil,
                 sort: Sort = .received, page: Int = 1) {
@@ -62,16 +67,37 @@ public struct InboxQuery: Equatable, Sendable {
 }
 
 /// A page of the inbox: its cases, how many match in all, and how many each section holds (the
-/// filters apply to the counts too, so a count is what its section would list).
+/// filters apply to the counts too, so a count is what its section would list). A count above
+/// `countCap` is only known to be above it: past that a list is paged, not counted.
 public struct InboxPage: Sendable {
+    public static let countCap = 1000
+
+    /// A section's count: exact, or "more than `n`" when counting stopped at the cap.
+    public struct Count: Equatable, Sendable, CustomStringConvertible {
+        public let n: Int
+        public let capped: Bool
+        public init(n: Int, capped: Bool) { (self.n, self.capped) = (n, capped) }
+        /// As a person reads it: "1000+" past the cap.
+        public var description: String { capped ? "\(n)+" : String(n) }
+    }
+
     public let entries: [InboxEntry]
     public let query: InboxQuery
-    public let total: Int
-    public let counts: [InboxQuery.Section: Int]
+    public let counts: [InboxQuery.Section: Count]
     /// Whether the account holds any case for intake (a head, or the alternate taking intake).
     public let holdsIntake: Bool
+    /// A case beyond this page matches.
+    public let hasMore: Bool
 
-    public var pageCount: Int { max(1, (total + InboxQuery.pageSize - 1) / InboxQuery.pageSize) }
+    public init(entries: [InboxEntry], query: InboxQuery, counts: [InboxQuery.Section: Count], holdsIntake: Bool, hasMore: Bool) {
+        (self.entries, self.query, self.counts, self.holdsIntake, self.hasMore) = (entries, query, counts, holdsIntake, hasMore)
+    }
+
+    /// The section's count (what it pages through).
+    public var total: Count { counts[query.section] ?? Count(n: 0, capped: false) }
+    /// Exact while the total is; past the cap, the pages the cap fills ("20+").
+    public var pageCount: Int { max(1, (total.n + InboxQuery.pageSize - 1) / InboxQuery.pageSize) }
+    public var pageCountText: String { total.capped ? "\(max(pageCount, query.page))+" : String(pageCount) }
     public var hasPrevious: Bool { query.page > 1 }
-    public var hasNext: Bool { query.page < pageCount }
+    public var hasNext: Bool { hasMore }
 }

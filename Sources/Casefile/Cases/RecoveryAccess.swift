@@ -120,7 +120,21 @@ extension Ledger {
     /// operator to run `candor recover --unheld`.
     public func unheldCaseCount() throws -> Int {
         try pool.read { db in
-            try db.required("SELECT count(*) AS n FROM cases WHERE \(Ledger.unheld)", as: Int.self, column: "n", table: CaseRow.table)
+            // The candidates the triggers keep (migration 0015), each checked in full; CROSS JOIN
+            // keeps SQLite reading them first, not every case.
+            try db.required("SELECT count(*) AS n FROM unheld_candidates u CROSS JOIN cases ON cases.id = u.case_id WHERE \(Ledger.unheld)",
+                            as: Int.self, column: "n", table: CaseRow.table)
+        }
+    }
+
+    /// Cases no one holds that the console's count does not see (`unheld_candidates` edited by
+    /// hand): reads every case, so `candor check` runs it, never a page.
+    public func unheldCasesMissingFromCount() throws -> Int {
+        try pool.read { db in
+            try db.required("""
+                SELECT count(*) AS n FROM cases WHERE \(Ledger.unheld)
+                AND NOT EXISTS (SELECT 1 FROM unheld_candidates u WHERE u.case_id = cases.id)
+                """, as: Int.self, column: "n", table: CaseRow.table)
         }
     }
 

@@ -424,6 +424,25 @@ enum Schema {
             CREATE INDEX assignments_account ON assignments(account_id, capacity, case_id);
             """)
         }
+        m.register("0015-unheld-candidates") { db in
+            try db.execute("""
+            -- Issue 16: the cases that may have no reader, so the console's "a report waits for a
+            -- reader" count reads those few rows and not every case. Kept by triggers: a case is
+            -- a candidate from its insert until it gets an assignment, and again when its last
+            -- one goes. The count still checks each candidate (Ledger.unheld); `candor recover
+            -- --unheld` and `candor check` read every case, so a row deleted here hides a case
+            -- from the console's count only, and the check names the difference.
+            CREATE TABLE unheld_candidates(case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE) STRICT;
+            INSERT INTO unheld_candidates SELECT id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id);
+            CREATE TRIGGER cases_unheld_candidate AFTER INSERT ON cases
+              BEGIN INSERT OR IGNORE INTO unheld_candidates VALUES (NEW.id); END;
+            CREATE TRIGGER assignments_held AFTER INSERT ON assignments
+              BEGIN DELETE FROM unheld_candidates WHERE case_id = NEW.case_id; END;
+            CREATE TRIGGER assignments_unheld AFTER DELETE ON assignments
+              WHEN NOT EXISTS (SELECT 1 FROM assignments WHERE case_id = OLD.case_id)
+              BEGIN INSERT OR IGNORE INTO unheld_candidates SELECT id FROM cases WHERE id = OLD.case_id; END;
+            """)
+        }
         return m
     }
 }

@@ -129,7 +129,19 @@ extension Ledger {
                    : SelfCheck("alternates", .fail, problems.map(\.description).joined(separator: "; "), fatal: true)]
         out.append(keyCheck())
         out.append(try clockCheck())
+        out.append(try unheldListCheck())
         return out
+    }
+
+    /// The console counts the cases no one holds from a list triggers keep (migration 0015): a
+    /// database writer who deletes a row hides a case waiting for a reader from the leaders.
+    /// Reads every case, which a page never does.
+    func unheldListCheck() throws -> SelfCheck {
+        guard try unheldCasesMissingFromCount() > 0 else {
+            return SelfCheck("unheld_list", .ok, "every case no one holds is in the console's count")
+        }
+        return SelfCheck("unheld_list", .fail, "the list of cases no one holds was edited: some are missing from the console's count; "
+                         + "give them a reader with `candor recover --recovery-key FILE --to LOGIN --unheld` and find out who edited the database")
     }
 
     /// The key folder's fingerprint (pepper and recovery public key) against meta `key_fingerprint`.
