@@ -92,6 +92,7 @@ public final class Database {
         // survive a crash or power loss. NORMAL would only keep the database uncorrupted.
         try execute("PRAGMA synchronous=FULL")
         if options.queryOnly { try execute("PRAGMA query_only=ON") }
+        try execute("PRAGMA cache_size=-\(max(100, options.cacheKibibytes))")
     }
 
     /// The live handle, or a misuse error after `close()`.

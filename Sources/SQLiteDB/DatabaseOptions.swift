@@ -8,10 +8,14 @@ public struct DatabaseOptions: Sendable, Equatable {
     public var allowNonWAL: Bool
     /// Open as a reader: `PRAGMA query_only` makes every write fail on this connection.
     public var queryOnly: Bool
+    /// The page cache of this connection in KiB (`PRAGMA cache_size=-N`); SQLite's default is
+    /// 2000. Pages outside it are read again from the file on every query that needs them.
+    public var cacheKibibytes: Int
 
-    public init(busyTimeoutMilliseconds: Int32 = 5000, allowNonWAL: Bool = false, queryOnly: Bool = false) {
+    public init(busyTimeoutMilliseconds: Int32 = 5000, allowNonWAL: Bool = false, queryOnly: Bool = false, cacheKibibytes: Int = 2000) {
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.allowNonWAL = allowNonWAL
         self.queryOnly = queryOnly
+        self.cacheKibibytes = cacheKibibytes
     }
 }

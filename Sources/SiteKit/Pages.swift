@@ -1,5 +1,6 @@
 import Casefile
 import Casework
+import Foundation
 import HTTPCore
 import Presentation
 
@@ -35,12 +36,25 @@ public struct Pages: Sendable {
         // After a form post the page's own address may not answer GET (a case action); the
         // switch then points at the page the form was on.
         let path = request.method == .get ? request.path : ErrorPages.back(request)
-        full["switch_url"] = .text(path + "?lang=" + other.rawValue)
+        full["switch_url"] = .text(path + "?lang=" + other.rawValue + Pages.keptQuery(request))
         full["switch_lang"] = .text(other.rawValue)
         let html = try library.render(name, language: language, context: .object(full))
         var response = Response.html(html, status: status)
         response.headers.set("Content-Language", language == .zh ? "zh-CN" : "en")
         return response
+    }
+
+    /// The console's list views carry their filters, order and page in the URL; switching the
+    /// language keeps them. Only on the console's GET pages: a reporter's page never puts
+    /// anything in its address worth keeping, and nothing else is copied.
+    static func keptQuery(_ request: Request) -> String {
+        guard request.method == .get, request.path.hasPrefix("/console") else { return "" }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-_.")
+        return request.query.filter { $0.name != "lang" }.map { item in
+            "&" + (item.name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "="
+                + (item.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        }.joined()
     }
 
     /// A page that is the same for every request at `path` in a language while the settings

@@ -83,4 +83,31 @@ final class ConsoleInboxTests: XCTestCase {
         let page = html(try cw.call(.get, "/console/deadlines", cookie: try cw.signIn("head").cookie))
         XCTAssertTrue(page.contains(old.caseRef))
     }
+
+    /// Switching the language keeps the view: its filters, order and page (they were dropped).
+    func testTheLanguageSwitchKeepsTheFiltersOrderAndPage() throws {
+        _ = try newCase(1, realName: true)
+        let head = try cw.signIn("head")
+        let page = html(try cw.call(.get, "/console?section=all&real_name=yes&sort=due&lang=zh", cookie: head.cookie))
+        guard let r = page.range(of: "hreflang=\"en\"") else { return XCTFail("no language switch") }
+        let before = page[..<r.lowerBound]
+        let href = String(before[before.range(of: "href=\"", options: .backwards)!.upperBound...].prefix { $0 != "\"" })
+            .replacingOccurrences(of: "&amp;", with: "&")
+        XCTAssertEqual(href, "/console?lang=en&section=all&real_name=yes&sort=due")
+        let english = html(try cw.call(.get, href, cookie: head.cookie))
+        XCTAssertTrue(english.contains("<option value=\"yes\" selected>"), "the filter is still in force")
+    }
+
+    /// The deadlines page is paged like the inbox: the hundred earliest first, then a next link.
+    func testTheDeadlinesPageIsPaged() throws {
+        for n in 0..<(Ledger.duePageSize + 2) { _ = try newCase(n) }
+        let head = try cw.signIn("head")
+        let first = html(try cw.call(.get, "/console/deadlines", cookie: head.cookie))
+        XCTAssertEqual(refs(first).count, Ledger.duePageSize)
+        let next = try XCTUnwrap(link("next", in: first))
+        let second = html(try cw.call(.get, next, cookie: head.cookie))
+        XCTAssertEqual(refs(second).count, 2)
+        XCTAssertTrue(Set(refs(second)).isDisjoint(with: refs(first)))
+    }
 }
+

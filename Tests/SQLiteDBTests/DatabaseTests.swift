@@ -27,6 +27,12 @@ final class DatabaseTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try db.scalar("PRAGMA busy_timeout", as: Int.self), 1234)
     }
 
+    func testPageCacheSizeIsConfigurable() throws {
+        XCTAssertEqual(try openDatabase().scalar("PRAGMA cache_size", as: Int.self), -2000, "SQLite's default")
+        let db = try openDatabase(options: DatabaseOptions(cacheKibibytes: 16_384))
+        XCTAssertEqual(try db.scalar("PRAGMA cache_size", as: Int.self), -16_384)
+    }
+
     func testFileAndWALAreCreatedPrivate() throws {
         let db = try openDatabase()
         try db.execute("CREATE TABLE t (x); INSERT INTO t VALUES (1)")

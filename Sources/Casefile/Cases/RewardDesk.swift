@@ -50,15 +50,22 @@ extension Ledger {
 
     /// Records the verified loss and same-matter reports, and decides eligibility from the
     /// prior-knowledge records already entered on the case (`recordPriorKnowledge`, server-dated);
-    /// no date is typed here. Re-assessing replaces the earlier assessment until an amount is approved.
+    /// no date is typed here. Re-assessing replaces the earlier assessment until an amount is
+    /// approved; same-matter links already sealed in the case are kept and `sameMatter` added.
     @discardableResult
     public func assessReward(_ c: StaffCase, verifiedLoss: Fen, sameMatter: [RegisterNumber]) throws -> RewardEligibility {
         if let existing = try reward(c), existing.state == "approved" || existing.state == "paid" {
             throw ActionRefused(description: "The reward is already approved; it can no longer be reassessed.")
         }
         let caseID = c.caseID
-        let others = try pool.read { db -> [(Int64, LinkedReport)] in
-            try sameMatter.map { number in
+        // The links the head made from the related reports stay: an assessment adds to them and
+        // never drops one (it did, so the earliest-report rule missed a linked report).
+        var numbers: [RegisterNumber] = []
+        for number in try sameMatterLinks(c).compactMap(RegisterNumber.init) + sameMatter where !numbers.contains(number) {
+            numbers.append(number)
+        }
+        let others = try pool.read { [numbers] db -> [(Int64, LinkedReport)] in
+            try numbers.map { number in
                 guard let row = try db.queryOne("SELECT \(CaseRow.columns()) FROM cases WHERE register_year = ? AND register_seq = ?",
                                                 [.integer(Int64(number.year)), .integer(Int64(number.sequence))]).map(CaseRow.init(row:)) else {
                     throw ActionRefused(description: "No report is registered as \(number).")
