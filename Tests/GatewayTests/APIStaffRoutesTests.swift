@@ -35,6 +35,8 @@ final class APIStaffRoutesTests: XCTestCase {
         XCTAssertEqual(cases.first?["state"] as? String, "submitted")
         XCTAssertEqual(cases.first?["capacities"] as? [String], ["intake"])
         XCTAssertFalse((cases.first?["deadlines"] as? [Any] ?? []).isEmpty)
+        XCTAssertEqual(json(inbox)["total"] as? Int, 1)
+        XCTAssertTrue(json(inbox)["next"] is NSNull, "one page")
 
         let page = try cw.api(.get, "/api/v1/staff/cases/\(receipt.caseRef)", token: head)
         XCTAssertEqual(page.status.code, 200)
@@ -155,4 +157,19 @@ final class APIStaffRoutesTests: XCTestCase {
         XCTAssertEqual(try cw.api(.post, path, json: [String: Any](), headers: right).status.code, 200)
         XCTAssertEqual(try cw.api(.get, "/api/v1/staff/inbox").status.code, 401)
     }
+
+    /// The inbox is paged: fifty at a time, newest first, `next` to the following page.
+    func testTheInboxIsPagedWithALinkToTheNextPage() throws {
+        for _ in 0..<(InboxQuery.pageSize + 1) { _ = try newCase() }
+        let head = try token("head")
+        let first = json(try cw.api(.get, "/api/v1/staff/inbox", token: head))
+        XCTAssertEqual((first["cases"] as? [Any])?.count, InboxQuery.pageSize)
+        XCTAssertEqual(first["total"] as? Int, InboxQuery.pageSize + 1)
+        let next = try XCTUnwrap(first["next"] as? String)
+        let second = json(try cw.api(.get, next, token: head))
+        XCTAssertEqual((second["cases"] as? [Any])?.count, 1)
+        XCTAssertEqual(second["page"] as? Int, 2)
+        XCTAssertTrue(second["next"] is NSNull)
+    }
 }
+

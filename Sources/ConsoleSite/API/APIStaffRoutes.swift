@@ -48,10 +48,14 @@ public struct APIStaffRoutes: Sendable {
 
     // MARK: inbox
 
-    /// The cases this account holds a grant for (none for an admin or auditor, who never hold one).
+    /// The cases this account holds a grant for (none for an admin or auditor, who never hold one),
+    /// newest first, a page of `InboxQuery.pageSize` at a time (`?page=N`): at 100,000 cases the
+    /// whole list would be megabytes read in one request.
     func inbox(_ request: Request) throws -> Response {
         let staff = try staff(request)
-        let cases = try ledger.inbox(accountID: staff.account.id).map { l -> JSONValue in
+        let number = min(1_000_000, max(1, request.queryValue("page").flatMap(Int.init) ?? 1))
+        let page = try ledger.inboxPage(accountID: staff.account.id, InboxQuery(page: number))
+        let cases = page.entries.map { l -> JSONValue in
             ["ref": .string(l.ref), "register_number": .string(l.register), "received_on": .string(l.received.description),
              "category": .string(l.category), "channel": .string(l.channel), "state": .string(l.state.rawValue),
              "outcome": .optional(l.outcome?.rawValue), "capacities": .array(l.capacities.sorted().map(JSONValue.string)),
@@ -59,7 +63,8 @@ public struct APIStaffRoutes: Sendable {
              "deadlines": APIStaffRoutes.deadlines(l.deadlines)]
         }
         return APIJSON.response(["account": ["login": .string(staff.account.login), "role": .string(staff.account.role.rawValue)],
-                                 "cases": .array(cases)])
+                                 "cases": .array(cases), "page": .int(Int64(number)), "total": .int(Int64(page.total.n)),
+                                 "next": .optional(page.hasNext ? "/api/v1/staff/inbox?page=\(number + 1)" : nil)])
     }
 
     // MARK: one case
