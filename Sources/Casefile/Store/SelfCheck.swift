@@ -130,7 +130,21 @@ extension Ledger {
         out.append(keyCheck())
         out.append(try clockCheck())
         out.append(try unheldListCheck())
+        out.append(try grantCountsCheck())
         return out
+    }
+
+    /// The inbox's count of every case held comes from `grant_counts` (migration 0015): an edit
+    /// there changes a number on a page, and this names it.
+    func grantCountsCheck() throws -> SelfCheck {
+        let differ = try pool.read { db in
+            try db.required("""
+                SELECT count(*) AS n FROM (SELECT holder FROM (SELECT holder, count(*) AS held, 0 AS counted FROM grants GROUP BY holder
+                UNION ALL SELECT holder, 0, n FROM grant_counts) GROUP BY holder HAVING sum(held) != sum(counted))
+                """, as: Int.self, column: "n", table: "grant_counts")
+        }
+        return differ == 0 ? SelfCheck("grant_counts", .ok, "the inbox's counts match the grants")
+            : SelfCheck("grant_counts", .fail, "grant_counts was edited: the inbox shows wrong totals; find out who edited the database")
     }
 
     /// The console counts the cases no one holds from a list triggers keep (migration 0015): a
