@@ -168,5 +168,20 @@ final class InboxPagesTests: XCTestCase {
         XCTAssertEqual(dated.map { $0.nextDue! }, dated.map { $0.nextDue! }.sorted(), "earliest due first")
         XCTAssertEqual(seen.dropFirst(40).map(\.ref), refs.prefix(30).reversed(), "then the closed ones, newest first")
     }
+
+    /// Counts are kept while the database stays as it was, and counted again after any commit:
+    /// a new case shows in the next page's counts, an edit behind the cache's back too.
+    func testKeptCountsFollowEveryCommit() throws {
+        _ = try submit(1)
+        let (headID, _) = try head()
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery()).counts[.new]?.n, 1)
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(page: 2)).counts[.new]?.n, 1, "kept")
+        _ = try submit(2)
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery()).counts[.new]?.n, 2, "a commit: counted again")
+        try world.ledger.pool.write { db in try db.execute("UPDATE cases SET next_due_day = 1 WHERE id = (SELECT min(id) FROM cases)") }
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery()).counts[.overdue]?.n, 1)
+        XCTAssertEqual(try world.ledger.inboxPage(accountID: headID, InboxQuery(state: .registered)).counts[.new]?.n, 0,
+                       "other filters, other counts")
+    }
 }
 

@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import SQLiteDB
+import Synchronization
 
 /// The inbox over every case a person holds, a page at a time: sections, filters, order and a
 /// register-number jump as SQL over plaintext columns and the stored due day (`DueDays`), so no
@@ -15,13 +16,20 @@ extension Ledger {
         let (settings, today) = (self.settings, self.today)
         let filter = InboxSQL(accountID: accountID, today: today, soon: today.adding(days: settings.deadlines.dueSoonDays), query: query,
                               countCap: countCap)
+        let key = InboxCountCache.Key(accountID: accountID, day: today.ordinal, cap: countCap, filters: query.filters)
+        // Read before the snapshot: a commit in between files the counts under the older version.
+        let version = try pool.dataVersionIfIdle()
+        let kept = version.flatMap { inboxCounts.counts(key, version: $0) }
         let (rows, more, counts, holdsIntake) = try pool.read { db in
             let rows = try filter.page(db)
-            var counts: [InboxQuery.Section: InboxPage.Count] = [:]
-            for section in InboxQuery.Section.allCases { counts[section] = try filter.count(db, section: section) }
+            var counts = kept ?? [:]
+            if kept == nil {
+                for section in InboxQuery.Section.allCases { counts[section] = try filter.count(db, section: section) }
+            }
             let intake = try db.queryOne("SELECT 1 FROM assignments WHERE account_id = ? AND capacity = 'intake' LIMIT 1", [.integer(accountID)]) != nil
             return (Array(rows.prefix(InboxQuery.pageSize)), rows.count > InboxQuery.pageSize, counts, intake)
         }
+        if kept == nil, let version { inboxCounts.keep(key, version: version, counts: counts) }
         return InboxPage(entries: try rows.map { try Ledger.entry($0, settings: settings, today: today) }, query: query,
                          counts: counts, holdsIntake: holdsIntake, hasMore: more)
     }
@@ -138,13 +146,14 @@ struct InboxSQL {
                 WHERE \(whereClause)\(extra) ORDER BY \(order) LIMIT ? OFFSET ?
                 """, [.integer(accountID)] + arguments + [.integer(Int64(limit)), .integer(Int64(offset))])
         }
-        guard query.sort == .due else { return try rows("", "c.received_day DESC, c.id DESC", limit: wanted, offset: offset) }
+        let dueIndex = dated(query.section) ? " INDEXED BY cases_next_due" : ""
+        guard query.sort == .due else { return try rows("", "c.received_day DESC, c.id DESC", limit: wanted, offset: offset, index: dueIndex) }
         // Along the due days' index: it holds only open cases with a deadline ahead of them, so
         // the walk is bounded by those, where a filter's index (a state) could mean sorting tens
         // of thousands of rows to show fifty.
         var out = try rows(" AND c.next_due_day IS NOT NULL", "c.next_due_day, c.id", limit: wanted, offset: offset,
                            index: " INDEXED BY cases_next_due")
-        if out.count < wanted {
+        if out.count < wanted, !dated(query.section) {
             // Where the dated cases end, the undated ones begin: how many dated ones this page skipped.
             let dated = out.isEmpty ? try capped(db, whereClause + " AND c.next_due_day IS NOT NULL", arguments, cap: offset) : offset + out.count
             out += try rows(" AND c.next_due_day IS NULL", "c.received_day DESC, c.id DESC", limit: wanted - out.count,
@@ -154,9 +163,16 @@ struct InboxSQL {
     }
 
     /// How many cases match, counted no further than `cap`.
-    func capped(_ db: Database, _ whereClause: String, _ arguments: [SQLValue], cap: Int) throws -> Int {
-        try db.required("SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE \(whereClause) LIMIT ?)",
+    func capped(_ db: Database, _ whereClause: String, _ arguments: [SQLValue], cap: Int, index: String = "") throws -> Int {
+        try db.required("SELECT count(*) AS n FROM (SELECT 1 FROM cases c\(index) WHERE \(whereClause) LIMIT ?)",
                         arguments + [.integer(Int64(cap))], as: Int.self, column: "n", table: CaseRow.table)
+    }
+
+    /// Whether `section` (with the query's deadline filter) lists only cases with a day due: then
+    /// they are read along the due days' index, a few hundred rows, and not along a filter's
+    /// (a state's, tens of thousands) as SQLite would otherwise choose without statistics.
+    func dated(_ section: InboxQuery.Section) -> Bool {
+        section == .overdue || section == .dueSoon || query.deadline.map { $0 != .noneDue } == true
     }
 
     func count(_ db: Database, section: InboxQuery.Section) throws -> InboxPage.Count {
@@ -166,7 +182,7 @@ struct InboxSQL {
             return .init(n: n ?? 0, capped: false)
         }
         let (whereClause, arguments) = conditions(section: section)
-        let n = try capped(db, whereClause, arguments, cap: countCap + 1)
+        let n = try capped(db, whereClause, arguments, cap: countCap + 1, index: dated(section) ? " INDEXED BY cases_next_due" : "")
         return n > countCap ? .init(n: countCap, capped: true) : .init(n: n, capped: false)
     }
 
@@ -203,3 +219,32 @@ struct InboxSQL {
         return (clauses.joined(separator: " AND "), arguments)
     }
 }
+
+/// The inbox's section counts for an account, its filters and the day, kept while the database
+/// stays as it was (`DatabasePool.dataVersion` moves on every commit, this process's or the
+/// CLI's): reloading the inbox, or paging through it, does not count the same cases again. The
+/// counts of overdue and awaiting cases grow with the backlog; the page itself reads a page.
+final class InboxCountCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let accountID: Int64
+        let day: Int
+        let cap: Int
+        let filters: InboxQuery
+    }
+
+    /// A bound on what is kept (a few hundred accounts' views): past it, everything is dropped.
+    static let limit = 512
+    private let kept = Mutex<[Key: (version: Int64, counts: [InboxQuery.Section: InboxPage.Count])]>([:])
+
+    func counts(_ key: Key, version: Int64) -> [InboxQuery.Section: InboxPage.Count]? {
+        kept.withLock { $0[key].flatMap { $0.version == version ? $0.counts : nil } }
+    }
+
+    func keep(_ key: Key, version: Int64, counts: [InboxQuery.Section: InboxPage.Count]) {
+        kept.withLock { entries in
+            if entries.count >= InboxCountCache.limit { entries.removeAll() }
+            entries[key] = (version, counts)
+        }
+    }
+}
+

@@ -2,7 +2,7 @@ import Casework
 
 /// One page of the inbox as asked for: which section, which filters, which order, which page.
 /// Every field has a plain text form, so the console carries the whole query in the URL.
-public struct InboxQuery: Equatable, Sendable {
+public struct InboxQuery: Hashable, Sendable {
     /// The inbox's sections. Overdue, due soon and new are the cases the account holds for
     /// intake; awaiting me the cases waiting for the approval of a seat the account holds.
     public enum Section: String, CaseIterable, Sendable {
@@ -44,6 +44,11 @@ public struct InboxQuery: Equatable, Sendable {
     public var sort: Sort = .received
     /// 1 for the first page.
     public var page: Int = 1
+
+    /// The filters alone: what the section counts depend on (not the section, order or page).
+    public var filters: InboxQuery {
+        InboxQuery(state: state, category: category, channel: channel, deadline: deadline, year: year, realName: realName, legalHold: legalHold)
+    }
 
     /// No filter narrows the list (the section, order and page aside).
     public var hasNoFilter: Bool {

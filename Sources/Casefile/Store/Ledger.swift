@@ -16,6 +16,8 @@ public final class Ledger: Sendable {
     /// The sealed files. Public so that an upload streams into an `IntakeStaging` as it arrives;
     /// its keys never leave this module, so nothing outside can read or write a file directly.
     public let files: FileStore
+    /// The inbox's section counts while nothing changed (`InboxCountCache`).
+    let inboxCounts = InboxCountCache()
     private let currentSettings: Mutex<Settings>
     private let settingsChanges = Atomic<UInt64>(0)
     /// Seconds since 1970; replaced in tests that move time.
