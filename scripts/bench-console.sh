@@ -12,8 +12,9 @@
 # Knobs: SIZES ("1000 10000 100000"), REPEAT (requests per page, 100), DAYS (1095), SEEDED (a
 # folder holding n<N>/data and n<N>/keys from an earlier `candor bench-seed`: copied, not seeded
 # again, since seeding 100,000 cases takes long on a small machine).
-# Targets (reported, and the run fails on a miss when ENFORCE=1): every p99 at the largest size
-# <= 50 ms except the first related computation; growth_inbox <= 2; RSS <= 150 MiB.
+# Targets (a miss fails the run): every p99 at the largest size <= 50 ms except the first related
+# computation; growth_inbox <= 2; RSS <= 150 MiB. inbox_fresh is the inbox right after a commit
+# (its kept section counts counted again), reported beside it with its own growth.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,13 +56,21 @@ PY
   stop_demo_keep
 done
 
+echo "TARGETS every p99 at the largest size <= 50 ms except the first related-reports computation; growth_inbox <= 2; RSS <= 150 MiB"
 python3 - "$ROOT" $SIZES <<'PY'
 import json, os, sys
 root, sizes = sys.argv[1], [int(s) for s in sys.argv[2:]]
 runs = {n: json.load(open(os.path.join(root, f"n{n}", "load.json"))) for n in sizes}
 small, big = runs[min(sizes)], runs[max(sizes)]
 growth = round(big["inbox_p99_ms"] / max(small["inbox_p99_ms"], 0.01), 2)
+growth_fresh = round(big["inbox_fresh_p99_ms"] / max(small["inbox_fresh_p99_ms"], 0.01), 2)
 print(f"RESULT cases={max(sizes)} inbox_p99_ms={big['inbox_p99_ms']} filtered_p99_ms={big['filtered_p99_ms']} "
       f"deadlines_p99_ms={big['deadlines_p99_ms']} case_p99_ms={big['case_p99_ms']} jump_p99_ms={big['jump_p99_ms']} "
-      f"stats_p99_ms={big['stats_p99_ms']} related_first_ms={big['related_first_ms']} growth_inbox={growth} rss_mb={big['rss_mb']}")
+      f"stats_p99_ms={big['stats_p99_ms']} related_first_ms={big['related_first_ms']} growth_inbox={growth} rss_mb={big['rss_mb']} "
+      f"inbox_fresh_p99_ms={big['inbox_fresh_p99_ms']} growth_inbox_fresh={growth_fresh}")
+missed = [f"{k}={v} > 50" for k, v in big.items() if k.endswith("_p99_ms") and v > 50]
+if growth > 2: missed.append(f"growth_inbox={growth} > 2")
+if big["rss_mb"] > 150: missed.append(f"rss_mb={big['rss_mb']} > 150")
+for m in missed: print(f"missed: {m}")
+sys.exit(1 if missed else 0)
 PY

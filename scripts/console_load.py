@@ -3,10 +3,11 @@
 
 Signs in as the demo head (password and TOTP from DATA/demo-accounts.json), then requests each
 page REPEAT times one after another on one keep-alive connection and prints one JSON object:
-p50/p99 in milliseconds per page, and the first related-reports computation (the first case page
+p50/p99 in milliseconds per page (the inbox also right after a commit, `inbox_fresh`: its
+section counts are then counted afresh), and the first related-reports computation (the first case page
 of the session, when the console computes the related list; later ones read the session's cache).
 """
-import argparse, base64, hashlib, hmac, http.client, json, re, struct, sys, time, urllib.parse
+import argparse, base64, hashlib, hmac, http.client, json, re, sqlite3, struct, sys, time, urllib.parse
 
 CASE_RE = re.compile(r'href="/console/case/([0-9a-f]{32})')
 REGISTER_RE = re.compile(r"JB-\d{4}-\d{6}")
@@ -75,6 +76,19 @@ def main():
         "stats": lambda i: "/console/stats",
     }
     out = {"related_first_ms": round(related_first, 1)}
+    # The inbox right after a commit elsewhere (another process's, as the CLI's would be): the
+    # section counts it keeps while nothing changes are counted afresh.
+    db = sqlite3.connect(f"{a.data}/candor.sqlite", timeout=30)
+    fresh = []
+    for i in range(a.repeat):
+        db.execute("UPDATE meta SET value = value WHERE name = (SELECT name FROM meta ORDER BY name LIMIT 1)")
+        db.commit()
+        status, _, ms, _ = c.get("/console")
+        if status != 200:
+            sys.exit(f"inbox after a commit: HTTP {status}")
+        fresh.append(ms)
+    db.close()
+    out["inbox_fresh_p50_ms"], out["inbox_fresh_p99_ms"] = pct(fresh, 50), pct(fresh, 99)
     for name, path in pages.items():
         times = []
         for i in range(a.repeat):

@@ -2,7 +2,9 @@
 """`make measure`: runs the benchmarks and writes the README's "Measured" table from their output.
 
 Runs, in order, `make bench-http`, `make bench-intake`, `make bench-timing` (when
-scripts/bench-timing.sh exists), with MEASURE_SOAK=1 `make soak` (15-25 minutes), then `make fuzz`
+scripts/bench-timing.sh exists), with MEASURE_CONSOLE=1 `make bench-console` and with MEASURE_BACKUP=1
+`make bench-backup` (long: they seed 100,000 cases unless SEEDED names an earlier seed), with
+MEASURE_SOAK=1 `make soak` (15-25 minutes), then `make fuzz`
 (FUZZ_SECONDS each target) and `make e2e`, and with MEASURE_API_FUZZ=1 `make api-fuzz`. Each run's
 last `RESULT ...` line (and its `TARGETS ...` line) goes with the date, the machine and the exit
 status into docs/measured/<benchmark>.txt; the table between `<!-- measured:begin` and
@@ -26,12 +28,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MEASURED = os.path.join(ROOT, "docs", "measured")
 README = os.path.join(ROOT, "README.md")
 BEGIN, END = "<!-- measured:begin", "<!-- measured:end -->"
-ORDER = ["bench-http", "bench-intake", "bench-timing", "soak", "fuzz", "e2e", "api-fuzz"]
+ORDER = ["bench-http", "bench-intake", "bench-timing", "bench-console", "bench-backup", "soak", "fuzz", "e2e", "api-fuzz"]
 # Environment variables that change what a benchmark measures; shown with its command.
 KNOBS = {
     "bench-http": re.compile(r"^(ROUNDS|DURATION|CONNECTIONS|PARTS|WRK_PATH_SUFFIX|TARGET_[A-Z0-9_]+)$"),
     "bench-intake": re.compile(r"^(DURATION|WARMUP|KDF_SECONDS|CONCURRENCY|FLOOD|TARGET_[A-Z0-9_]+)$"),
     "bench-timing": re.compile(r"^(BUDGET|MIN_ROUNDS|CODE_PAIRS|STOP_MDE|MAX_MDE|THRESHOLD|CODE_THRESHOLD|SEED)$"),
+    "bench-console": re.compile(r"^(SIZES|REPEAT|DAYS|SEEDED)$"),
+    "bench-backup": re.compile(r"^(SEEDED|CASES|FILES_MIB|FILES_GIB)$"),
     "soak": re.compile(r"^SOAK_[A-Z0-9_]+$"),
     "fuzz": re.compile(r"^(FUZZ_SECONDS|FUZZ_TARGETS|FUZZ_TIMEOUT)$"),
     "e2e": re.compile(r"^E2E_[A-Z0-9_]+$"),
@@ -61,6 +65,11 @@ def benchmarks():
     scripts = [("bench-http", "scripts/bench-http.sh"), ("bench-intake", "scripts/bench-intake.sh")]
     if os.path.exists(os.path.join(ROOT, "scripts", "bench-timing.sh")):
         scripts.append(("bench-timing", "scripts/bench-timing.sh"))
+    # Seeding 100,000 cases takes about half an hour here: only when asked (SEEDED reuses a seed).
+    if os.environ.get("MEASURE_CONSOLE") == "1":
+        scripts.append(("bench-console", "scripts/bench-console.sh"))
+    if os.environ.get("MEASURE_BACKUP") == "1" and os.path.exists(os.path.join(ROOT, "scripts", "bench-backup.sh")):
+        scripts.append(("bench-backup", "scripts/bench-backup.sh"))
     if os.environ.get("MEASURE_SOAK") == "1":
         scripts.append(("soak", "scripts/soak.sh"))
     # Not benchmarks, but their figures belong in the same table, typed by nobody.
