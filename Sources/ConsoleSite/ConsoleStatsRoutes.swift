@@ -120,7 +120,7 @@ public struct ConsoleStatsRoutes: Sendable {
             "csrf": .text(staff.session.csrf),
             "year_text": .text(yearText),
             "scope_text": .text(pages.text(ConsoleStatsRoutes.scope(staff.account) == nil ? "stats_scope_all" : "stats_scope_held", request)),
-            "years": .list(try ledger.registerYears(heldBy: ConsoleStatsRoutes.scope(staff.account)).map { ["value": .text(String($0)), "selected": .bool($0 == year)] }),
+            "years": .list(try ledger.statisticsYears(heldBy: ConsoleStatsRoutes.scope(staff.account)).map { ["value": .text(String($0)), "selected": .bool($0 == year)] }),
             "all_selected": .bool(year == nil),
             "csv_url": .text("/console/stats.csv?lang=\(language.rawValue)&year=\(year.map(String.init) ?? "all")"),
             "total": .text(String(f.total)),

@@ -3,51 +3,77 @@ import Foundation
 import SQLiteDB
 
 /// The statistics page's figures counted by SQLite (issue 16: a million cases in under a
-/// second): aggregates over the plaintext columns of `cases`, nothing sealed opened, no case
-/// read into memory one by one. The deadline shares follow `DeadlineClock` exactly: the due day
-/// of each distinct received day is computed here once (rules and working calendar) and handed
-/// to the query as a table of literals.
+/// second), nothing sealed opened, no case read into memory one by one. Every case's figures, and
+/// those of an account that holds every case, come from the tallies the triggers keep
+/// (`CaseTallies`); an account that holds only some cases gets aggregates over its grants. The
+/// deadline shares follow `DeadlineClock` exactly: the due days of each distinct received day are
+/// computed here once (rules and working calendar).
 extension Ledger {
-    /// The same figures as `Statistics(statisticsCases(year:heldBy:), ...)`, counted in SQL.
+    /// The same figures as `Statistics(statisticsCases(year:heldBy:), ...)`.
     public func statistics(year: Int?, heldBy: Int64? = nil) throws -> Statistics {
         let (settings, today) = (self.settings, self.today)
-        var clauses = ["1"]
-        var arguments: [SQLValue] = []
-        if let heldBy {
-            // EXISTS, not IN: with IN, SQLite walks the whole list for every received day.
-            clauses.append("EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.holder = ?)")
-            arguments.append(.text(Holder.account(heldBy)))
-        }
-        if let year {
-            clauses.append("c.register_year = ?")
-            arguments.append(.integer(Int64(year)))
-        }
-        let filter = clauses.joined(separator: " AND ")
-        return try pool.read { [filter, arguments] db in
-            var received: [Day: Int] = [:]
-            for row in try db.query("SELECT c.received_day AS d, count(*) AS n FROM cases c WHERE \(filter) GROUP BY c.received_day", arguments) {
-                received[Day(ordinal: try row.required(Int.self, "d", table: CaseRow.table))] = try row.required(Int.self, "n", table: CaseRow.table)
+        return try pool.read { db in
+            if let heldBy, try !Ledger.holdsEveryCase(db, heldBy) {
+                return try Ledger.heldStatistics(db, year: year, heldBy: heldBy, settings: settings, today: today)
             }
-            var (categories, channels, states) = ([String: Int](), [String: Int](), [CaseState: Int]())
-            for row in try db.query("SELECT c.state, c.category, c.channel, count(*) AS n FROM cases c WHERE \(filter) GROUP BY 1, 2, 3", arguments) {
-                let r = row.reader(table: CaseRow.table)
-                let n: Int = try r.required("n")
-                categories[try r.required("category"), default: 0] += n
-                channels[try r.required("channel"), default: 0] += n
-                if let state = CaseState(rawValue: try r.required("state")) { states[state, default: 0] += n }
-            }
-            let registerDays = try Ledger.histogram(db, "c.registered_day - c.received_day", where: "\(filter) AND c.registered_day IS NOT NULL", arguments)
-            let conclusionDays = try Ledger.histogram(db, "c.closed_day - c.received_day",
-                                                      where: "\(filter) AND c.outcome IS NOT NULL AND c.closed_day IS NOT NULL", arguments)
-            let deadlines = try Ledger.deadlineShares(db, received: Array(received.keys), filter: filter, arguments, settings: settings, today: today)
-            return Statistics(total: received.values.reduce(0, +), receivedDays: received, byCategory: categories, byChannel: channels,
-                              byState: states, registerDays: registerDays, conclusionDays: conclusionDays, deadlines: deadlines)
+            return try Ledger.talliedStatistics(db, year: year, settings: settings, today: today)
         }
     }
 
-    static func histogram(_ db: Database, _ expression: String, where filter: String, _ arguments: [SQLValue]) throws -> [Int: Int] {
+    /// The years the statistics page offers: `registerYears(heldBy:)`, from the tallies where
+    /// they count the same cases.
+    public func statisticsYears(heldBy: Int64? = nil) throws -> [Int] {
+        let tallied = try pool.read { db -> [Int]? in
+            if let heldBy, try !Ledger.holdsEveryCase(db, heldBy) { return nil }
+            return try Ledger.talliedYears(db)
+        }
+        return try tallied ?? registerYears(heldBy: heldBy)
+    }
+
+    /// Whether the account holds a grant for every case: then its figures are every case's. Both
+    /// counts come from indexes; a grant names an existing case once (primary key, foreign key),
+    /// so equal counts mean the same cases.
+    static func holdsEveryCase(_ db: Database, _ account: Int64) throws -> Bool {
+        try db.scalar("SELECT (SELECT count(*) FROM grants WHERE holder = ?) = (SELECT count(*) FROM cases)",
+                      [.text(Holder.account(account))], as: Bool.self) ?? false
+    }
+
+    /// The figures of the cases an account holds, counted over its grants (the holder index), so
+    /// an approver who holds a few cases reads only those.
+    static func heldStatistics(_ db: Database, year: Int?, heldBy: Int64, settings: Settings, today: Day) throws -> Statistics {
+        var filter = "g.holder = ?"
+        var arguments: [SQLValue] = [.text(Holder.account(heldBy))]
+        if let year {
+            filter += " AND c.register_year = ?"
+            arguments.append(.integer(Int64(year)))
+        }
+        let source = "grants g JOIN cases c ON c.id = g.case_id"
+        var received: [Day: Int] = [:]
+        for row in try db.query("SELECT c.received_day AS d, count(*) AS n FROM \(source) WHERE \(filter) GROUP BY c.received_day", arguments) {
+            received[Day(ordinal: try row.required(Int.self, "d", table: CaseRow.table))] = try row.required(Int.self, "n", table: CaseRow.table)
+        }
+        var (categories, channels, states) = ([String: Int](), [String: Int](), [CaseState: Int]())
+        for row in try db.query("SELECT c.state, c.category, c.channel, count(*) AS n FROM \(source) WHERE \(filter) GROUP BY 1, 2, 3", arguments) {
+            let r = row.reader(table: CaseRow.table)
+            let n: Int = try r.required("n")
+            categories[try r.required("category"), default: 0] += n
+            channels[try r.required("channel"), default: 0] += n
+            if let state = CaseState(rawValue: try r.required("state")) { states[state, default: 0] += n }
+        }
+        let registerDays = try histogram(db, "c.registered_day - c.received_day", from: source,
+                                         where: "\(filter) AND c.registered_day IS NOT NULL", arguments)
+        let conclusionDays = try histogram(db, "c.closed_day - c.received_day", from: source,
+                                           where: "\(filter) AND c.outcome IS NOT NULL AND c.closed_day IS NOT NULL", arguments)
+        let deadlines = try deadlineShares(db, received: Array(received.keys), source: source, filter: filter, arguments,
+                                           settings: settings, today: today)
+        return Statistics(total: received.values.reduce(0, +), receivedDays: received, byCategory: categories, byChannel: channels,
+                          byState: states, registerDays: registerDays, conclusionDays: conclusionDays, deadlines: deadlines)
+    }
+
+    static func histogram(_ db: Database, _ expression: String, from source: String, where filter: String,
+                          _ arguments: [SQLValue]) throws -> [Int: Int] {
         var out: [Int: Int] = [:]
-        for row in try db.query("SELECT \(expression) AS v, count(*) AS n FROM cases c WHERE \(filter) GROUP BY 1", arguments) {
+        for row in try db.query("SELECT \(expression) AS v, count(*) AS n FROM \(source) WHERE \(filter) GROUP BY 1", arguments) {
             out[try row.required(Int.self, "v", table: CaseRow.table)] = try row.required(Int.self, "n", table: CaseRow.table)
         }
         return out
@@ -55,7 +81,7 @@ extension Ledger {
 
     /// Met on time, met late and missed, per kind, in one pass. A closed case's clock stopped the
     /// day it closed (as in `Statistics`).
-    static func deadlineShares(_ db: Database, received: [Day], filter: String, _ arguments: [SQLValue],
+    static func deadlineShares(_ db: Database, received: [Day], source: String, filter: String, _ arguments: [SQLValue],
                                settings: Settings, today: Day) throws -> [DeadlineKind: Statistics.DeadlineShare] {
         guard !received.isEmpty else { return [:] }
         let dues = received.map { day -> String in
@@ -70,7 +96,7 @@ extension Ledger {
             WITH due(d, r, n, f) AS (VALUES \(dues)),
             x AS (SELECT c.registered_day AS reg, c.acceptance_notice_day AS note, c.feedback_day AS fb, c.real_name AS rn, due.r, due.n, due.f,
                          CASE WHEN c.state IN (\(closed)) THEN min(\(now), coalesce(c.closed_day, \(now))) ELSE \(now) END AS asof
-                  FROM due JOIN cases c ON c.received_day = due.d WHERE \(filter))
+                  FROM \(source) JOIN due ON due.d = c.received_day WHERE \(filter))
             SELECT coalesce(sum(reg <= r), 0) AS r1, coalesce(sum(reg > r), 0) AS r2, coalesce(sum(reg IS NULL AND asof > r), 0) AS r3,
                    coalesce(sum(rn = 1 AND note <= n), 0) AS n1, coalesce(sum(rn = 1 AND note > n), 0) AS n2,
                    coalesce(sum(rn = 1 AND note IS NULL AND asof > n), 0) AS n3,

@@ -424,6 +424,10 @@ enum Schema {
             CREATE INDEX assignments_account ON assignments(account_id, capacity, case_id);
             """)
         }
+        m.register("0015-statistics-tallies") { db in
+            // Issue 16: the statistics page's counts, kept by triggers (CaseTallies.swift).
+            try db.execute(CaseTallies.migration)
+        }
         return m
     }
 }

@@ -1,0 +1,212 @@
+import Casework
+import Foundation
+import SQLiteDB
+
+/// Counts of cases kept by SQLite triggers (issue 16: the statistics of a million cases in under
+/// a second), so that the statistics page reads a few thousand tally rows instead of every case.
+///
+/// A tally row counts the cases of one register year that share a key; the keys hold exactly what
+/// `Statistics` needs and nothing that depends on the settings (the due days do, so a deadline's
+/// figure is keyed by received day and delay, and the due day is applied when the figures are
+/// read). Only plaintext columns of `cases` are counted, nothing sealed: a tally shows a database
+/// reader nothing the `cases` rows do not, and a database writer who edits one only changes the
+/// figures displayed.
+enum CaseTallies {
+    /// A figure: its name and the expressions of its key (`a` to `d`) and the condition for a case
+    /// to be counted, over the row named `R` (NEW, OLD or a table alias).
+    struct Figure {
+        var name: String
+        var key: [String]
+        var condition: String
+    }
+
+    static let figures: [Figure] = [
+        // How many were received on each day.
+        Figure(name: "day", key: ["R.received_day", "0", "0", "0"], condition: "1"),
+        Figure(name: "kind", key: ["R.state", "R.category", "R.channel", "0"], condition: "1"),
+        // Received day and delay until met, for the deadline's share; summed over days, the
+        // delay to register is also the median's histogram.
+        Figure(name: "register", key: ["R.received_day", "R.registered_day - R.received_day", "0", "0"],
+               condition: "R.registered_day IS NOT NULL"),
+        Figure(name: "notice", key: ["R.received_day", "R.acceptance_notice_day - R.received_day", "0", "0"],
+               condition: "R.real_name = 1 AND R.acceptance_notice_day IS NOT NULL"),
+        Figure(name: "feedback", key: ["R.received_day", "R.feedback_day - R.received_day", "0", "0"],
+               condition: "R.feedback_day IS NOT NULL"),
+        Figure(name: "conclusion", key: ["R.closed_day - R.received_day", "0", "0", "0"],
+               condition: "R.outcome IS NOT NULL AND R.closed_day IS NOT NULL"),
+        // Deadlines not met (bit 1 register, 2 acceptance notice, 4 feedback): overdue or not
+        // depends on today and, for a closed case, on the day its clock stopped.
+        Figure(name: "unmet", key: ["R.received_day", "(\(unmet.register)) + 2 * (\(unmet.notice)) + 4 * (\(unmet.feedback))",
+                                    "R.state", "coalesce(R.closed_day, '')"],
+               condition: "(\(unmet.register)) OR (\(unmet.notice)) OR (\(unmet.feedback))"),
+    ]
+    static let unmet = (register: "R.registered_day IS NULL", notice: "R.real_name = 1 AND R.acceptance_notice_day IS NULL",
+                        feedback: "R.feedback_day IS NULL")
+
+    /// The columns of `cases` the figures read: an update that changes none leaves the tallies.
+    static let columns = ["register_year", "received_day", "state", "category", "channel", "real_name", "outcome",
+                          "registered_day", "acceptance_notice_day", "feedback_day", "closed_day"]
+
+    /// Every figure's rows for the case row `row`, as one SELECT (`from` names a table to read
+    /// them from, or nothing inside a trigger).
+    static func rows(of row: String, from: String = "") -> String {
+        figures.map { f in
+            let key = zip(f.key, ["a", "b", "c", "d"]).map { "\($0.0.replacingOccurrences(of: "R.", with: "\(row).")) AS \($0.1)" }
+            return "SELECT '\(f.name)' AS figure, \(row).register_year AS year, \(key.joined(separator: ", "))\(from) "
+                + "WHERE \(f.condition.replacingOccurrences(of: "R.", with: "\(row)."))"
+        }.joined(separator: " UNION ALL ")
+    }
+
+    static func add(_ row: String, _ n: Int) -> String {
+        "INSERT INTO case_tallies(year, figure, a, b, c, d, n) SELECT year, figure, a, b, c, d, \(n) FROM (\(rows(of: row))) WHERE 1 "
+            + "ON CONFLICT DO UPDATE SET n = n + excluded.n;"
+    }
+
+    /// Every case counted afresh, as the tallies should hold it.
+    static let freshCount = "SELECT year, figure, a, b, c, d, count(*) AS n FROM (\(rows(of: "x", from: " FROM cases x"))) GROUP BY 1, 2, 3, 4, 5, 6"
+
+    /// The migration: the table, the triggers that keep it, and the count of the cases already
+    /// there. Rows that drop to zero stay (the key space is small); readers skip them.
+    static var migration: String {
+        let changed = columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        return """
+        CREATE TABLE case_tallies(
+          year INTEGER NOT NULL,
+          figure TEXT NOT NULL,
+          a ANY NOT NULL,
+          b ANY NOT NULL,
+          c ANY NOT NULL,
+          d ANY NOT NULL,
+          n INTEGER NOT NULL,
+          PRIMARY KEY (year, figure, a, b, c, d)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TRIGGER case_tallies_insert AFTER INSERT ON cases BEGIN \(add("NEW", 1)) END;
+        CREATE TRIGGER case_tallies_delete AFTER DELETE ON cases BEGIN \(add("OLD", -1)) END;
+        CREATE TRIGGER case_tallies_update AFTER UPDATE ON cases WHEN \(changed) BEGIN \(add("OLD", -1)) \(add("NEW", 1)) END;
+        INSERT INTO case_tallies(year, figure, a, b, c, d, n) \(freshCount);
+        """
+    }
+}
+
+extension Ledger {
+    /// The figures of every case (of `year`, when given) from the tallies: the same as
+    /// `Statistics(statisticsCases(year:), ...)`, and the same as the scan in `statistics`.
+    static func talliedStatistics(_ db: Database, year: Int?, settings: Settings, today: Day) throws -> Statistics {
+        var sql = "SELECT figure, a, b, c, d, sum(n) AS n FROM case_tallies"
+        var arguments: [SQLValue] = []
+        if let year {
+            sql += " WHERE year = ?"
+            arguments.append(.integer(Int64(year)))
+        }
+        var f = TallyFigures(settings: settings, today: today)
+        for row in try db.query(sql + " GROUP BY figure, a, b, c, d HAVING sum(n) <> 0", arguments) {
+            try f.count(row)
+        }
+        return Statistics(total: f.received.values.reduce(0, +), receivedDays: f.received, byCategory: f.categories,
+                          byChannel: f.channels, byState: f.states, registerDays: f.registerDays,
+                          conclusionDays: f.conclusionDays, deadlines: f.deadlines)
+    }
+
+    /// The register years that have a case, newest first.
+    static func talliedYears(_ db: Database) throws -> [Int] {
+        try db.query("SELECT year FROM case_tallies WHERE figure = 'day' GROUP BY year HAVING sum(n) > 0 ORDER BY year DESC").map {
+            try $0.required(Int.self, "year", table: "case_tallies")
+        }
+    }
+}
+
+/// The figures summed from tally rows. The deadline shares follow `DeadlineClock` as the scan
+/// does: each received day's due days computed once.
+struct TallyFigures {
+    let settings: Settings
+    let today: Day
+    var received: [Day: Int] = [:]
+    var categories: [String: Int] = [:]
+    var channels: [String: Int] = [:]
+    var states: [CaseState: Int] = [:]
+    var registerDays: [Int: Int] = [:]
+    var conclusionDays: [Int: Int] = [:]
+    var deadlines: [DeadlineKind: Statistics.DeadlineShare] = [:]
+    var dues: [Int: [DeadlineKind: Int]] = [:]
+
+    init(settings: Settings, today: Day) {
+        self.settings = settings
+        self.today = today
+    }
+
+    mutating func count(_ row: Row) throws {
+        let n = try int(row, 5)
+        switch try row.get(0, as: String.self) ?? "" {
+        case "day":
+            received[Day(ordinal: try int(row, 1)), default: 0] += n
+        case "kind":
+            let state = try text(row, 1)
+            categories[try text(row, 2), default: 0] += n
+            channels[try text(row, 3), default: 0] += n
+            if let s = CaseState(rawValue: state) { states[s, default: 0] += n }
+        case "register":
+            registerDays[try int(row, 2), default: 0] += n
+            met(.register, day: try int(row, 1), delay: try int(row, 2), n)
+        case "notice":
+            met(.acceptanceNotice, day: try int(row, 1), delay: try int(row, 2), n)
+        case "feedback":
+            met(.feedback, day: try int(row, 1), delay: try int(row, 2), n)
+        case "conclusion":
+            conclusionDays[try int(row, 1), default: 0] += n
+        case "unmet":
+            try unmet(row, n)
+        default:
+            break
+        }
+    }
+
+    /// A met deadline: on time up to its due day, late after.
+    mutating func met(_ kind: DeadlineKind, day: Int, delay: Int, _ n: Int) {
+        if day + delay <= due(kind, day) {
+            deadlines[kind, default: .init()].metOnTime += n
+        } else {
+            deadlines[kind, default: .init()].metLate += n
+        }
+    }
+
+    /// An unmet deadline is overdue once its due day has passed by today or, for a closed case,
+    /// by the day its clock stopped.
+    mutating func unmet(_ row: Row, _ n: Int) throws {
+        let (day, mask) = (try int(row, 1), try int(row, 2))
+        let closed = CaseState(rawValue: try text(row, 3))?.isClosed ?? false
+        let closedDay = try row.value(at: 4)
+        let now = today.ordinal
+        let asOf: Int
+        if closed, case .integer(let stopped) = closedDay { asOf = min(now, Int(stopped)) } else { asOf = now }
+        for (bit, kind) in [(1, DeadlineKind.register), (2, .acceptanceNotice), (4, .feedback)] where mask & bit != 0 {
+            if asOf > due(kind, day) { deadlines[kind, default: .init()].overdue += n }
+        }
+    }
+
+    /// The due day of a deadline for a case received on `day` (0 where the rules set none, as the
+    /// scan compares).
+    mutating func due(_ kind: DeadlineKind, _ day: Int) -> Int {
+        if let known = dues[day] { return known[kind] ?? 0 }
+        let facts = DeadlineFacts(receivedOn: Day(ordinal: day), realName: true)
+        let all = Dictionary(uniqueKeysWithValues: DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar,
+                                                                          today: Day(ordinal: day)).map { ($0.kind, $0.due.ordinal) })
+        dues[day] = all
+        return all[kind] ?? 0
+    }
+
+    func int(_ row: Row, _ index: Int) throws -> Int {
+        let value = try row.value(at: index)
+        guard case .integer(let v) = value else {
+            throw RowError.typeMismatch(column: "case_tallies #\(index)", expected: "INTEGER", stored: value.storageClass)
+        }
+        return Int(v)
+    }
+
+    func text(_ row: Row, _ index: Int) throws -> String {
+        let value = try row.value(at: index)
+        guard case .text(let v) = value else {
+            throw RowError.typeMismatch(column: "case_tallies #\(index)", expected: "TEXT", stored: value.storageClass)
+        }
+        return v
+    }
+}
