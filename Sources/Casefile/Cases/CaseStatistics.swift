@@ -9,7 +9,7 @@ import SQLiteDB
 /// deadline shares follow `DeadlineClock` exactly: the due days of each distinct received day are
 /// computed here once (rules and working calendar).
 extension Ledger {
-    /// The same figures as `Statistics(statisticsCases(year:heldBy:), ...)`.
+    /// The same figures as `Statistics(statisticsCases(year:heldBy:), ...)`, counted in SQL.
     public func statistics(year: Int?, heldBy: Int64? = nil) throws -> Statistics {
         let (settings, today) = (self.settings, self.today)
         return try pool.read { db in
