@@ -92,14 +92,15 @@ extension Ledger {
     /// The figures of every case (of `year`, when given) from the tallies: the same as
     /// `Statistics(statisticsCases(year:), ...)`, and the same as the scan in `statistics`.
     static func talliedStatistics(_ db: Database, year: Int?, settings: Settings, today: Day) throws -> Statistics {
-        var sql = "SELECT figure, a, b, c, d, sum(n) AS n FROM case_tallies"
+        // Without a year, the years' rows of one key are summed here, not by a sort in SQLite.
+        var sql = "SELECT figure, a, b, c, d, n FROM case_tallies WHERE n <> 0"
         var arguments: [SQLValue] = []
         if let year {
-            sql += " WHERE year = ?"
+            sql += " AND year = ?"
             arguments.append(.integer(Int64(year)))
         }
         var f = TallyFigures(settings: settings, today: today)
-        for row in try db.query(sql + " GROUP BY figure, a, b, c, d HAVING sum(n) <> 0", arguments) {
+        for row in try db.query(sql, arguments) {
             try f.count(row)
         }
         return Statistics(total: f.received.values.reduce(0, +), receivedDays: f.received, byCategory: f.categories,
