@@ -3,46 +3,85 @@ import Foundation
 import SQLiteDB
 
 /// The statistics page's figures counted by SQLite (issue 16: a million cases in under a
-/// second), nothing sealed opened, no case read into memory one by one. Every case's figures, and
-/// those of an account that holds every case, come from the tallies the triggers keep
-/// (`CaseTallies`); an account that holds only some cases gets aggregates over its grants. The
-/// deadline shares follow `DeadlineClock` exactly: the due days of each distinct received day are
-/// computed here once (rules and working calendar).
+/// second), nothing sealed opened, no case read into memory one by one. Every case's figures come
+/// from the tallies the triggers keep (`CaseTallies`); so do those of an account that holds every
+/// case or most of them, less the few cases it does not hold, counted afresh; an account that
+/// holds fewer than half gets aggregates over its grants. The deadline shares follow
+/// `DeadlineClock` exactly: the due days of each distinct received day are computed once.
 extension Ledger {
     /// The same figures as `Statistics(statisticsCases(year:heldBy:), ...)`, counted in SQL.
     public func statistics(year: Int?, heldBy: Int64? = nil) throws -> Statistics {
+        try statisticsWithYears(year: year, heldBy: heldBy).statistics
+    }
+
+    /// The figures and the years the page offers (`registerYears(heldBy:)`), from one snapshot.
+    public func statisticsWithYears(year: Int?, heldBy: Int64? = nil) throws -> (statistics: Statistics, years: [Int]) {
         let (settings, today) = (self.settings, self.today)
         return try pool.read { db in
-            if let heldBy, try !Ledger.holdsEveryCase(db, heldBy) {
-                return try Ledger.heldStatistics(db, year: year, heldBy: heldBy, settings: settings, today: today)
+            let scope = try Ledger.statisticsScope(db, heldBy)
+            if case .own(let holder) = scope {
+                let years = try db.query("""
+                    SELECT DISTINCT c.register_year AS y FROM grants g JOIN cases c ON c.id = g.case_id WHERE g.holder = ? ORDER BY 1 DESC
+                    """, [.text(holder)]).map { try $0.required(Int.self, "y", table: CaseRow.table) }
+                return (try Ledger.heldStatistics(db, year: year, holder: holder, settings: settings, today: today), years)
             }
-            return try Ledger.talliedStatistics(db, year: year, settings: settings, today: today)
+            var figures = TallyFigures(settings: settings, today: today)
+            var years = try Ledger.talliedYearCounts(db)
+            try Ledger.addTallies(db, year: year, to: &figures)
+            if case .allBut(let holder) = scope {
+                try Ledger.subtractUnheld(db, holder: holder, year: year, from: &figures, years: &years)
+            }
+            return (figures.statistics, years.filter { $0.value > 0 }.keys.sorted(by: >))
         }
     }
 
-    /// The years the statistics page offers: `registerYears(heldBy:)`, from the tallies where
-    /// they count the same cases.
-    public func statisticsYears(heldBy: Int64? = nil) throws -> [Int] {
-        let tallied = try pool.read { db -> [Int]? in
-            if let heldBy, try !Ledger.holdsEveryCase(db, heldBy) { return nil }
-            return try Ledger.talliedYears(db)
-        }
-        return try tallied ?? registerYears(heldBy: heldBy)
+    enum StatisticsScope: Equatable {
+        /// Every case: internal audit's figures, or an account that holds a grant for each.
+        case every
+        /// Every case but those the holder has no grant for (fewer than half).
+        case allBut(holder: String)
+        /// Only the holder's cases, counted over its grants.
+        case own(holder: String)
     }
 
-    /// Whether the account holds a grant for every case: then its figures are every case's. Both
-    /// counts come from indexes; a grant names an existing case once (primary key, foreign key),
-    /// so equal counts mean the same cases.
-    static func holdsEveryCase(_ db: Database, _ account: Int64) throws -> Bool {
-        try db.scalar("SELECT (SELECT count(*) FROM grants WHERE holder = ?) = (SELECT count(*) FROM cases)",
-                      [.text(Holder.account(account))], as: Bool.self) ?? false
+    /// Whose cases to count. Both counts come from indexes; a grant names an existing case once
+    /// (primary key, foreign key), so equal counts mean the same cases.
+    static func statisticsScope(_ db: Database, _ account: Int64?) throws -> StatisticsScope {
+        guard let account else { return .every }
+        let holder = Holder.account(account)
+        guard let row = try db.queryOne("SELECT (SELECT count(*) FROM grants WHERE holder = ?) AS held, (SELECT count(*) FROM cases) AS cases",
+                                        [.text(holder)]) else { return .own(holder: holder) }
+        let (held, cases) = (try row.required(Int.self, "held", table: "grants"), try row.required(Int.self, "cases", table: CaseRow.table))
+        if held == cases { return .every }
+        return held * 2 >= cases ? .allBut(holder: holder) : .own(holder: holder)
+    }
+
+    /// The cases without the holder's grant (one pass over the case ids, a probe of the grant
+    /// index each), counted afresh with the tallies' own definitions and taken off.
+    static func subtractUnheld(_ db: Database, holder: String, year: Int?, from figures: inout TallyFigures, years: inout [Int: Int]) throws {
+        let ids = try db.scalar("""
+            SELECT json_group_array(id) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.holder = ?)
+            """, [.text(holder)], as: String.self) ?? "[]"
+        let unheld = "x.id IN (SELECT value FROM json_each(?1))"
+        for row in try db.query("SELECT register_year AS y, count(*) AS n FROM cases x WHERE \(unheld) GROUP BY 1", [.text(ids)]) {
+            years[try row.required(Int.self, "y", table: CaseRow.table), default: 0] -= try row.required(Int.self, "n", table: CaseRow.table)
+        }
+        var sql = "SELECT figure, a, b, c, d, -count(*) AS n FROM (\(CaseTallies.rows(of: "x", from: " FROM cases x", filter: unheld)))"
+        var arguments: [SQLValue] = [.text(ids)]
+        if let year {
+            sql += " WHERE year = ?2"
+            arguments.append(.integer(Int64(year)))
+        }
+        for row in try db.query(sql + " GROUP BY figure, a, b, c, d", arguments) {
+            try figures.count(row)
+        }
     }
 
     /// The figures of the cases an account holds, counted over its grants (the holder index), so
     /// an approver who holds a few cases reads only those.
-    static func heldStatistics(_ db: Database, year: Int?, heldBy: Int64, settings: Settings, today: Day) throws -> Statistics {
+    static func heldStatistics(_ db: Database, year: Int?, holder: String, settings: Settings, today: Day) throws -> Statistics {
         var filter = "g.holder = ?"
-        var arguments: [SQLValue] = [.text(Holder.account(heldBy))]
+        var arguments: [SQLValue] = [.text(holder)]
         if let year {
             filter += " AND c.register_year = ?"
             arguments.append(.integer(Int64(year)))

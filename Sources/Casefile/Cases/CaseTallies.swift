@@ -48,12 +48,12 @@ enum CaseTallies {
                           "registered_day", "acceptance_notice_day", "feedback_day", "closed_day"]
 
     /// Every figure's rows for the case row `row`, as one SELECT (`from` names a table to read
-    /// them from, or nothing inside a trigger).
-    static func rows(of row: String, from: String = "") -> String {
+    /// them from, or nothing inside a trigger; `filter` which of its rows).
+    static func rows(of row: String, from: String = "", filter: String = "1") -> String {
         figures.map { f in
             let key = zip(f.key, ["a", "b", "c", "d"]).map { "\($0.0.replacingOccurrences(of: "R.", with: "\(row).")) AS \($0.1)" }
             return "SELECT '\(f.name)' AS figure, \(row).register_year AS year, \(key.joined(separator: ", "))\(from) "
-                + "WHERE \(f.condition.replacingOccurrences(of: "R.", with: "\(row)."))"
+                + "WHERE (\(filter)) AND (\(f.condition.replacingOccurrences(of: "R.", with: "\(row).")))"
         }.joined(separator: " UNION ALL ")
     }
 
@@ -89,30 +89,27 @@ enum CaseTallies {
 }
 
 extension Ledger {
-    /// The figures of every case (of `year`, when given) from the tallies: the same as
-    /// `Statistics(statisticsCases(year:), ...)`, and the same as the scan in `statistics`.
-    static func talliedStatistics(_ db: Database, year: Int?, settings: Settings, today: Day) throws -> Statistics {
-        // Without a year, the years' rows of one key are summed here, not by a sort in SQLite.
+    /// Every case's tally rows (of `year`, when given) into `figures`. Without a year, the years'
+    /// rows of one key are summed there, not by a sort in SQLite.
+    static func addTallies(_ db: Database, year: Int?, to figures: inout TallyFigures) throws {
         var sql = "SELECT figure, a, b, c, d, n FROM case_tallies WHERE n <> 0"
         var arguments: [SQLValue] = []
         if let year {
             sql += " AND year = ?"
             arguments.append(.integer(Int64(year)))
         }
-        var f = TallyFigures(settings: settings, today: today)
         for row in try db.query(sql, arguments) {
-            try f.count(row)
+            try figures.count(row)
         }
-        return Statistics(total: f.received.values.reduce(0, +), receivedDays: f.received, byCategory: f.categories,
-                          byChannel: f.channels, byState: f.states, registerDays: f.registerDays,
-                          conclusionDays: f.conclusionDays, deadlines: f.deadlines)
     }
 
-    /// The register years that have a case, newest first.
-    static func talliedYears(_ db: Database) throws -> [Int] {
-        try db.query("SELECT year FROM case_tallies WHERE figure = 'day' GROUP BY year HAVING sum(n) > 0 ORDER BY year DESC").map {
-            try $0.required(Int.self, "year", table: "case_tallies")
+    /// How many cases each register year has.
+    static func talliedYearCounts(_ db: Database) throws -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for row in try db.query("SELECT year, sum(n) AS n FROM case_tallies WHERE figure = 'day' GROUP BY year") {
+            out[try row.required(Int.self, "year", table: "case_tallies")] = try row.required(Int.self, "n", table: "case_tallies")
         }
+        return out
     }
 }
 
@@ -133,6 +130,16 @@ struct TallyFigures {
     init(settings: Settings, today: Day) {
         self.settings = settings
         self.today = today
+    }
+
+    /// The figures; counts that dropped to zero (cases taken off) are left out, as where nothing
+    /// was counted.
+    var statistics: Statistics {
+        func counted<K>(_ d: [K: Int]) -> [K: Int] { d.filter { $0.value != 0 } }
+        let days = counted(received)
+        return Statistics(total: days.values.reduce(0, +), receivedDays: days, byCategory: counted(categories), byChannel: counted(channels),
+                          byState: states, registerDays: counted(registerDays), conclusionDays: counted(conclusionDays),
+                          deadlines: deadlines)
     }
 
     mutating func count(_ row: Row) throws {
