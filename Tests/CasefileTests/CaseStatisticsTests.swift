@@ -76,7 +76,7 @@ final class CaseStatisticsTests: XCTestCase {
         let scope = { (account: Int64) in try world.ledger.pool.read { db in try Ledger.statisticsScope(db, account) } }
         let (headHolder, chairmanHolder) = ("account:\(head.account.id)", "account:\(chairman)")
         XCTAssertEqual(try scope(head.account.id), .every, "the head's figures come from the tallies")
-        XCTAssertEqual(try scope(chairman), .own(holder: chairmanHolder), "the chairman's are counted over its grants")
+        XCTAssertEqual(try scope(chairman), .own(holder: chairmanHolder), "the chairman's own cases are counted")
         try assertFigures(world, heldBy: [nil, head.account.id, chairman])
         try scramble(world, &dice)
         try assertFigures(world, heldBy: [nil, head.account.id, chairman])

@@ -89,27 +89,12 @@ enum CaseTallies {
 }
 
 extension Ledger {
-    /// Every case's tally rows (of `year`, when given) into `figures`. Without a year, the years'
-    /// rows of one key are summed there, not by a sort in SQLite.
-    static func addTallies(_ db: Database, year: Int?, to figures: inout TallyFigures) throws {
-        var sql = "SELECT figure, a, b, c, d, n FROM case_tallies WHERE n <> 0"
-        var arguments: [SQLValue] = []
-        if let year {
-            sql += " AND year = ?"
-            arguments.append(.integer(Int64(year)))
-        }
-        for row in try db.query(sql, arguments) {
+    /// Every case's tally rows into `figures`: all years, since the page lists the years there
+    /// are; rows of a key in several years are summed there, not by a sort in SQLite.
+    static func addTallies(_ db: Database, to figures: inout TallyFigures) throws {
+        for row in try db.query("SELECT figure, a, b, c, d, n, year FROM case_tallies WHERE n <> 0") {
             try figures.count(row)
         }
-    }
-
-    /// How many cases each register year has.
-    static func talliedYearCounts(_ db: Database) throws -> [Int: Int] {
-        var out: [Int: Int] = [:]
-        for row in try db.query("SELECT year, sum(n) AS n FROM case_tallies WHERE figure = 'day' GROUP BY year") {
-            out[try row.required(Int.self, "year", table: "case_tallies")] = try row.required(Int.self, "n", table: "case_tallies")
-        }
-        return out
     }
 }
 
@@ -127,10 +112,18 @@ struct TallyFigures {
     var deadlines: [DeadlineKind: Statistics.DeadlineShare] = [:]
     var dues: [Int: [DeadlineKind: Int]] = [:]
 
-    init(settings: Settings, today: Day) {
+    /// Only this register year's cases are counted (all years' in `yearCases`).
+    let year: Int?
+    var yearCases: [Int: Int] = [:]
+
+    init(settings: Settings, today: Day, year: Int?) {
         self.settings = settings
         self.today = today
+        self.year = year
     }
+
+    /// The register years that have a case, newest first.
+    var years: [Int] { yearCases.filter { $0.value > 0 }.keys.sorted(by: >) }
 
     /// The figures; counts that dropped to zero (cases taken off) are left out, as where nothing
     /// was counted.
@@ -142,9 +135,12 @@ struct TallyFigures {
                           deadlines: deadlines)
     }
 
+    /// One row: figure, key `a` to `d`, count, register year.
     mutating func count(_ row: Row) throws {
-        let n = try int(row, 5)
-        switch try row.get(0, as: String.self) ?? "" {
+        let (figure, n, rowYear) = (try text(row, 0), try int(row, 5), try int(row, 6))
+        if figure == "day" { yearCases[rowYear, default: 0] += n }
+        if let year, year != rowYear { return }
+        switch figure {
         case "day":
             received[Day(ordinal: try int(row, 1)), default: 0] += n
         case "kind":
