@@ -96,12 +96,13 @@ final class CaseTalliesTests: XCTestCase {
                              "rows that dropped to zero stay, and the readers skip them")
     }
 
-    /// The migration counts the cases already there: the table and its triggers dropped, cases
+    /// The migration counts the cases already there: the table, its triggers and index dropped, cases
     /// written without them, the migration's SQL run again gives the fresh count.
     func testTheMigrationCountsTheCasesAlreadyThere() throws {
         for n in 0..<4 { _ = try world.submit(Samples.draft(n)) }
         for name in ["case_tallies_insert", "case_tallies_update", "case_tallies_delete"] { try sql("DROP TRIGGER \(name)") }
         try sql("DROP TABLE case_tallies")
+        try sql("DROP INDEX cases_ids")
         try sql("UPDATE cases SET registered_day = received_day + id, state = 'registered' WHERE id % 2 = 1")
         try world.ledger.pool.write { db in try db.execute(CaseTallies.migration) }
         let (kept, fresh) = try tallies()

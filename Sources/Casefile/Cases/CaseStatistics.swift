@@ -25,10 +25,11 @@ extension Ledger {
                 try Ledger.addTallies(db, to: &figures)
             case .allBut(let holder):
                 try Ledger.addTallies(db, to: &figures)
-                // One pass over the case ids, a probe of the holder's grant each.
+                // The case ids (index cases_ids) merged with the holder's, both in order: one
+                // pass over each, where a probe of the grants for every case costs twice as much.
                 try Ledger.countAfresh(db, """
                     SELECT \(Ledger.talliedColumns) FROM cases c
-                    WHERE NOT EXISTS (SELECT 1 FROM grants g WHERE g.case_id = c.id AND g.holder = ?)
+                    WHERE c.id IN (SELECT id FROM cases EXCEPT SELECT case_id FROM grants WHERE holder = ? ORDER BY 1)
                     """, holder, sign: -1, into: &figures)
             case .own(let holder):
                 // The holder's grants outside (CROSS JOIN): SQLite would otherwise probe every case.
