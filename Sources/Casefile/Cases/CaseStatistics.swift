@@ -72,8 +72,8 @@ extension Ledger {
             SELECT figure, a, b, c, d, \(sign) * count(*) AS n, year FROM (\(CaseTallies.rows(of: "x", from: " FROM x")))
             GROUP BY year, figure, a, b, c, d
             """
-        for row in try db.query(sql, [.text(holder)]) {
-            try figures.count(row)
-        }
+        let statement = try db.prepare(sql)
+        try statement.bind([.text(holder)])
+        try figures.count(statement)
     }
 }

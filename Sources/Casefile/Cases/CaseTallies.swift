@@ -99,15 +99,21 @@ extension Ledger {
     /// Every case's tally rows into `figures`: all years, since the page lists the years there
     /// are; rows of a key in several years are summed there, not by a sort in SQLite.
     static func addTallies(_ db: Database, to figures: inout TallyFigures) throws {
-        for row in try db.query("SELECT figure, a, b, c, d, n, year FROM case_tallies WHERE n <> 0") {
-            try figures.count(row)
-        }
+        try figures.count(db.prepare("SELECT figure, a, b, c, d, n, year FROM case_tallies WHERE n <> 0"))
     }
 }
 
 /// The figures summed from tally rows. The deadline shares follow `DeadlineClock` as the scan
-/// does: each received day's due days computed once.
+/// did: each received day's due days computed once. Rows are read off the statement, not copied,
+/// and the shares kept in place: a year of widely spread delays is tens of thousands of rows.
 struct TallyFigures {
+    /// A received day's due days (0 where the rules set none, as the scan compared).
+    struct Due {
+        var register = 0
+        var notice = 0
+        var feedback = 0
+    }
+
     let settings: Settings
     let today: Day
     var received: [Day: Int] = [:]
@@ -116,8 +122,10 @@ struct TallyFigures {
     var states: [CaseState: Int] = [:]
     var registerDays: [Int: Int] = [:]
     var conclusionDays: [Int: Int] = [:]
-    var deadlines: [DeadlineKind: Statistics.DeadlineShare] = [:]
-    var dues: [Int: [DeadlineKind: Int]] = [:]
+    var register = Statistics.DeadlineShare()
+    var notice = Statistics.DeadlineShare()
+    var feedback = Statistics.DeadlineShare()
+    var dues: [Int: Due] = [:]
 
     /// Only this register year's cases are counted (all years' in `yearCases`).
     let year: Int?
@@ -139,82 +147,92 @@ struct TallyFigures {
         let days = counted(received)
         return Statistics(total: days.values.reduce(0, +), receivedDays: days, byCategory: counted(categories), byChannel: counted(channels),
                           byState: states, registerDays: counted(registerDays), conclusionDays: counted(conclusionDays),
-                          deadlines: deadlines)
+                          deadlines: [.register: register, .acceptanceNotice: notice, .feedback: feedback])
     }
 
-    /// One row: figure, key `a` to `d`, count, register year.
-    mutating func count(_ row: Row) throws {
-        let (figure, n, rowYear) = (try text(row, 0), try int(row, 5), try int(row, 6))
+    /// Every row of `statement`: figure, key `a` to `d`, count, register year.
+    mutating func count(_ statement: Statement) throws {
+        while try statement.step() {
+            try count(row: statement)
+        }
+    }
+
+    mutating func count(row s: Statement) throws {
+        let (figure, n, rowYear) = (try text(s, 0), try int(s, 5), try int(s, 6))
         if figure == "day" { yearCases[rowYear, default: 0] += n }
         if let year, year != rowYear { return }
         switch figure {
         case "day":
-            received[Day(ordinal: try int(row, 1)), default: 0] += n
+            received[Day(ordinal: try int(s, 1)), default: 0] += n
         case "kind":
-            let state = try text(row, 1)
-            categories[try text(row, 2), default: 0] += n
-            channels[try text(row, 3), default: 0] += n
-            if let s = CaseState(rawValue: state) { states[s, default: 0] += n }
+            let state = try text(s, 1)
+            categories[try text(s, 2), default: 0] += n
+            channels[try text(s, 3), default: 0] += n
+            if let known = CaseState(rawValue: state) { states[known, default: 0] += n }
         case "register":
-            registerDays[try int(row, 2), default: 0] += n
-            met(.register, day: try int(row, 1), delay: try int(row, 2), n)
+            let (day, delay) = (try int(s, 1), try int(s, 2))
+            registerDays[delay, default: 0] += n
+            Self.met(&register, day + delay <= due(day).register, n)
         case "notice":
-            met(.acceptanceNotice, day: try int(row, 1), delay: try int(row, 2), n)
+            let (day, delay) = (try int(s, 1), try int(s, 2))
+            Self.met(&notice, day + delay <= due(day).notice, n)
         case "feedback":
-            met(.feedback, day: try int(row, 1), delay: try int(row, 2), n)
+            let (day, delay) = (try int(s, 1), try int(s, 2))
+            Self.met(&feedback, day + delay <= due(day).feedback, n)
         case "conclusion":
-            conclusionDays[try int(row, 1), default: 0] += n
+            conclusionDays[try int(s, 1), default: 0] += n
         case "unmet":
-            try unmet(row, n)
+            try unmet(s, n)
         default:
             break
         }
     }
 
     /// A met deadline: on time up to its due day, late after.
-    mutating func met(_ kind: DeadlineKind, day: Int, delay: Int, _ n: Int) {
-        if day + delay <= due(kind, day) {
-            deadlines[kind, default: .init()].metOnTime += n
-        } else {
-            deadlines[kind, default: .init()].metLate += n
-        }
+    static func met(_ share: inout Statistics.DeadlineShare, _ onTime: Bool, _ n: Int) {
+        if onTime { share.metOnTime += n } else { share.metLate += n }
     }
 
     /// An unmet deadline is overdue once its due day has passed by today or, for a closed case,
     /// by the day its clock stopped.
-    mutating func unmet(_ row: Row, _ n: Int) throws {
-        let (day, mask) = (try int(row, 1), try int(row, 2))
-        let closed = CaseState(rawValue: try text(row, 3))?.isClosed ?? false
-        let closedDay = try row.value(at: 4)
+    mutating func unmet(_ s: Statement, _ n: Int) throws {
+        let (day, mask) = (try int(s, 1), try int(s, 2))
+        let closed = CaseState(rawValue: try text(s, 3))?.isClosed ?? false
         let now = today.ordinal
         let asOf: Int
-        if closed, case .integer(let stopped) = closedDay { asOf = min(now, Int(stopped)) } else { asOf = now }
-        for (bit, kind) in [(1, DeadlineKind.register), (2, .acceptanceNotice), (4, .feedback)] where mask & bit != 0 {
-            if asOf > due(kind, day) { deadlines[kind, default: .init()].overdue += n }
-        }
+        if closed, case .integer(let stopped) = s.column(4) { asOf = min(now, Int(stopped)) } else { asOf = now }
+        let due = due(day)
+        if mask & 1 != 0, asOf > due.register { register.overdue += n }
+        if mask & 2 != 0, asOf > due.notice { notice.overdue += n }
+        if mask & 4 != 0, asOf > due.feedback { feedback.overdue += n }
     }
 
-    /// The due day of a deadline for a case received on `day` (0 where the rules set none, as the
-    /// scan compares).
-    mutating func due(_ kind: DeadlineKind, _ day: Int) -> Int {
-        if let known = dues[day] { return known[kind] ?? 0 }
+    /// The due days for a case received on `day`.
+    mutating func due(_ day: Int) -> Due {
+        if let known = dues[day] { return known }
+        var due = Due()
         let facts = DeadlineFacts(receivedOn: Day(ordinal: day), realName: true)
-        let all = Dictionary(uniqueKeysWithValues: DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar,
-                                                                          today: Day(ordinal: day)).map { ($0.kind, $0.due.ordinal) })
-        dues[day] = all
-        return all[kind] ?? 0
+        for status in DeadlineClock.evaluate(facts, rules: settings.deadlines, calendar: settings.calendar, today: Day(ordinal: day)) {
+            switch status.kind {
+            case .register: due.register = status.due.ordinal
+            case .acceptanceNotice: due.notice = status.due.ordinal
+            case .feedback: due.feedback = status.due.ordinal
+            }
+        }
+        dues[day] = due
+        return due
     }
 
-    func int(_ row: Row, _ index: Int) throws -> Int {
-        let value = try row.value(at: index)
+    func int(_ s: Statement, _ index: Int) throws -> Int {
+        let value = s.column(index)
         guard case .integer(let v) = value else {
             throw RowError.typeMismatch(column: "case_tallies #\(index)", expected: "INTEGER", stored: value.storageClass)
         }
         return Int(v)
     }
 
-    func text(_ row: Row, _ index: Int) throws -> String {
-        let value = try row.value(at: index)
+    func text(_ s: Statement, _ index: Int) throws -> String {
+        let value = s.column(index)
         guard case .text(let v) = value else {
             throw RowError.typeMismatch(column: "case_tallies #\(index)", expected: "TEXT", stored: value.storageClass)
         }
