@@ -22,9 +22,9 @@ extension Ledger {
             var figures = TallyFigures(settings: settings, today: today, year: year)
             switch try Ledger.statisticsScope(db, heldBy) {
             case .every:
-                try Ledger.addTallies(db, to: &figures)
+                try Ledger.addTallies(db, year: year, to: &figures)
             case .allBut(let holder):
-                try Ledger.addTallies(db, to: &figures)
+                try Ledger.addTallies(db, year: year, to: &figures)
                 // The case ids (index cases_ids) merged with the holder's, both in order: one
                 // pass over each, where a probe of the grants for every case costs twice as much.
                 try Ledger.countAfresh(db, """

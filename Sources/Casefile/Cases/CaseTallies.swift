@@ -96,10 +96,16 @@ enum CaseTallies {
 }
 
 extension Ledger {
-    /// Every case's tally rows into `figures`: all years, since the page lists the years there
-    /// are; rows of a key in several years are summed there, not by a sort in SQLite.
-    static func addTallies(_ db: Database, to figures: inout TallyFigures) throws {
-        try figures.count(db.prepare("SELECT figure, a, b, c, d, n, year FROM case_tallies WHERE n <> 0"))
+    /// Every case's tally rows into `figures`: the received days of all years, since the page
+    /// lists the years there are, and the other rows of the year asked for (the primary key's
+    /// prefix). Rows of a key in several years are summed there, not by a sort in SQLite.
+    static func addTallies(_ db: Database, year: Int?, to figures: inout TallyFigures) throws {
+        let columns = "SELECT figure, a, b, c, d, n, year FROM case_tallies"
+        guard let year else { return try figures.count(db.prepare("\(columns) WHERE n <> 0")) }
+        try figures.count(db.prepare("\(columns) WHERE figure = 'day' AND n <> 0"))
+        let rest = try db.prepare("\(columns) WHERE year = ? AND figure <> 'day' AND n <> 0")
+        try rest.bind([.integer(Int64(year))])
+        try figures.count(rest)
     }
 }
 
