@@ -31,6 +31,11 @@ final class CaseTalliesTests: XCTestCase {
     func assertFresh(_ step: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let (kept, fresh) = try tallies()
         XCTAssertEqual(kept.map(\.values), fresh.map(\.values), step, file: file, line: line)
+        let grants = try world.ledger.pool.read { db in
+            (try db.query("SELECT holder, n FROM holder_grants WHERE n <> 0 ORDER BY holder"),
+             try db.query("SELECT * FROM (\(CaseTallies.freshGrants)) ORDER BY holder"))
+        }
+        XCTAssertEqual(grants.0.map(\.values), grants.1.map(\.values), "grants: \(step)", file: file, line: line)
         XCTAssertFalse(kept.isEmpty && step != "none", step, file: file, line: line)
     }
 
@@ -38,10 +43,11 @@ final class CaseTalliesTests: XCTestCase {
         try world.ledger.pool.write { db in try db.execute(statement, arguments) }
     }
 
-    /// Every kind of write to `cases`: the intake's insert, the head's checked writes, an update
-    /// of each counted column (to another value and to NULL), one of a column no figure reads,
-    /// many rows at once, an insert and a delete by plain SQL (the grants go with the case):
-    /// after each, the tallies equal a fresh count.
+    /// Every kind of write to `cases` and `grants`: the intake's inserts, the head's checked
+    /// writes (a proposal grants the leaders), a grant deleted, moved and rewritten, an update of
+    /// each counted column (to another value and to NULL), one of a column no figure reads, many
+    /// rows at once, an insert and a delete by plain SQL (the grants go with the case): after
+    /// each, the tallies and the holders' grant counts equal a fresh count.
     func testTheTalliesEqualAFreshCountAfterEveryKindOfWrite() throws {
         try assertFresh("none")
         guard case .success(let head) = try world.ledger.login("head", password: World.password, totpCode: "") else {
@@ -64,9 +70,18 @@ final class CaseTalliesTests: XCTestCase {
             if i % 3 == 0, case .granted(let again) = try world.ledger.staffCase(ref: ref, accountID: head.account.id, key: head.key,
                                                                                  action: .markNotActionable) {
                 try world.ledger.markNotActionable(again, message: "不属于受理范围")
+            } else if i % 3 == 1, case .granted(let again) = try world.ledger.staffCase(ref: ref, accountID: head.account.id, key: head.key,
+                                                                                        action: .propose) {
+                try world.ledger.propose(again, summary: "建议初步核实。")
             }
         }
-        try assertFresh("register and not actionable")
+        try assertFresh("register, not actionable, proposed (the leaders' grants)")
+        try sql("DELETE FROM grants WHERE holder = 'account:1' AND case_id = 3")
+        try assertFresh("a grant deleted")
+        try sql("UPDATE grants SET holder = 'account:2' WHERE holder = 'recovery' AND case_id = 4")
+        try assertFresh("a grant moved to another holder")
+        try sql("UPDATE grants SET sealed_key = sealed_key WHERE case_id = 5")
+        try assertFresh("a grant rewritten")
         let changes: [(String, SQLValue)] = [
             ("register_year", 2031), ("received_day", .integer(Int64(world.ledger.today.ordinal - 400))), ("state", "concluded"),
             ("category", "old_category"), ("channel", "letter"), ("real_name", 1), ("real_name", 0), ("outcome", "substantiated"),
@@ -96,17 +111,20 @@ final class CaseTalliesTests: XCTestCase {
                              "rows that dropped to zero stay, and the readers skip them")
     }
 
-    /// The migration counts the cases already there: the table, its triggers and index dropped, cases
-    /// written without them, the migration's SQL run again gives the fresh count.
+    /// The migration counts the cases and grants already there: its tables, triggers and index
+    /// dropped, cases and grants written without them, its SQL run again gives the fresh counts.
     func testTheMigrationCountsTheCasesAlreadyThere() throws {
         for n in 0..<4 { _ = try world.submit(Samples.draft(n)) }
         for name in ["case_tallies_insert", "case_tallies_update", "case_tallies_delete"] { try sql("DROP TRIGGER \(name)") }
         try sql("DROP TABLE case_tallies")
         try sql("DROP INDEX cases_ids")
+        for name in ["holder_grants_insert", "holder_grants_update", "holder_grants_delete"] { try sql("DROP TRIGGER \(name)") }
+        try sql("DROP TABLE holder_grants")
         try sql("UPDATE cases SET registered_day = received_day + id, state = 'registered' WHERE id % 2 = 1")
+        try sql("DELETE FROM grants WHERE case_id = 2 AND holder = 'recovery'")
         try world.ledger.pool.write { db in try db.execute(CaseTallies.migration) }
-        let (kept, fresh) = try tallies()
-        XCTAssertEqual(kept.map(\.values), fresh.map(\.values))
+        try assertFresh("migrated")
+        let (kept, _) = try tallies()
         XCTAssertEqual(kept.filter { $0.values[1] == "day" }.compactMap { try? $0.int("n") }.reduce(0, +), 4)
     }
 

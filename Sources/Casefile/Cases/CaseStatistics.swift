@@ -49,13 +49,15 @@ extension Ledger {
         case own(holder: String)
     }
 
-    /// Whose cases to count. Both counts come from indexes; a grant names an existing case once
-    /// (primary key, foreign key), so equal counts mean the same cases.
+    /// Whose cases to count. A grant names an existing case once (primary key, foreign key), so
+    /// as many grants as cases means every case. The holder's grants are counted by triggers
+    /// (`holder_grants`; counting them here took 40 ms at a million cases), the cases by SQLite.
     static func statisticsScope(_ db: Database, _ account: Int64?) throws -> StatisticsScope {
         guard let account else { return .every }
         let holder = Holder.account(account)
-        guard let row = try db.queryOne("SELECT (SELECT count(*) FROM grants WHERE holder = ?) AS held, (SELECT count(*) FROM cases) AS cases",
-                                        [.text(holder)]) else { return .own(holder: holder) }
+        guard let row = try db.queryOne("""
+            SELECT coalesce((SELECT n FROM holder_grants WHERE holder = ?), 0) AS held, (SELECT count(*) FROM cases) AS cases
+            """, [.text(holder)]) else { return .own(holder: holder) }
         let (held, cases) = (try row.required(Int.self, "held", table: "grants"), try row.required(Int.self, "cases", table: CaseRow.table))
         if held == cases { return .every }
         return held * 2 >= cases ? .allBut(holder: holder) : .own(holder: holder)

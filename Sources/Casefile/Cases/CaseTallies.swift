@@ -91,8 +91,26 @@ enum CaseTallies {
         CREATE TRIGGER case_tallies_delete AFTER DELETE ON cases BEGIN \(add("OLD", -1)) END;
         CREATE TRIGGER case_tallies_update AFTER UPDATE ON cases WHEN \(changed) BEGIN \(add("OLD", -1)) \(add("NEW", 1)) END;
         INSERT INTO case_tallies(year, figure, a, b, c, d, n) \(freshCount);
+        -- How many grants each holder has: equal to the number of cases, the holder holds every
+        -- case (a grant names an existing case once), and its figures are every case's.
+        CREATE TABLE holder_grants(
+          holder TEXT PRIMARY KEY,
+          n INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE TRIGGER holder_grants_insert AFTER INSERT ON grants BEGIN \(grant("NEW", 1)) END;
+        CREATE TRIGGER holder_grants_delete AFTER DELETE ON grants BEGIN \(grant("OLD", -1)) END;
+        CREATE TRIGGER holder_grants_update AFTER UPDATE OF holder ON grants WHEN OLD.holder IS NOT NEW.holder
+          BEGIN \(grant("OLD", -1)) \(grant("NEW", 1)) END;
+        INSERT INTO holder_grants(holder, n) \(freshGrants);
         """
     }
+
+    static func grant(_ row: String, _ n: Int) -> String {
+        "INSERT INTO holder_grants(holder, n) VALUES (\(row).holder, \(n)) ON CONFLICT DO UPDATE SET n = n + excluded.n;"
+    }
+
+    /// Every holder's grants counted afresh.
+    static let freshGrants = "SELECT holder, count(*) AS n FROM grants GROUP BY holder"
 }
 
 extension Ledger {
