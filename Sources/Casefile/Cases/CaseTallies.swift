@@ -10,7 +10,12 @@ import SQLiteDB
 /// figure is keyed by received day and delay, and the due day is applied when the figures are
 /// read). Only plaintext columns of `cases` are counted, nothing sealed: a tally shows a database
 /// reader nothing the `cases` rows do not, and a database writer who edits one only changes the
-/// figures displayed.
+/// figures displayed. (Raising an account's count in `holder_grants` shows it every case's
+/// figures: counts of cases kept from it, which that writer reads in `cases` anyway.)
+///
+/// An installed database keeps the triggers its migration made: a change to `figures` or
+/// `columns` needs a new migration that drops the triggers and the table and runs `migration`'s
+/// table, triggers and count again.
 enum CaseTallies {
     /// A figure: its name and the expressions of its key (`a` to `d`) and the condition for a case
     /// to be counted, over the row named `R` (NEW, OLD or a table alias).
