@@ -51,6 +51,8 @@ public struct ConsoleStatsRoutes: Sendable {
     /// these, so the two cannot disagree.
     struct Figures {
         var total: Int
+        /// The register years there are figures for, newest first (the page's year choice).
+        var years: [Int] = []
         var months: [Line] = []
         var categories: [Line] = []
         var states: [Line] = []
@@ -69,8 +71,8 @@ public struct ConsoleStatsRoutes: Sendable {
         let settings = ledger.settings
         let language = pages.language(request)
         let heldBy = ConsoleStatsRoutes.scope(try request.signedInStaff().account)
-        let stats = try ledger.statistics(year: year, heldBy: heldBy)
-        var f = Figures(total: stats.total)
+        let (stats, years) = try ledger.statisticsWithYears(year: year, heldBy: heldBy)
+        var f = Figures(total: stats.total, years: years)
         f.months = stats.byMonth.map { Line(key: $0.key, label: $0.key, value: String($0.count)) }
         // Every configured category, zeros included, in the configured order; then any id in the
         // data that the settings no longer name.
@@ -120,7 +122,7 @@ public struct ConsoleStatsRoutes: Sendable {
             "csrf": .text(staff.session.csrf),
             "year_text": .text(yearText),
             "scope_text": .text(pages.text(ConsoleStatsRoutes.scope(staff.account) == nil ? "stats_scope_all" : "stats_scope_held", request)),
-            "years": .list(try ledger.registerYears(heldBy: ConsoleStatsRoutes.scope(staff.account)).map { ["value": .text(String($0)), "selected": .bool($0 == year)] }),
+            "years": .list(f.years.map { ["value": .text(String($0)), "selected": .bool($0 == year)] }),
             "all_selected": .bool(year == nil),
             "csv_url": .text("/console/stats.csv?lang=\(language.rawValue)&year=\(year.map(String.init) ?? "all")"),
             "total": .text(String(f.total)),

@@ -114,15 +114,15 @@ final class RecoveryAccessTests: XCTestCase {
                        "the case still has its head: not a candidate")
     }
 
-    /// The inbox's "every case" count reads `grant_counts`, kept by triggers through grants made,
+    /// The inbox's "every case" count reads `holder_grants`, kept by triggers through grants made,
     /// withdrawn and cascaded; an edit there is named by `candor check`.
     func testGrantCountsFollowTheGrantsAndAnEditFailsTheCheck() throws {
         let first = try submit()
         _ = try submit()
         func counts() throws -> [String: Int] {
             try world.ledger.pool.read { db in
-                Dictionary(uniqueKeysWithValues: try db.query("SELECT holder, n FROM grant_counts").map {
-                    (try $0.required(String.self, "holder", table: "grant_counts"), try $0.required(Int.self, "n", table: "grant_counts"))
+                Dictionary(uniqueKeysWithValues: try db.query("SELECT holder, n FROM holder_grants").map {
+                    (try $0.required(String.self, "holder", table: "holder_grants"), try $0.required(Int.self, "n", table: "holder_grants"))
                 })
             }
         }
@@ -140,9 +140,9 @@ final class RecoveryAccessTests: XCTestCase {
             try db.execute("DELETE FROM grants WHERE holder = 'reporter' AND case_id = (SELECT id FROM cases WHERE ref = ?)", [.text(first.caseRef)])
         }
         XCTAssertEqual(try counts().filter { $0.value > 0 }, try fresh())
-        XCTAssertEqual(try world.ledger.selfChecks().first { $0.name == "grant_counts" }?.status, .ok)
-        try world.ledger.pool.write { db in try db.execute("UPDATE grant_counts SET n = n + 5") }
-        XCTAssertEqual(try world.ledger.selfChecks().first { $0.name == "grant_counts" }?.status, .fail)
+        XCTAssertEqual(try world.ledger.selfChecks().first { $0.name == "holder_grants" }?.status, .ok)
+        try world.ledger.pool.write { db in try db.execute("UPDATE holder_grants SET n = n + 5") }
+        XCTAssertEqual(try world.ledger.selfChecks().first { $0.name == "holder_grants" }?.status, .fail)
     }
 }
 

@@ -177,8 +177,8 @@ struct InboxSQL {
 
     func count(_ db: Database, section: InboxQuery.Section) throws -> InboxPage.Count {
         if section == .all, query.hasNoFilter {
-            // Every case held: the count the grants' triggers keep (migration 0015).
-            let n = try db.scalar("SELECT n FROM grant_counts WHERE holder = ?", [.text(Holder.account(accountID))], as: Int.self)
+            // Every case held: the count the grants' triggers keep (migration 0016).
+            let n = try db.scalar("SELECT n FROM holder_grants WHERE holder = ?", [.text(Holder.account(accountID))], as: Int.self)
             return .init(n: n ?? 0, capped: false)
         }
         let (whereClause, arguments) = conditions(section: section)

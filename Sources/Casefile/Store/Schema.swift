@@ -424,7 +424,7 @@ enum Schema {
             CREATE INDEX assignments_account ON assignments(account_id, capacity, case_id);
             """)
         }
-        m.register("0015-unheld-candidates-and-grant-counts") { db in
+        m.register("0015-unheld-candidates") { db in
             try db.execute("""
             -- Issue 16: the cases that may have no reader, so the console's "a report waits for a
             -- reader" count reads those few rows and not every case. Kept by triggers: a case is
@@ -442,23 +442,12 @@ enum Schema {
               WHEN NOT EXISTS (SELECT 1 FROM assignments WHERE case_id = OLD.case_id)
               BEGIN INSERT OR IGNORE INTO unheld_candidates SELECT id FROM cases WHERE id = OLD.case_id; END;
 
-            -- How many cases each holder holds, kept by triggers, so the inbox's count of every case
-            -- a person holds reads one row (counting 100,000 grants took longer than the page).
-            -- Shown, never decided on: `candor check` compares it with a fresh count.
-            CREATE TABLE grant_counts(holder TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT;
-            INSERT INTO grant_counts SELECT holder, count(*) FROM grants GROUP BY holder;
-            CREATE TRIGGER grants_counted AFTER INSERT ON grants
-              BEGIN INSERT INTO grant_counts VALUES (NEW.holder, 1) ON CONFLICT(holder) DO UPDATE SET n = n + 1; END;
-            CREATE TRIGGER grants_uncounted AFTER DELETE ON grants
-              BEGIN UPDATE grant_counts SET n = n - 1 WHERE holder = OLD.holder; END;
-            CREATE TRIGGER grants_recounted AFTER UPDATE OF holder ON grants WHEN NEW.holder != OLD.holder
-              BEGIN
-                UPDATE grant_counts SET n = n - 1 WHERE holder = OLD.holder;
-                INSERT INTO grant_counts VALUES (NEW.holder, 1) ON CONFLICT(holder) DO UPDATE SET n = n + 1;
-              END;
             -- The few cases on legal hold, in received order, for the inbox's filter.
             CREATE INDEX cases_legal_hold ON cases(received_day, id) WHERE legal_hold = 1;
             """)
+        m.register("0016-statistics-tallies") { db in
+            // Issue 16: the statistics page's counts, kept by triggers (CaseTallies.swift).
+            try db.execute(CaseTallies.migration)
         }
         return m
     }

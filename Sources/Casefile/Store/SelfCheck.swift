@@ -134,17 +134,17 @@ extension Ledger {
         return out
     }
 
-    /// The inbox's count of every case held comes from `grant_counts` (migration 0015): an edit
+    /// The inbox's count of every case held comes from `holder_grants` (migration 0016): an edit
     /// there changes a number on a page, and this names it.
     func grantCountsCheck() throws -> SelfCheck {
         let differ = try pool.read { db in
             try db.required("""
                 SELECT count(*) AS n FROM (SELECT holder FROM (SELECT holder, count(*) AS held, 0 AS counted FROM grants GROUP BY holder
-                UNION ALL SELECT holder, 0, n FROM grant_counts) GROUP BY holder HAVING sum(held) != sum(counted))
-                """, as: Int.self, column: "n", table: "grant_counts")
+                UNION ALL SELECT holder, 0, n FROM holder_grants) GROUP BY holder HAVING sum(held) != sum(counted))
+                """, as: Int.self, column: "n", table: "holder_grants")
         }
-        return differ == 0 ? SelfCheck("grant_counts", .ok, "the inbox's counts match the grants")
-            : SelfCheck("grant_counts", .fail, "grant_counts was edited: the inbox shows wrong totals; find out who edited the database")
+        return differ == 0 ? SelfCheck("holder_grants", .ok, "the inbox's counts match the grants")
+            : SelfCheck("holder_grants", .fail, "holder_grants was edited: the inbox shows wrong totals; find out who edited the database")
     }
 
     /// The console counts the cases no one holds from a list triggers keep (migration 0015): a
