@@ -445,6 +445,7 @@ enum Schema {
             -- The few cases on legal hold, in received order, for the inbox's filter.
             CREATE INDEX cases_legal_hold ON cases(received_day, id) WHERE legal_hold = 1;
             """)
+        }
         m.register("0016-statistics-tallies") { db in
             // Issue 16: the statistics page's counts, kept by triggers (CaseTallies.swift).
             try db.execute(CaseTallies.migration)
