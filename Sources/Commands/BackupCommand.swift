@@ -72,9 +72,12 @@ final class ProgressPrinter: Sendable {
     private let state = Mutex(State())
     let started = Date()
     let terminal: Bool
+    private let output: @Sendable (String) -> Void
 
-    init(terminal: Bool = isatty(STDOUT_FILENO) == 1) {
+    init(terminal: Bool = isatty(STDOUT_FILENO) == 1,
+         output: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
         self.terminal = terminal
+        self.output = output
     }
 
     func report(_ progress: Backup.Progress) {
@@ -96,15 +99,15 @@ final class ProgressPrinter: Sendable {
             s.drew = true
             return true
         }
-        if due { FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8)) }
+        if due { output("\r\u{1B}[K" + line) }
     }
 
     /// Ends the progress line and prints how fast the work went.
     func finish(bytes: Int64, items: Int, noun: String) {
-        if state.withLock({ $0.drew }) { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if state.withLock({ $0.drew }) { output("\n") }
         let seconds = max(Date().timeIntervalSince(started), 0.001)
-        Terminal.say(String(format: "throughput: %@ in %.1f s, %.1f MiB/s, %.0f %@/s", Self.size(bytes), seconds,
-                            Double(bytes) / 1_048_576 / seconds, Double(items) / seconds, noun))
+        output(String(format: "throughput: %@ in %.1f s, %.1f MiB/s, %.0f %@/s\n", Self.size(bytes), seconds,
+                      Double(bytes) / 1_048_576 / seconds, Double(items) / seconds, noun))
     }
 
     static func size(_ bytes: Int64) -> String {
