@@ -214,6 +214,28 @@ final class BackupTests: XCTestCase {
         }
     }
 
+    /// A database copy damaged before its hash was taken (the manifest agrees with it) still
+    /// fails the restore: the restored database gets SQLite's integrity check.
+    func testARestoredDatabaseThatFailsItsIntegrityCheckFailsTheRestore() throws {
+        for n in 1...40 { _ = try submitWithFile(n) }
+        let manifest = try world.ledger.backup(to: target)
+        let database = target.appendingPathComponent(Ledger.databaseName)
+        var bytes = Array(try Data(contentsOf: database))
+        let pageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+        XCTAssertGreaterThan(bytes.count, pageSize * 8)
+        for i in (pageSize * 4)..<(pageSize * 4 + 400) { bytes[i] = 0xA5 }
+        try Data(bytes).write(to: database)
+        let hashed = try Backup.hashFile(database.path)
+        let fixed = Backup.Manifest(format: manifest.format, version: manifest.version, created: manifest.created,
+                                    database: .init(name: manifest.database.name, size: hashed.size, sha256: hashed.sha256),
+                                    settings: manifest.settings, files: manifest.files, missing: manifest.missing, counts: manifest.counts)
+        try Backup.writeManifest(fixed, in: target)
+        XCTAssertNoThrow(try Backup.verify(target), "the hashes agree")
+        XCTAssertThrowsError(try Backup.restore(from: target, into: world.root.appendingPathComponent("restored"))) { error in
+            XCTAssertTrue("\(error)".contains("fails its integrity check"), "\(error)")
+        }
+    }
+
     func testTheManifestNamesNoPathOutsideTheBackup() throws {
         _ = try submitWithFile(1)
         try world.ledger.backup(to: target)
