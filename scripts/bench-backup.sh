@@ -24,7 +24,9 @@
 # fails on a miss when ENFORCE=1).
 #
 # Knobs: CASES (100000), FILES_MIB (5120), DAYS (1095), SEEDED (a folder holding n<CASES>/data and
-# n<CASES>/keys), KEEP=1 (keep the work folder, printed at the start).
+# n<CASES>/keys), KEEP=1 (keep the work folder, printed at the start), TIMED_BIN (another candor
+# binary, e.g. an earlier commit's, for the timed backup, restore and purge; the seeding still uses
+# this build's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +46,7 @@ trap 'exit 130' INT TERM
 . scripts/lib/build-release.sh
 build_release
 BIN=$(readlink -f "$BIN")
+TIMED=${TIMED_BIN:-$BIN}
 
 INST=$ROOT/inst
 mkdir -m 700 "$INST"
@@ -73,19 +76,19 @@ echo "cp -r: $CP_S s ($CP_SYNC_S s to the end of the sync)"
 rm -rf "$ROOT/cp"; sync
 
 echo "== candor backup"
-t=$(now); "$BIN" backup "$ROOT/backup" --data "$INST/data" --keys "$INST/keys" > "$ROOT/backup.log"; BACKUP_S=$(since "$t")
+t=$(now); "$TIMED" backup "$ROOT/backup" --data "$INST/data" --keys "$INST/keys" > "$ROOT/backup.log"; BACKUP_S=$(since "$t")
 grep -E "^(throughput|Backed up)" "$ROOT/backup.log"
 sync
 
 echo "== candor restore"
-t=$(now); "$BIN" restore "$ROOT/backup" --data "$ROOT/restored/data" --keys "$INST/keys" > "$ROOT/restore.log"; RESTORE_S=$(since "$t")
+t=$(now); "$TIMED" restore "$ROOT/backup" --data "$ROOT/restored/data" --keys "$INST/keys" > "$ROOT/restore.log"; RESTORE_S=$(since "$t")
 grep -E "^(throughput|Verified|The key folder)" "$ROOT/restore.log"
 RESTORE_COPY=$(grep -oE '[0-9.]+ MiB/s' "$ROOT/restore.log" | head -1 | cut -d' ' -f1)
 rm -rf "$ROOT/backup" "$ROOT/restored"; sync
 
 echo "== candor purge"
-DUE=$("$BIN" purge --dry-run --data "$INST/data" --keys "$INST/keys" | tail -1 | grep -oE '^[0-9]+' || echo 0)
-t=$(now); "$BIN" purge --yes --data "$INST/data" --keys "$INST/keys" > "$ROOT/purge.log"; PURGE_S=$(since "$t")
+DUE=$("$TIMED" purge --dry-run --data "$INST/data" --keys "$INST/keys" | tail -1 | grep -oE '^[0-9]+' || echo 0)
+t=$(now); "$TIMED" purge --yes --data "$INST/data" --keys "$INST/keys" > "$ROOT/purge.log"; PURGE_S=$(since "$t")
 grep -E "^throughput|purged; " "$ROOT/purge.log"
 PURGED=$(grep -oE '^[0-9]+ case\(s\) purged' "$ROOT/purge.log" | grep -oE '^[0-9]+' || echo 0)
 
