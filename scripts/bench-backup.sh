@@ -89,7 +89,7 @@ rm -rf "$ROOT/backup" "$ROOT/restored"; sync
 echo "== candor purge"
 DUE=$("$TIMED" purge --dry-run --data "$INST/data" --keys "$INST/keys" | tail -1 | grep -oE '^[0-9]+' || echo 0)
 t=$(now); "$TIMED" purge --yes --data "$INST/data" --keys "$INST/keys" > "$ROOT/purge.log"; PURGE_S=$(since "$t")
-grep -E "^throughput|purged; " "$ROOT/purge.log"
+grep -E "^(throughput|No closed case)|purged; " "$ROOT/purge.log" || true
 PURGED=$(grep -oE '^[0-9]+ case\(s\) purged' "$ROOT/purge.log" | grep -oE '^[0-9]+' || echo 0)
 
 python3 - "$CASES" "$BYTES" "$FILES" "$FILE_BYTES" "$CP_S" "$CP_SYNC_S" "$BACKUP_S" "$RESTORE_S" "$RESTORE_COPY" "$DUE" "$PURGED" "$PURGE_S" "${ENFORCE:-}" <<'PY'
