@@ -14,7 +14,7 @@ TEST_PACKAGES = /usr/bin/rsvg-convert librsvg2-bin \
                 /usr/bin/zbarimg zbar-tools \
                 /usr/bin/python3 python3
 
-.PHONY: deps build release deb test run fuzz bench-http bench-intake bench-timing bench-console measure e2e soak api-fuzz clean
+.PHONY: deps build release deb test run fuzz bench-http bench-intake bench-timing bench-console bench-backup measure e2e soak api-fuzz clean
 
 deps:
 	@scripts/need-packages.sh $(BUILD_PACKAGES)
@@ -62,6 +62,11 @@ bench-timing: deps
 
 bench-console: deps
 	scripts/bench-console.sh
+
+# backup, restore and purge at 100,000 cases with 5 GiB of evidence, against cp -r (SEEDED: as
+# bench-console).
+bench-backup: deps
+	scripts/bench-backup.sh
 
 # Runs bench-http, bench-intake, bench-timing (if present) and, with MEASURE_SOAK=1, soak; then
 # rewrites README.md's "Measured" table from their RESULT lines (docs/measured/*.txt).

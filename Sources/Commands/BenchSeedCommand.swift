@@ -15,15 +15,17 @@ extension CandorCLI {
     private static let seedNow = Mutex<Int64>(0)
 
     static func benchSeedCommand(_ args: Arguments) throws -> Int32 {
-        try args.rejectUnknown(commonOptions.union(["cases", "days", "accused"]))
-        let count = try args.int("cases", default: 1000)
+        try args.rejectUnknown(commonOptions.union(["cases", "days", "accused", "files-mib"]))
+        let filesMiB = max(0, try args.int("files-mib", default: 0))
+        // With --files-mib alone an existing installation gets files and no more cases.
+        let count = max(0, try args.int("cases", default: filesMiB > 0 ? 0 : 1000))
         let days = max(1, try args.int("days", default: 1095))
         let accusedPool = max(1, try args.int("accused", default: 2000))
         let folders = folders(args)
         try demoSetup(folders).close()
         var settings = try loadSettings(folders.settings)
         settings.trackingCodeCost = TrackingCodeCost(logN: 10)
-        let perDay = (count + days - 1) / days
+        let perDay = max(1, (count + days - 1) / days)
         // The days actually used, so the newest cases are received in the last days before now.
         let used = (count + perDay - 1) / perDay
         let end = Int64(Date().timeIntervalSince1970)
@@ -32,7 +34,24 @@ extension CandorCLI {
                                 clock: { seedNow.withLock { $0 } })
         defer { try? ledger.close() }
         let head = try headUnlock(ledger, data: folders.data)
-        let started = Date()
+        if count > 0 {
+            let started = Date()
+            let done = seedCases(ledger, count: count, perDay: perDay, used: used, accusedPool: accusedPool, head: head)
+            let seconds = Date().timeIntervalSince(started)
+            Terminal.say("\nSEED cases=\(done) seconds=\(String(format: "%.1f", seconds)) per_second=\(String(format: "%.0f", Double(done) / max(seconds, 0.001)))")
+        }
+        if filesMiB > 0 {
+            let started = Date()
+            let (files, bytes) = try seedFiles(ledger, head: head, plaintextBytes: Int64(filesMiB) << 20)
+            let seconds = max(Date().timeIntervalSince(started), 0.001)
+            Terminal.say(String(format: "\nFILES files=%d mib=%.0f seconds=%.1f mib_per_second=%.1f", files, Double(bytes) / 1_048_576, seconds,
+                                Double(bytes) / 1_048_576 / seconds))
+        }
+        return 0
+    }
+
+    /// `count` cases, `perDay` a day over `used` days ending now, each day's in parallel.
+    private static func seedCases(_ ledger: Ledger, count: Int, perDay: Int, used: Int, accusedPool: Int, head: StaffUnlock) -> Int {
         var done = 0
         for day in 0..<used where done < count {
             let batch = min(perDay, count - done)
@@ -47,9 +66,7 @@ extension CandorCLI {
             seedNow.withLock { $0 += 86_400 }
             if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\rseeded \(done)/\(count)".utf8)) }
         }
-        let seconds = Date().timeIntervalSince(started)
-        Terminal.say("\nSEED cases=\(done) seconds=\(String(format: "%.1f", seconds)) per_second=\(String(format: "%.0f", Double(done) / max(seconds, 0.001)))")
-        return 0
+        return done
     }
 
     /// The head, signed in with the demo's password and a TOTP code for the seeding clock.
@@ -109,5 +126,78 @@ extension CandorCLI {
             throw Arguments.Invalid(description: "the head may not \(action) \(ref)")
         }
         try body(c)
+    }
+}
+
+extension CandorCLI {
+    /// The states in which the head may add evidence (`Workflow.allows(.addNote)`).
+    private static let evidenceStates: Set<CaseState> = [.submitted, .registered, .awaitingApproval, .investigating, .suspended, .reported]
+    /// Sizes in KiB, in turn: scanned pages and documents, phone photos, a voice recording.
+    private static let evidenceKiB = [128, 512, 1024, 2048, 4096]
+
+    /// Evidence files for `make bench-backup`, as the head adds them on a case page: each sealed
+    /// under the case's internal key as it streams in and synced (`beginStaffEvidence`), then its
+    /// row in the case's checked write (`attachStaffEvidence`), spread evenly over the open cases
+    /// (a closed case takes no evidence) until `plaintextBytes` are stored. Returns the files and
+    /// their plaintext bytes.
+    static func seedFiles(_ ledger: Ledger, head: StaffUnlock, plaintextBytes: Int64) throws -> (files: Int, bytes: Int64) {
+        let openRefs = try ledger.inbox(accountID: head.account.id).filter { evidenceStates.contains($0.state) }.map(\.ref).sorted()
+        guard !openRefs.isEmpty else { throw Arguments.Invalid(description: "no open case to add evidence to: seed cases first (--cases N)") }
+        let sizes = evidenceSizes(plaintextBytes)
+        // Sealing hides the content; random bytes only keep a filesystem from compressing it.
+        let content = try Random.bytes(1 << 20)
+        let done = Mutex((files: 0, bytes: Int64(0)))
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: sizes.count) { i in
+            do {
+                try addEvidence(ledger, ref: openRefs[i * openRefs.count / sizes.count], head: head, n: i, size: sizes[i], content: content)
+                let now = done.withLock { d -> Int in
+                    d.files += 1
+                    d.bytes += Int64(sizes[i])
+                    return d.files
+                }
+                if isatty(STDERR_FILENO) == 1, now % 10 == 0 || now == sizes.count {
+                    FileHandle.standardError.write(Data("\rfiles \(now)/\(sizes.count)".utf8))
+                }
+            } catch {
+                failures.withLock { $0 += 1 }
+                Terminal.warn("file \(i): \(error)")
+            }
+        }
+        guard failures.withLock({ $0 }) == 0 else { throw Arguments.Invalid(description: "some evidence files could not be added") }
+        return done.withLock { $0 }
+    }
+
+    /// The files' sizes in turn, the last one cut so that they add up to `total`.
+    static func evidenceSizes(_ total: Int64) -> [Int] {
+        var sizes: [Int] = []
+        var sum: Int64 = 0
+        while sum < total {
+            let size = Int(min(Int64(evidenceKiB[sizes.count % evidenceKiB.count] << 10), total - sum))
+            sizes.append(size)
+            sum += Int64(size)
+        }
+        return sizes
+    }
+
+    private static func addEvidence(_ ledger: Ledger, ref: String, head: StaffUnlock, n: Int, size: Int, content: [UInt8]) throws {
+        try act(ledger, ref, head, .addNote) { c in
+            let staging = ledger.beginStaffEvidence(c)
+            var kept = false
+            defer { if !kept { staging.discard() } }
+            let writer = try staging.beginFile(in: ledger.files)
+            var left = size
+            while left > 0 {
+                let piece = min(left, content.count)
+                try writer.write(piece == content.count ? content : Array(content[0..<piece]))
+                left -= piece
+            }
+            let kinds = [("jpg", "image/jpeg"), ("pdf", "application/pdf"), ("m4a", "audio/mp4")]
+            let (ext, type) = kinds[n % kinds.count]
+            try staging.finishFile(writer, meta: AttachmentMeta(fileName: "evidence-\(n).\(ext)", contentType: type, size: Int64(size),
+                                                                metadataStripped: ext == "jpg"))
+            try ledger.attachStaffEvidence(c, staging: staging)
+            kept = true
+        }
     }
 }

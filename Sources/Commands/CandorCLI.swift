@@ -30,7 +30,7 @@ public enum CandorCLI {
             Command(name: "purge", summary: "purge --dry-run|--yes: crypto-shred closed cases past their retention period", run: purgeCommand),
             Command(name: "keys", summary: "keys signing-init: make the department's Ed25519 signing key (an installation from before it); keys signing-public: print its public half", run: keysCommand),
             Command(name: "export", summary: "export CASE: one file sealed to a recipient and signed by the department; export verify|open|keygen (docs/export-format.md)", run: exportCommand),
-            Command(name: "bench-seed", summary: "bench-seed --cases N [--days D]: fill a demo installation with cases through the real intake for `make bench-console`", run: benchSeedCommand),
+            Command(name: "bench-seed", summary: "bench-seed --cases N [--days D] [--files-mib M]: fill a demo installation with cases through the real intake (`make bench-console`), and with M MiB of staff evidence on its open cases (`make bench-backup`)", run: benchSeedCommand),
             Command(name: "bench-http-server", summary: "serve a fixed page on --port for `make bench-http` (no data, no keys)", run: benchServerCommand),
         ]
     }

@@ -22,22 +22,25 @@ extension CandorCLI {
             return 0
         }
         var failed = 0
+        var fileBytes: Int64 = 0
         // On a terminal one progress line; in a log or a pipe one line per case, as a record.
         let printer = ProgressPrinter()
-        for (i, c) in due.enumerated() {
-            do {
-                let done = try ledger.purge(caseRef: c.ref, actor: "cli:purge")
+        ledger.purge(due.map(\.ref), actor: "cli:purge") { i, outcome in
+            let c = due[i]
+            switch outcome {
+            case .success(let done):
+                fileBytes += done.fileBytes
                 printer.draw("purged \(i + 1)/\(due.count)", final: i + 1 == due.count)
                 if !printer.terminal {
                     Terminal.say("purged \(done.registerNumber) (closed \(c.closedOn)): \(done.blobs) sealed items, \(done.files) files")
                 }
-            } catch {
+            case .failure(let error):
                 // A hold placed since the listing wins; the others still go.
                 Terminal.warn("not purged \(c.registerNumber): \(error)")
                 failed += 1
             }
         }
-        printer.finish(bytes: 0, items: due.count - failed, noun: "cases")
+        printer.finish(bytes: fileBytes, items: due.count - failed, noun: "cases")
         Terminal.say("\(due.count - failed) case(s) purged; their register rows remain as tombstones. Backups made before today still hold them until those backups are destroyed.")
         return failed == 0 ? 0 : 1
     }

@@ -166,6 +166,76 @@ final class BackupTests: XCTestCase {
         XCTAssertNoThrow(try Backup.verify(target))
     }
 
+    /// The copy in the kernel and the copy through memory write the same bytes and record the
+    /// same size and SHA-256, that of the source.
+    func testBothWaysOfCopyingWriteAndHashTheSameBytes() throws {
+        let source = world.root.appendingPathComponent("source.bin").path
+        let bytes = try Random.bytes(3 << 20) + Array("odd tail".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: source))
+        let expected = try Backup.hashFile(source)
+        XCTAssertEqual(expected.size, Int64(bytes.count))
+        XCTAssertEqual(expected.sha256, hex(try SHA256.hash(bytes)))
+        for inKernel in [true, false] {
+            let target = world.root.appendingPathComponent("copy-\(inKernel)").path
+            let copied = try XCTUnwrap(try Backup.copyFile(from: source, to: target, inKernel: inKernel))
+            XCTAssertEqual(copied.size, expected.size)
+            XCTAssertEqual(copied.sha256, expected.sha256)
+            XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: target))), bytes)
+            XCTAssertThrowsError(try Backup.copyFile(from: source, to: target, inKernel: inKernel), "an existing file is never overwritten")
+        }
+        XCTAssertNil(try Backup.copyFile(from: source + ".gone", to: world.root.appendingPathComponent("none").path))
+    }
+
+    /// Files are copied several at a time; the manifest still lists them in the snapshot's
+    /// order, and the progress counts up one file at a time to the total.
+    func testManyFilesKeepTheSnapshotsOrderAndProgressCountsUp() throws {
+        for n in 1...12 { _ = try submitWithFile(n) }
+        let names = try world.ledger.pool.read { db in try db.query("SELECT file FROM attachments ORDER BY id").compactMap { try $0.string("file") } }
+        let reported = Mutex<[Int]>([])
+        let manifest = try world.ledger.backup(to: target) { progress in
+            if case .files(let done, let total, _, _) = progress {
+                XCTAssertEqual(total, 12)
+                reported.withLock { $0.append(done) }
+            }
+        }
+        XCTAssertEqual(manifest.files.map(\.name), names)
+        XCTAssertEqual(reported.withLock { $0 }, Array(1...12))
+        for item in manifest.files {
+            XCTAssertEqual(try Backup.hashFile(world.ledger.files.path(item.name)).sha256, item.sha256)
+        }
+        let restoredProgress = Mutex<[Int]>([])
+        let into = world.root.appendingPathComponent("restored")
+        _ = try Backup.restore(from: target, into: into) { progress in
+            if case .files(let done, _, _, _) = progress { restoredProgress.withLock { $0.append(done) } }
+        }
+        XCTAssertEqual(restoredProgress.withLock { $0 }, Array(1...(12 + 1)), "the files and the database")
+        for item in manifest.files {
+            XCTAssertEqual(try Backup.hashFile(into.appendingPathComponent("files").appendingPathComponent(item.name).path).sha256, item.sha256)
+        }
+    }
+
+    /// A database copy damaged before its hash was taken (the manifest agrees with it) still
+    /// fails the restore: the restored database gets SQLite's integrity check.
+    func testARestoredDatabaseThatFailsItsIntegrityCheckFailsTheRestore() throws {
+        for n in 1...40 { _ = try submitWithFile(n) }
+        let manifest = try world.ledger.backup(to: target)
+        let database = target.appendingPathComponent(Ledger.databaseName)
+        var bytes = Array(try Data(contentsOf: database))
+        let pageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+        XCTAssertGreaterThan(bytes.count, pageSize * 8)
+        for i in (pageSize * 4)..<(pageSize * 4 + 400) { bytes[i] = 0xA5 }
+        try Data(bytes).write(to: database)
+        let hashed = try Backup.hashFile(database.path)
+        let fixed = Backup.Manifest(format: manifest.format, version: manifest.version, created: manifest.created,
+                                    database: .init(name: manifest.database.name, size: hashed.size, sha256: hashed.sha256),
+                                    settings: manifest.settings, files: manifest.files, missing: manifest.missing, counts: manifest.counts)
+        try Backup.writeManifest(fixed, in: target)
+        XCTAssertNoThrow(try Backup.verify(target), "the hashes agree")
+        XCTAssertThrowsError(try Backup.restore(from: target, into: world.root.appendingPathComponent("restored"))) { error in
+            XCTAssertTrue("\(error)".contains("fails its integrity check"), "\(error)")
+        }
+    }
+
     func testTheManifestNamesNoPathOutsideTheBackup() throws {
         _ = try submitWithFile(1)
         try world.ledger.backup(to: target)

@@ -162,6 +162,43 @@ final class PurgeTests: XCTestCase {
         }
     }
 
+    /// The command's way: every due case in its own transaction, a case held since the listing
+    /// refused while the others go, one checkpoint at the end; by then no ciphertext of the
+    /// purged cases is left in the database or its WAL, their files are gone and counted.
+    func testABatchPurgesEachCaseSkipsAHeldOneAndLeavesNoCiphertext() throws {
+        let receipts = try (1...3).map { try submit($0) }
+        for receipt in receipts { try close(receipt, daysAgo: 800) }
+        let due = try world.ledger.purgeCandidates(today: world.ledger.today)
+        XCTAssertEqual(Set(due.map(\.ref)), Set(receipts.map(\.caseRef)))
+        let sealed = try world.ledger.pool.read { db in
+            try receipts.map { r in
+                try XCTUnwrap(try db.queryOne("SELECT sealed FROM blobs b JOIN cases c ON c.id = b.case_id WHERE c.ref = ? AND kind = 'report'",
+                                              [.text(r.caseRef)])?.blob("sealed"))
+            }
+        }
+        let held = receipts[1]
+        let (headID, key) = try headKey()
+        guard case .granted(let c) = try world.ledger.staffCase(ref: held.caseRef, accountID: headID, key: key, action: .setLegalHold) else {
+            return XCTFail("the head holds the case")
+        }
+        try world.ledger.setLegalHold(c, on: true)
+
+        var outcomes: [String: Result<PurgeResult, any Error>] = [:]
+        world.ledger.purge(due.map(\.ref), actor: "test") { i, outcome in outcomes[due[i].ref] = outcome }
+        XCTAssertEqual(outcomes.count, 3)
+        guard case .failure = outcomes[held.caseRef] else { return XCTFail("a hold placed after the listing wins") }
+        for (n, receipt) in receipts.enumerated() where receipt.caseRef != held.caseRef {
+            guard case .success(let result) = outcomes[receipt.caseRef] else { return XCTFail("\(receipt.caseRef) is purged") }
+            XCTAssertEqual(result.files, 1)
+            XCTAssertEqual(result.fileBytes, Int64(30_000 + "FILE-\(n + 1)-".utf8.count + 25 + 16), "the sealed file: header, one chunk and its tag")
+            XCTAssertEqual(try count("blobs", receipt.caseRef), 0)
+            XCTAssertFalse(try world.allStoredBytes().contains(bytes: sealed[n]), "checkpointed before the batch returns")
+        }
+        XCTAssertGreaterThan(try count("blobs", held.caseRef), 0)
+        XCTAssertTrue(try world.allStoredBytes().contains(bytes: sealed[1]))
+        guard case .success = try world.ledger.verifyAudit() else { return XCTFail("the audit log still verifies") }
+    }
+
     func testNothingCanBeSealedIntoAPurgedCase() throws {
         let receipt = try submit(1)
         try close(receipt, daysAgo: 800)

@@ -116,8 +116,12 @@ public final class FileStore: Sendable {
         if !last.isEmpty { try chunk(last) }
     }
 
-    func delete(_ name: String) {
-        unlink(path(name))
+    /// Returns the bytes the file held (0 if it was gone already).
+    @discardableResult
+    func delete(_ name: String) -> Int64 {
+        var info = stat()
+        let size = lstat(path(name), &info) == 0 ? Int64(info.st_size) : 0
+        return unlink(path(name)) == 0 ? size : 0
     }
 
     /// Removes `.part` files and files no row names: the leftovers of a crash mid-upload.
