@@ -21,7 +21,7 @@
 #               crypto-shredded, one transaction each (the count is the dry run's).
 # MiB/s is the data folder's bytes over the command's wall time; *_vs_cp divides by cp_mib_s.
 # Last line: RESULT ... as issue 16 asks. Target: backup_vs_cp and restore_vs_cp >= 0.5 (the run
-# fails on a miss when ENFORCE=1).
+# fails on a miss unless ENFORCE=0).
 #
 # Knobs: CASES (100000), FILES_MIB (5120), DAYS (1095), SEEDED (a folder holding n<CASES>/data and
 # n<CASES>/keys), KEEP=1 (keep the work folder, printed at the start), TIMED_BIN (another candor
@@ -92,6 +92,7 @@ t=$(now); "$TIMED" purge --yes --data "$INST/data" --keys "$INST/keys" > "$ROOT/
 grep -E "^(throughput|No closed case)|purged; " "$ROOT/purge.log" || true
 PURGED=$(grep -oE '^[0-9]+ case\(s\) purged' "$ROOT/purge.log" | grep -oE '^[0-9]+' || echo 0)
 
+echo "TARGETS backup and restore each >= 0.5 of cp -r of the same folder in the same run"
 python3 - "$CASES" "$BYTES" "$FILES" "$FILE_BYTES" "$CP_S" "$CP_SYNC_S" "$BACKUP_S" "$RESTORE_S" "$RESTORE_COPY" "$DUE" "$PURGED" "$PURGE_S" "${ENFORCE:-}" <<'PY'
 import sys
 cases, size, files, file_bytes = (int(x) for x in sys.argv[1:5])
@@ -105,7 +106,7 @@ r = dict(cases=cases, files=files, files_gib=round(file_bytes / 2**30, 2), data_
          purged=purged, purge_due=due, purge_s=purge, purge_cases_s=round(purged / max(purge, 0.001)))
 print("RESULT " + " ".join(f"{k}={v}" for k, v in r.items()))
 missed = [k for k in ("backup_vs_cp", "restore_vs_cp") if r[k] < 0.5]
-if missed:
-    print("MISS: " + ", ".join(missed) + " below 0.5 of cp -r", file=sys.stderr)
-    sys.exit(1 if enforce == "1" else 0)
+for k in missed:
+    print(f"missed: {k}={r[k]} < 0.5 of cp -r")
+sys.exit(1 if missed and enforce != "0" else 0)
 PY
