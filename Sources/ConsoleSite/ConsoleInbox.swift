@@ -74,9 +74,7 @@ extension ConsoleCaseRoutes {
         if let v = query.legalHold { items.append(("legal_hold", v ? "yes" : "no")) }
         if query.sort != .received { items.append(("sort", query.sort.rawValue)) }
         if query.page > 1 { items.append(("page", String(query.page))) }
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-_.")
-        return "/console?" + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return "/console?" + items.map { "\($0.0)=\(Pages.queryEscaped($0.1))" }.joined(separator: "&")
     }
 
     /// The sections this account works in, each a link with its count (the filters kept).

@@ -49,12 +49,14 @@ public struct Pages: Sendable {
     /// anything in its address worth keeping, and nothing else is copied.
     static func keptQuery(_ request: Request) -> String {
         guard request.method == .get, request.path.hasPrefix("/console") else { return "" }
+        return request.query.filter { $0.name != "lang" }.map { "&" + queryEscaped($0.name) + "=" + queryEscaped($0.value) }.joined()
+    }
+
+    /// `text` as one name or value of a query string: all but letters, digits and `-_.` escaped.
+    public static func queryEscaped(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-_.")
-        return request.query.filter { $0.name != "lang" }.map { item in
-            "&" + (item.name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "="
-                + (item.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
-        }.joined()
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
     /// A page that is the same for every request at `path` in a language while the settings
