@@ -107,15 +107,11 @@ public struct ConsoleCaseRoutes: Sendable {
         }
         let pageCount = max(1, (total + Ledger.duePageSize - 1) / Ledger.duePageSize)
         let lang = pages.language(request).rawValue
-        let position = pages.text("page_of", request).replacingOccurrences(of: "{n}", with: String(page))
-            .replacingOccurrences(of: "{total}", with: String(pageCount))
         return try pages.render("console-deadlines", request, title: pages.text("deadlines_title", request), [
             "staff": ConsoleAuthRoutes.staffValue(staff.account, pages.language(request)), "csrf": .text(staff.session.csrf),
             "today": .text(today.description), "week_end": .text(weekEnd.description),
             "items": .list(items.sorted { $0.0 < $1.0 }.map(\.1)), "total": .text(String(total)),
-            "pager": ["position": .text(position), "has_previous": .bool(page > 1), "has_next": .bool(page < pageCount),
-                      "previous": .text("/console/deadlines?lang=\(lang)&page=\(page - 1)"),
-                      "next": .text("/console/deadlines?lang=\(lang)&page=\(page + 1)"), "many": .bool(pageCount > 1)],
+            "pager": pager(page, of: String(pageCount), hasNext: page < pageCount, request) { "/console/deadlines?lang=\(lang)&page=\($0)" },
         ])
     }
 

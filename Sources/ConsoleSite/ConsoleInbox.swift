@@ -93,14 +93,20 @@ extension ConsoleCaseRoutes {
     }
 
     func pagerValue(_ page: InboxPage, _ request: Request) -> TemplateValue {
-        var previous = page.query, next = page.query
-        previous.page -= 1
-        next.page += 1
-        let position = pages.text("page_of", request).replacingOccurrences(of: "{n}", with: String(page.query.page))
-            .replacingOccurrences(of: "{total}", with: page.pageCountText)
-        return ["position": .text(position), "has_previous": .bool(page.hasPrevious), "has_next": .bool(page.hasNext),
-                "previous": .text(inboxHref(previous, request)), "next": .text(inboxHref(next, request)),
-                "many": .bool(page.hasPrevious || page.hasNext)]
+        pager(page.query.page, of: page.pageCountText, hasNext: page.hasNext, request) { number in
+            var q = page.query
+            q.page = number
+            return inboxHref(q, request)
+        }
+    }
+
+    /// The `pager` partial's values: page `number` of `total` (a count or "20+"), with the
+    /// addresses of its neighbours.
+    func pager(_ number: Int, of total: String, hasNext: Bool, _ request: Request, href: (Int) -> String) -> TemplateValue {
+        let position = pages.text("page_of", request).replacingOccurrences(of: "{n}", with: String(number))
+            .replacingOccurrences(of: "{total}", with: total)
+        return ["position": .text(position), "has_previous": .bool(number > 1), "has_next": .bool(hasNext),
+                "previous": .text(href(number - 1)), "next": .text(href(number + 1)), "many": .bool(number > 1 || hasNext)]
     }
 }
 

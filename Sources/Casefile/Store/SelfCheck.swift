@@ -139,7 +139,7 @@ extension Ledger {
     func grantCountsCheck() throws -> SelfCheck {
         let differ = try pool.read { db in
             try db.required("""
-                SELECT count(*) AS n FROM (SELECT holder FROM (SELECT holder, count(*) AS held, 0 AS counted FROM grants GROUP BY holder
+                SELECT count(*) AS n FROM (SELECT holder FROM (SELECT holder, n AS held, 0 AS counted FROM (\(CaseTallies.freshGrants))
                 UNION ALL SELECT holder, 0, n FROM holder_grants) GROUP BY holder HAVING sum(held) != sum(counted))
                 """, as: Int.self, column: "n", table: "holder_grants")
         }
